@@ -1,0 +1,68 @@
+"""The installed command as a user runs it, in a real process."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "symbolic", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "derive" in result.stdout
+
+
+def test_default_derive_prints_both_routes_ending_in_the_identity() -> None:
+    result = run("derive")
+    assert result.returncode == 0, result.stderr
+    assert "quotient route" in result.stdout and "chain route" in result.stdout
+    assert "Result: d/dx σ(x) = σ(x)*(1 - σ(x))" in result.stdout
+    assert "NOT" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("derive", "__import__('os')"),
+        ("derive", "--order", "x"),
+        ("derive", "--route", "sideways"),
+        ("derive", "sigmoid(x"),
+        ("frobnicate",),
+        (),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("symbolic: error:")
+
+
+def _readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```sh\n(.+?)\n```", text)
+
+
+def test_ci_runs_the_readme_commands() -> None:
+    commands = _readme_commands()[:2]
+    assert len(commands) == 2
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in commands:
+        assert command in ci_lines, command
