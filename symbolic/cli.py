@@ -17,6 +17,7 @@ from symbolic import __version__
 from symbolic.errors import SymbolicError
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+FORMAT_NAMES = ("float64", "float32", "float16", "bfloat16")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,7 +60,61 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: text)",
     )  # fmt: skip
     derive.set_defaults(handler=_run_derive)
+    _add_eval(commands)
+    _add_table(commands)
     return parser
+
+
+def _add_expression_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "expr", metavar="EXPR", help="expression of x, e.g. sigmoid or 'x*sigmoid(x)'"
+    )
+    parser.add_argument(
+        "--order", type=int, default=0, metavar="N", help="differentiate N times first (default 0)"
+    )
+    parser.add_argument(
+        "--digits", type=int, default=20, metavar="D",
+        help="significant digits of the certified value (default 20)",
+    )  # fmt: skip
+
+
+def _add_eval(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "eval",
+        help="certified value at given points, or its correctly rounded float",
+        description="Evaluate EXPR at each X: the true value correctly rounded to D digits "
+        "(every digit certified by interval arithmetic), or to an IEEE format.",
+    )
+    _add_expression_arguments(parser)
+    parser.add_argument(
+        "--at", action="append", required=True, metavar="X",
+        help="a point: exact decimal (0.1 is one tenth) or expression (log(3)); repeatable",
+    )  # fmt: skip
+    parser.add_argument(
+        "--format", choices=("decimal", *FORMAT_NAMES), default="decimal",
+        help="decimal (default) or the correctly rounded value in an IEEE format",
+    )  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="JSON output")
+    parser.set_defaults(handler=_run_eval)
+
+
+def _add_table(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "table",
+        help="golden vectors: certified values and every IEEE rounding over many points",
+        description="Tabulate EXPR over a range or the points of a file: x, the D-digit "
+        "value, and its correctly rounded float64, float32, float16 and bfloat16 values "
+        "(shortest decimal and hex).",
+    )
+    _add_expression_arguments(parser)
+    parser.add_argument("--from", dest="start", metavar="A", help="first x")
+    parser.add_argument("--to", dest="stop", metavar="B", help="last x (inclusive)")
+    parser.add_argument("--step", metavar="H", help="step between points (> 0)")
+    parser.add_argument("--at-file", metavar="PATH", help="file with one x per line")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--csv", action="store_true", help="CSV output")
+    output.add_argument("--json", action="store_true", help="JSON output")
+    parser.set_defaults(handler=_run_table)
 
 
 def _run_derive(args: argparse.Namespace) -> int:
@@ -70,6 +125,58 @@ def _run_derive(args: argparse.Namespace) -> int:
     derivation = derive(parse(args.expr), args.order, args.route)
     sys.stdout.write(render(derivation, args.format))
     return EXIT_OK if derivation.checked else EXIT_CHECK_FAILED
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from symbolic import ieee, oracle, tables
+    from symbolic.printing import to_language
+
+    expr = oracle.to_expression(args.expr, args.order)
+    oracle.check_digits(args.digits)
+    points = [oracle.to_point(x) for x in args.at]
+    formats = [] if args.format == "decimal" else [args.format]
+    rows = [tables.evaluate_row(expr, point, args.digits, formats) for point in points]
+    if args.json:
+        data = {"expr": to_language(expr), "digits": args.digits, "results": []}
+        for row in rows:
+            cells = row.cells()
+            data["results"].append({key: cells[key] for key in cells})
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return EXIT_OK
+    for row in rows:
+        line = str(row.value)
+        for name, rounded in row.formats.items():
+            fmt = ieee.FORMATS[name]
+            line = f"{ieee.shortest_decimal(rounded, fmt)}  {ieee.hex_string(rounded)}  ({line})"
+        sys.stdout.write((f"x = {row.x}: {line}" if len(rows) > 1 else line) + "\n")
+    return EXIT_OK
+
+
+def _run_table(args: argparse.Namespace) -> int:
+    from symbolic import oracle, tables
+
+    expr = oracle.to_expression(args.expr, args.order)
+    oracle.check_digits(args.digits)
+    ranged = [args.start, args.stop, args.step]
+    if args.at_file is not None:
+        if any(part is not None for part in ranged):
+            raise SymbolicError("give either --at-file or --from/--to/--step, not both")
+        points = tables.file_points(args.at_file)
+    elif all(part is not None for part in ranged):
+        points = tables.range_points(args.start, args.stop, args.step)
+    else:
+        raise SymbolicError("give --from A --to B --step H, or --at-file PATH")
+    rows = tables.build_rows(expr, points, args.digits)
+    if args.csv:
+        text = tables.as_csv(rows)
+    elif args.json:
+        text = tables.as_json(expr, args.digits, rows)
+    else:
+        text = tables.as_text(rows)
+    sys.stdout.write(text)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,373 @@
+"""The certified oracle: true values to D digits and correctly rounded IEEE references.
+
+    import numpy as np, symbolic
+    symbolic.oracle.value("diff(sigmoid(x), x)", "0.1", digits=100)   # str, certified
+    ref = symbolic.oracle.rounded("sigmoid(x)", xs, order=1)          # float32 in, float32 out
+    np.testing.assert_array_max_ulp(my_sigmoid_grad(xs), ref, maxulp=2)
+
+Every answer comes from a rigorous enclosure (Arb balls) whose precision is raised
+until the answer is certain (Ziv's strategy): both ends of the ball round to the
+same D-digit decimal, or to the same value of the IEEE format. Rounding is
+monotone, so the true value inside the ball rounds to that same answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from typing import TypeVar
+
+import flint
+import mpmath
+import numpy as np
+import sympy
+from sympy import Expr
+
+from symbolic import ieee
+from symbolic.enclosure import ball_of_rational, enclose, precision, prepare
+from symbolic.errors import SymbolicError
+from symbolic.language import Environment, X, parse, parse_constant
+
+MAX_DIGITS = 100_000
+START_BITS = 64
+MAX_BITS = 1 << 18
+T = TypeVar("T")
+MAX_NAN_RETRIES = 3
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Point:
+    """A value of x: exact (a rational) or a constant expression such as log(3)."""
+
+    text: str
+    expr: Expr
+
+    @property
+    def rational(self) -> Fraction | None:
+        if self.expr.is_Rational:
+            return Fraction(int(self.expr.p), int(self.expr.q))
+        return None
+
+    def ball(self, bits: int) -> flint.arb:
+        """A ball around the point at `bits` of precision (exact for dyadic rationals)."""
+        if self.expr.is_Rational:
+            with precision(bits):
+                return ball_of_rational(int(self.expr.p), int(self.expr.q))
+        return enclose(prepare(self.expr), None, bits)
+
+
+def to_point(x: object) -> Point:
+    """Any supported input as an exact point.
+
+    str: a decimal or an expression (`0.1` is exactly one tenth); float and NumPy
+    floats: their exact binary value; int, Fraction, mpmath.mpf, SymPy numbers.
+    """
+    if isinstance(x, Point):
+        return x
+    if isinstance(x, str):
+        if x.strip().lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+            raise SymbolicError(f"x must be a finite number, got {x.strip()!r}")
+        return Point(x.strip(), _finite(parse_constant(x), x))
+    if isinstance(x, bool):
+        raise SymbolicError(f"x must be a number, not {x!r}")
+    if isinstance(x, int | np.integer):
+        return Point(str(int(x)), sympy.Integer(int(x)))
+    if isinstance(x, float | np.floating):
+        if not math.isfinite(float(x)):
+            raise SymbolicError(f"x must be finite, got {x!r}")
+        value = Fraction(float(x))
+        return Point(repr(float(x)), sympy.Rational(value.numerator, value.denominator))
+    if isinstance(x, Fraction):
+        return Point(str(x), sympy.Rational(x.numerator, x.denominator))
+    if isinstance(x, mpmath.mpf):
+        if not mpmath.isfinite(x):
+            raise SymbolicError(f"x must be finite, got {x!r}")
+        mantissa, exponent = x.man_exp
+        value = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+        return Point(mpmath.nstr(x, 20), sympy.Rational(value.numerator, value.denominator))
+    if isinstance(x, sympy.Basic) and x.is_number:
+        return Point(str(x), _finite(sympy.S(x), str(x)))
+    raise SymbolicError(f"unsupported type for x: {type(x).__name__}")
+
+
+def _finite(expr: Expr, text: str) -> Expr:
+    if expr.is_infinite or expr.has(sympy.oo, sympy.zoo, sympy.nan):
+        raise SymbolicError(f"x must be finite, got {text!r}")
+    return expr
+
+
+def to_expression(expr: str | Expr, order: int = 0, env: Environment | None = None) -> Expr:
+    """An expression (text of the language, or SymPy), differentiated `order` times."""
+    parsed = parse(expr, env) if isinstance(expr, str) else expr
+    if not isinstance(order, int) or order < 0:
+        raise SymbolicError(f"order must be a whole number ≥ 0, got {order!r}")
+    if order:
+        parsed = sympy.Derivative(parsed, (X, order))
+    return parsed
+
+
+@lru_cache(maxsize=256)
+def _prepared(expr: Expr) -> Expr:
+    return prepare(expr)
+
+
+# ----------------------------------------------------------------------------- Ziv loop
+
+
+def certified_ball(
+    expr: Expr, point: Point, decide: Callable[[flint.arb], T | None], start_bits: int = START_BITS
+) -> T:
+    """Raise the precision until `decide(ball)` returns an answer (not None)."""
+    prepared = _prepared(expr)
+    bits = start_bits
+    limit = max(MAX_BITS, 16 * start_bits)
+    nan_tries = 0
+    while bits <= limit:
+        ball = enclose(prepared, point.ball(bits), bits)
+        if ball.is_nan() or not ball.is_finite():
+            nan_tries += 1
+            if nan_tries > MAX_NAN_RETRIES:
+                raise SymbolicError(
+                    f"the expression is not defined at x = {point.text} "
+                    "(not a finite real number there)"
+                )
+        else:
+            answer = decide(ball)
+            if answer is not None:
+                return answer
+        bits *= 2
+    raise SymbolicError(
+        f"could not certify the value at x = {point.text} with {limit} bits "
+        "(it may be exactly 0, or a tie between two roundings)"
+    )
+
+
+def dyadic_ends(ball: flint.arb) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The ends of the ball as exact dyadics (mantissa, exponent)."""
+    mid_m, mid_e = (int(v) for v in ball.mid().man_exp())
+    rad_m, rad_e = (int(v) for v in ball.rad().man_exp())
+    if rad_m == 0:
+        return (mid_m, mid_e), (mid_m, mid_e)
+    e = min(mid_e, rad_e)
+    mid_scaled = mid_m << (mid_e - e)
+    rad_scaled = rad_m << (rad_e - e)
+    return (mid_scaled - rad_scaled, e), (mid_scaled + rad_scaled, e)
+
+
+# ----------------------------------------------------------------------------- decimal
+
+
+@dataclass(frozen=True)
+class DecimalValue:
+    """±digits·10^exponent with len(digits) = D (or fewer when the value is exact)."""
+
+    negative: bool
+    digits: str
+    exponent: int  # of the last digit
+    exact: bool
+
+    def __str__(self) -> str:
+        return format_decimal(self.negative, self.digits, self.exponent)
+
+
+def format_decimal(negative: bool, digits: str, exponent: int) -> str:
+    """Positional for moderate magnitudes, scientific otherwise (like Python's repr)."""
+    sign = "-" if negative else ""
+    if digits == "0":
+        return f"{sign}0"
+    leading = exponent + len(digits) - 1  # exponent of the first digit
+    if -6 <= leading < max(len(digits), 21):
+        if exponent >= 0:
+            return f"{sign}{digits}{'0' * exponent}"
+        point = len(digits) + exponent
+        if point > 0:
+            return f"{sign}{digits[:point]}.{digits[point:]}"
+        return f"{sign}0.{'0' * -point}{digits}"
+    tail = f".{digits[1:]}" if len(digits) > 1 else ""
+    return f"{sign}{digits[0]}{tail}e{leading:+d}"
+
+
+def round_decimal(value: Fraction, digits: int) -> tuple[bool, int, int]:
+    """(negative, N, q) with N·10^q the value rounded to `digits` significant digits."""
+    negative = value < 0
+    magnitude = abs(value)
+    leading = _decimal_exponent(magnitude)
+    q = leading - digits + 1
+    scaled = magnitude / Fraction(10) ** q
+    n = math.floor(scaled)
+    rest = scaled - n
+    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and n % 2):
+        n += 1
+    if n == 10**digits:  # 9.99… rounded up to 10.0…
+        n //= 10
+        q += 1
+    return negative, n, q
+
+
+def _decimal_exponent(magnitude: Fraction) -> int:
+    """floor(log10(magnitude)) for magnitude > 0, exactly."""
+    estimate = math.floor(
+        (magnitude.numerator.bit_length() - magnitude.denominator.bit_length()) * math.log10(2)
+    )
+    while Fraction(10) ** estimate > magnitude:
+        estimate -= 1
+    while Fraction(10) ** (estimate + 1) <= magnitude:
+        estimate += 1
+    return estimate
+
+
+def _fraction(dyadic: tuple[int, int]) -> Fraction:
+    mantissa, exponent = dyadic
+    return Fraction(mantissa) * Fraction(2) ** exponent
+
+
+def _big_int_text(n: int) -> str:
+    # Python refuses str() of ints over 4300 digits by default; FLINT has no such limit.
+    return str(flint.fmpz(n))
+
+
+def decide_decimal(digits: int):
+    def decide(ball: flint.arb) -> DecimalValue | None:
+        low, high = dyadic_ends(ball)
+        if low == high:
+            return _exact_decimal(_fraction(low), digits)
+        if low[0] <= 0 <= high[0]:
+            return None  # the ball touches 0: its sign and exponent are unknown
+        low_rounded = round_decimal(_fraction(low), digits)
+        if low_rounded != round_decimal(_fraction(high), digits):
+            return None
+        negative, n, q = low_rounded
+        return DecimalValue(negative, _big_int_text(n), q, exact=False)
+
+    return decide
+
+
+def _exact_decimal(value: Fraction, digits: int) -> DecimalValue:
+    """An exact value: all its digits when it has at most D of them, else rounded."""
+    if value == 0:
+        return DecimalValue(False, "0", 0, exact=True)
+    negative, n, q = round_decimal(value, digits)
+    exact = Fraction(n) * Fraction(10) ** q == abs(value)
+    text = _big_int_text(n)
+    if exact:
+        stripped = text.rstrip("0")
+        q += len(text) - len(stripped)
+        text = stripped
+    return DecimalValue(negative, text, q, exact=exact)
+
+
+def check_digits(digits: int) -> None:
+    if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= MAX_DIGITS:
+        raise SymbolicError(f"digits must be a whole number from 1 to {MAX_DIGITS}, got {digits!r}")
+
+
+def decimal_value(expr: Expr, point: Point, digits: int) -> DecimalValue:
+    """The true value at `point`, correctly rounded (ties to even) to `digits` digits."""
+    check_digits(digits)
+    return certified_ball(expr, point, decide_decimal(digits), int(digits * 3.33) + START_BITS)
+
+
+def value(
+    expr: str | Expr, x: object, digits: int = 20, order: int = 0, env: Environment | None = None
+) -> str:
+    """The certified value of expr (differentiated `order` times) at x, to `digits` digits."""
+    return str(decimal_value(to_expression(expr, order, env), to_point(x), digits))
+
+
+# ----------------------------------------------------------------------------- IEEE
+
+
+def decide_format(fmt: ieee.Format):
+    def decide(ball: flint.arb) -> ieee.Rounded | None:
+        low, high = dyadic_ends(ball)
+        low_rounded = ieee.round_dyadic(*low, fmt)
+        high_rounded = ieee.round_dyadic(*high, fmt)
+        if low_rounded != high_rounded:
+            return None
+        if low_rounded.significand == 0 and low != high and low[0] <= 0 <= high[0]:
+            return None  # rounds to zero, but the sign of the true value is not known yet
+        return low_rounded
+
+    return decide
+
+
+def rounded_value(expr: Expr, point: Point, fmt: ieee.Format) -> ieee.Rounded:
+    """The true value at `point` correctly rounded to `fmt`."""
+    return certified_ball(expr, point, decide_format(fmt))
+
+
+def rounded(
+    expr: str | Expr,
+    xs: Iterable[object] | np.ndarray | object,
+    order: int = 0,
+    dtype: str | np.dtype | None = None,
+    env: Environment | None = None,
+) -> np.ndarray:
+    """Correctly rounded references of expr^(order) at every x, as an array of `dtype`.
+
+    The dtype defaults to that of a NumPy array xs (float64 otherwise). Each x is
+    taken at its exact value, so a float32 array gives f(x) for exactly those floats.
+    """
+    fmt = _format_for(xs, dtype)
+    target = to_expression(expr, order, env)
+    array = np.asarray(xs, dtype=object if not isinstance(xs, np.ndarray) else None)
+    flat = [rounded_value(target, to_point(x), fmt) for x in array.ravel().tolist()]
+    return ieee.to_dtype(flat, fmt).reshape(array.shape)
+
+
+def _format_for(xs: object, dtype: str | np.dtype | None) -> ieee.Format:
+    if dtype is not None:
+        if isinstance(dtype, str):
+            return ieee.format_named(dtype)
+        return ieee.format_of_dtype(np.dtype(dtype))
+    if (
+        (isinstance(xs, np.ndarray | np.floating)
+        and xs.dtype.kind == "f")
+        or (isinstance(xs, np.ndarray) and xs.dtype == ieee.FORMATS["bfloat16"].dtype)
+    ):
+        return ieee.format_of_dtype(xs.dtype)
+    return ieee.FORMATS["float64"]
+
+
+def ulp_error(
+    got: Sequence[float] | np.ndarray,
+    expr: str | Expr,
+    xs: Sequence[object] | np.ndarray,
+    order: int = 0,
+    dtype: str | np.dtype | None = None,
+) -> np.ndarray:
+    """ULP error of each `got` against the true value, as DESIGN.md defines it."""
+    fmt = _format_for(np.asarray(got), dtype)
+    target = to_expression(expr, order)
+    errors = []
+    for y, x in zip(np.asarray(got).ravel().tolist(), np.asarray(xs).ravel().tolist(), strict=True):
+        errors.append(ieee.ulp_distance(float(y), true_fraction(target, to_point(x), fmt), fmt))
+    return np.array(errors, dtype=np.float64)
+
+
+def true_fraction(expr: Expr, point: Point, fmt: ieee.Format) -> Fraction:
+    """A rational within 2^-(p+40) relative of the true value: plenty for ULP errors."""
+
+    def decide(ball: flint.arb) -> Fraction | None:
+        low, high = dyadic_ends(ball)
+        if low == high:
+            return _fraction(low)
+        low_f, high_f = _fraction(low), _fraction(high)
+        scale = max(abs(low_f), abs(high_f), Fraction(2) ** (fmt.emin - fmt.precision))
+        if high_f - low_f <= scale / 2 ** (fmt.precision + 40):
+            return (low_f + high_f) / 2
+        return None
+
+    return certified_ball(expr, point, decide)
+
+
+def as_decimal(text: str) -> Decimal:
+    """A value string of this module as a Decimal (handy in tests and for users)."""
+    return Decimal(text)
