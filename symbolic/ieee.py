@@ -93,10 +93,7 @@ def round_dyadic(mantissa: int, exponent: int, fmt: Format) -> Rounded:
     top = m.bit_length() - 1 + exponent  # 2^top <= |v| < 2^(top+1)
     quantum = max(top, fmt.emin) - fmt.precision + 1
     shift = quantum - exponent
-    if shift <= 0:
-        significand = m << -shift
-    else:
-        significand = _round_half_even(m, shift)
+    significand = m << -shift if shift <= 0 else _round_half_even(m, shift)
     if significand and significand.bit_length() - 1 + quantum > fmt.emax:
         return Rounded(negative, None, 0)
     return Rounded(negative, significand, quantum)
