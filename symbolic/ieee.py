@@ -91,10 +91,23 @@ def round_dyadic(mantissa: int, exponent: int, fmt: Format) -> Rounded:
     if m == 0:
         return Rounded(negative, 0, 0)
     top = m.bit_length() - 1 + exponent  # 2^top <= |v| < 2^(top+1)
+    if top > fmt.emax:
+        return Rounded(negative, None, 0)
     quantum = max(top, fmt.emin) - fmt.precision + 1
     shift = quantum - exponent
+    if shift > m.bit_length() + 1:
+        return Rounded(negative, 0, 0)  # below half the smallest subnormal
     significand = m << -shift if shift <= 0 else _round_half_even(m, shift)
-    if significand and significand.bit_length() - 1 + quantum > fmt.emax:
+    return _normalised(negative, significand, quantum, fmt)
+
+
+def _normalised(negative: bool, significand: int, quantum: int, fmt: Format) -> Rounded:
+    """One representation per value: a carry into the next binade is folded back."""
+    if significand == 0:
+        return Rounded(negative, 0, 0)
+    if significand == 1 << fmt.precision:
+        significand, quantum = significand >> 1, quantum + 1
+    if significand.bit_length() - 1 + quantum > fmt.emax:
         return Rounded(negative, None, 0)
     return Rounded(negative, significand, quantum)
 
@@ -116,15 +129,17 @@ def round_fraction(value: Fraction, fmt: Format) -> Rounded:
     top = magnitude.numerator.bit_length() - magnitude.denominator.bit_length()
     if Fraction(2) ** top > magnitude:
         top -= 1
+    if top > fmt.emax:
+        return Rounded(negative, None, 0)
+    if top < fmt.min_subnormal_exponent - 2:
+        return Rounded(negative, 0, 0)
     quantum = max(top, fmt.emin) - fmt.precision + 1
     scaled = magnitude / Fraction(2) ** quantum
     significand = math.floor(scaled)
     rest = scaled - significand
     if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and significand & 1):
         significand += 1
-    if significand and significand.bit_length() - 1 + quantum > fmt.emax:
-        return Rounded(negative, None, 0)
-    return Rounded(negative, significand, quantum)
+    return _normalised(negative, significand, quantum, fmt)
 
 
 def exact_fraction(value: float | np.floating) -> Fraction:
