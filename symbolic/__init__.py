@@ -1,8 +1,34 @@
-"""symbolic: the machine-checked reference for the logistic sigmoid σ and σ′ = σ(1 − σ)."""
+"""symbolic: the machine-checked reference for the logistic sigmoid σ and σ′ = σ(1 − σ).
+
+`symbolic.oracle` (certified values and correctly rounded floats) is imported on first
+use, so that `import symbolic` stays light for the derivation commands.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
 
 from symbolic.errors import ExpressionError, SymbolicError
 from symbolic.functions import logit, sigmoid, softplus
 from symbolic.language import X, parse
 
-__all__ = ["ExpressionError", "SymbolicError", "X", "logit", "parse", "sigmoid", "softplus"]
+__all__ = [
+    "X",
+    "ExpressionError",
+    "SymbolicError",
+    "logit",
+    "oracle",
+    "parse",
+    "sigmoid",
+    "softplus",
+]
 __version__ = "0.1.0"
+
+_LAZY_MODULES = {"oracle", "ieee", "closed_forms", "fastpath"}
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"symbolic.{name}")
+    raise AttributeError(f"module 'symbolic' has no attribute {name!r}")

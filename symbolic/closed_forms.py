@@ -87,9 +87,17 @@ class Zero:
     ball: flint.arb
 
     def decimal(self, digits: int = 30) -> str:
+        """The zero correctly rounded to `digits` digits, certified by its ball."""
         if self.exact is not None and self.exact.is_zero:
             return "0"
-        return self.ball.str(digits, radius=False)
+        from symbolic.enclosure import precision
+        from symbolic.oracle import decide_decimal
+
+        with precision(max(flint.ctx.prec, 4 * digits + 64)):
+            answer = decide_decimal(digits)(self.ball)
+        if answer is None:
+            raise SymbolicError(f"the zero is not known to {digits} digits; ask for fewer")
+        return str(answer)
 
 
 def sigmoid_derivative_zeros(n: int, precision: int = 200) -> list[Zero]:

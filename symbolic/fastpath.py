@@ -41,6 +41,7 @@ from symbolic.ieee import Format
 
 ERROR_BOUND = 2.0**-80
 MAX_DOUBLE_WORD_ARGUMENT = 600.0
+BLOCK = 4096
 _SPLITTER = 134217729.0  # 2^27 + 1
 
 
@@ -111,7 +112,7 @@ def _mul(xh: np.ndarray, xl: np.ndarray, yh: np.ndarray, yl: np.ndarray) -> tupl
 def _div(xh: np.ndarray, xl: np.ndarray, yh: np.ndarray, yl: np.ndarray) -> tuple:
     """DWDivDW2 (Alg. 17): relative error ≤ 15u² + 56u³."""
     th = xh / yh
-    rh, rl = _mul(yh, yl, th, np.zeros_like(th))
+    rh, rl = _mul(yh, yl, th, 0.0)
     pih, pil = _two_sum(xh, -rh)
     dl = xl - rl
     d = pil + dl
@@ -126,14 +127,13 @@ def exp_negative(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """exp(−a) for 0 ≤ a ≤ 600 as a double-word, relative error < 2^-90 (see module doc)."""
     k = np.rint(a / _LN2_1)
     t = k * _LN2_1 - a  # exact: k·L1 has ≤ 53 bits and Sterbenz applies
-    ph, pl = _two_prod(k, np.full_like(k, _LN2_2))
-    rh, rl = _add(t, np.zeros_like(t), ph, pl + k * _LN2_3)
+    ph, pl = _two_prod(k, _LN2_2)
+    rh, rl = _add(t, 0.0, ph, pl + k * _LN2_3)
     rh, rl = rh / 256.0, rl / 256.0  # exact scaling by a power of two
-    sh, sl = np.full_like(a, _INV_FACTORIALS[11][0]), np.full_like(a, _INV_FACTORIALS[11][1])
+    sh, sl = _INV_FACTORIALS[11]
     for j in range(10, -1, -1):
         sh, sl = _mul(sh, sl, rh, rl)
-        ch, cl = _INV_FACTORIALS[j]
-        sh, sl = _add(sh, sl, np.full_like(a, ch), np.full_like(a, cl))
+        sh, sl = _add(sh, sl, *_INV_FACTORIALS[j])
     for _ in range(8):
         sh, sl = _mul(sh, sl, sh, sl)
     scale = np.ldexp(1.0, -k.astype(np.int64))
@@ -143,9 +143,8 @@ def exp_negative(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def sigmoid_double_word(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """σ(x) for |x| ≤ 600."""
     eh, el = exp_negative(np.abs(x))
-    one = np.ones_like(x)
-    dh, dl = _add(one, np.zeros_like(x), eh, el)
-    numerator_h = np.where(x < 0, eh, one)
+    dh, dl = _add(1.0, 0.0, eh, el)
+    numerator_h = np.where(x < 0, eh, 1.0)
     numerator_l = np.where(x < 0, el, 0.0)
     return _div(numerator_h, numerator_l, dh, dl)
 
@@ -153,7 +152,7 @@ def sigmoid_double_word(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def sigmoid_prime_double_word(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """σ′(x) = e/(1 + e)², e = exp(−|x|), for |x| ≤ 600."""
     eh, el = exp_negative(np.abs(x))
-    dh, dl = _add(np.ones_like(x), np.zeros_like(x), eh, el)
+    dh, dl = _add(1.0, 0.0, eh, el)
     sh, sl = _mul(dh, dl, dh, dl)
     return _div(eh, el, sh, sl)
 
@@ -202,13 +201,13 @@ def fast_rounded(order: int, x: np.ndarray, fmt: Format) -> tuple[np.ndarray, np
     a = np.abs(x)
     result = np.zeros(x.shape, dtype=fmt.dtype)
     decided = np.zeros(x.shape, dtype=bool)
-    near = a <= MAX_DOUBLE_WORD_ARGUMENT
-    if near.any():
-        function = sigmoid_double_word if order == 0 else sigmoid_prime_double_word
-        hi, lo = function(x[near])
-        values, ok = decide_rounding(hi, lo, fmt)
-        result[near] = values
-        decided[near] = ok
+    near = np.flatnonzero(a <= MAX_DOUBLE_WORD_ARGUMENT)
+    function = sigmoid_double_word if order == 0 else sigmoid_prime_double_word
+    for start in range(0, len(near), BLOCK):
+        # Blocks small enough for the cache: the double-word arithmetic is memory-bound.
+        index = near[start : start + BLOCK]
+        hi, lo = function(x[index])
+        result[index], decided[index] = decide_rounding(hi, lo, fmt)
     far = a > max(threshold_zero(fmt), MAX_DOUBLE_WORD_ARGUMENT)
     if far.any():
         # σ′ < e^(−|x|) and σ(−|x|) < e^(−|x|) round to +0; 1 − σ(|x|) < e^(−|x|) rounds to 1.
