@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import platform
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import flint
 import mpmath
@@ -24,8 +26,10 @@ from symbolic.closed_forms import sigmoid_derivative_coefficients
 from symbolic.functions import expand_definitions, sigmoid
 from symbolic.language import X
 
+T = TypeVar("T")
 
-def timed(function, *args):  # noqa: ANN001, ANN201
+
+def timed(function: Callable[..., T], *args: object) -> tuple[float, T]:
     started = time.perf_counter()
     result = function(*args)
     return time.perf_counter() - started, result
@@ -95,8 +99,11 @@ def references_per_second(
 
 
 def main() -> None:
-    print(f"machine: {platform.machine()}, Python {platform.python_version()}, "
-          f"SymPy {sympy.__version__}, python-flint {flint.__version__}, NumPy {np.__version__}")  # fmt: skip
+    versions = (
+        f"Python {platform.python_version()}, SymPy {sympy.__version__}, "
+        f"python-flint {flint.__version__}, NumPy {np.__version__}"
+    )
+    print(f"machine: {platform.machine()}, {versions}")
     print()
     print("| measurement | result |")
     print("|---|---|")

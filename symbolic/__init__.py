@@ -14,9 +14,9 @@ from symbolic.functions import logit, sigmoid, softplus
 from symbolic.language import X, parse
 
 __all__ = [
-    "X",
     "ExpressionError",
     "SymbolicError",
+    "X",
     "logit",
     "oracle",
     "parse",
