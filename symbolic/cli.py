@@ -62,7 +62,28 @@ def build_parser() -> argparse.ArgumentParser:
     derive.set_defaults(handler=_run_derive)
     _add_eval(commands)
     _add_table(commands)
+    _add_verify(commands)
     return parser
+
+
+def _add_verify(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "verify",
+        help="prove or refute the claims of *.claims.toml files (default: the article's)",
+        description="Prove or refute each claim, with a certificate or a certified "
+        "counterexample. Exit 1 when a verdict differs from the claim's `expect`.",
+    )
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="claims files (default: built-in catalogue)"
+    )
+    parser.add_argument("--json", action="store_true", help="JSON output")
+    parser.add_argument("--junit", metavar="PATH", help="also write JUnit XML to PATH")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, metavar="SECONDS",
+        help="time limit per claim (default 60); past it the claim is unknown (timeout)",
+    )  # fmt: skip
+    parser.add_argument("--only", metavar="ID", help="run only the claim with this id")
+    parser.set_defaults(handler=_run_verify)
 
 
 def _add_expression_arguments(parser: argparse.ArgumentParser) -> None:
@@ -177,6 +198,25 @@ def _run_table(args: argparse.Namespace) -> int:
         text = tables.as_text(rows)
     sys.stdout.write(text)
     return EXIT_OK
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from symbolic import verify
+
+    if not 0 < args.timeout <= 86_400:
+        raise SymbolicError(f"--timeout must be between 0 and 86400 seconds, got {args.timeout}")
+    files = verify.load_all(args.files)
+    results = verify.run_all(files, args.timeout, args.only)
+    if args.only is not None and not results:
+        raise SymbolicError(f"no claim with id {args.only!r}")
+    if args.junit:
+        verify.write_atomically(args.junit, verify.as_junit(results))
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as handle:
+            handle.write(verify.github_summary(results))
+    sys.stdout.write(verify.as_json(results) if args.json else verify.as_text(results))
+    return EXIT_OK if all(r.ok for r in results) else EXIT_CHECK_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
