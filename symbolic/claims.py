@@ -18,7 +18,7 @@ from sympy import Expr
 
 from symbolic.errors import SymbolicError
 from symbolic.intervals import Interval, parse_interval
-from symbolic.language import RESERVED_NAMES, Environment, X, parse, parse_constant
+from symbolic.language import RESERVED_NAMES, Environment, parse, parse_constant
 
 VERDICTS = ("proved", "refuted", "unknown")
 ASSUMPTIONS = {
@@ -135,8 +135,10 @@ def load_claims_text(text: str, name: str = "<claims>") -> ClaimsFile:
         raise ClaimError(f"{name}: malformed TOML: {error}") from None
     unknown = set(data) - {"parameters", "definitions", "claim"}
     if unknown:
-        raise ClaimError(f"{name}: unknown table {sorted(unknown)[0]!r} "
-                         "(expected [parameters], [definitions], [[claim]])")  # fmt: skip
+        raise ClaimError(
+            f"{name}: unknown table {sorted(unknown)[0]!r} "
+            "(expected [parameters], [definitions], [[claim]])"
+        )
     env = _environment(data, name)
     raw_claims = data.get("claim", [])
     if not isinstance(raw_claims, list) or not raw_claims:
@@ -170,8 +172,9 @@ def _environment(data: dict[str, Any], name: str) -> Environment:
         where = f"{name}: [parameters] {symbol}"
         _check_name(symbol, where)
         if assumption not in ASSUMPTIONS:
-            raise ClaimError(f"{where}: unknown assumption {assumption!r} "
-                             f"(use {', '.join(ASSUMPTIONS)})")  # fmt: skip
+            raise ClaimError(
+                f"{where}: unknown assumption {assumption!r} (use {', '.join(ASSUMPTIONS)})"
+            )
         parameters[symbol] = sympy.Symbol(symbol, **ASSUMPTIONS[assumption])
     definitions: dict[str, Expr] = {}
     raw_definitions = data.get("definitions", {})
@@ -231,8 +234,19 @@ def _claim(raw: object, index: int, name: str, line: int, env: Environment) -> C
         if key in raw and not isinstance(raw[key], str):
             raise ClaimError(f"{label}: field {key!r}: must be text")
     parameters = tuple(env.parameters.values())
-    return Claim(claim_id, kind, fields, dict(raw), domain, expect, raw.get("text", ""),
-                 raw.get("source", ""), name, line, parameters)  # fmt: skip
+    return Claim(
+        claim_id,
+        kind,
+        fields,
+        dict(raw),
+        domain,
+        expect,
+        raw.get("text", ""),
+        raw.get("source", ""),
+        name,
+        line,
+        parameters,
+    )
 
 
 class _Fields:
@@ -321,8 +335,3 @@ class _Fields:
             return parse_interval(value, self.env)  # type: ignore[arg-type]
         except SymbolicError as error:
             raise self.fail(key, str(error)) from None
-
-
-def expression_of_x(expr: Expr) -> Expr:
-    """Claims about functions: a constant still counts as a function of x."""
-    return expr if expr.has(X) else expr

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from itertools import product
+from itertools import pairwise, product
 
 import flint
 import sympy
@@ -29,13 +29,41 @@ from symbolic.errors import SymbolicError
 from symbolic.intervals import Interval
 from symbolic.language import X
 from symbolic.printing import to_language, to_text
-from symbolic.signs import ExpForm, NotRational, U, exp_form, explicit, factor_sign, sign_chart
+from symbolic.signs import ExpForm, NotRationalError, U, exp_form, explicit, factor_sign, sign_chart
 
 BITS = 160
-SAMPLES = [sympy.Rational(v) for v in (
-    "-40", "-20", "-10", "-6", "-4", "-3", "-2", "-1.5", "-1", "-0.7", "-0.5", "-0.3", "-0.1",
-    "0", "0.1", "0.3", "0.5", "0.7", "1", "1.5", "2", "3", "4", "6", "10", "20", "40",
-)]  # fmt: skip
+SAMPLES = [
+    sympy.Rational(v)
+    for v in (
+        "-40",
+        "-20",
+        "-10",
+        "-6",
+        "-4",
+        "-3",
+        "-2",
+        "-1.5",
+        "-1",
+        "-0.7",
+        "-0.5",
+        "-0.3",
+        "-0.1",
+        "0",
+        "0.1",
+        "0.3",
+        "0.5",
+        "0.7",
+        "1",
+        "1.5",
+        "2",
+        "3",
+        "4",
+        "6",
+        "10",
+        "20",
+        "40",
+    )
+]
 CHECK_SAMPLES = [
     sympy.Rational(v) for v in ("-200", "-31.5", "-2.25", "0.05", "1.75", "31.5", "200")
 ]
@@ -79,8 +107,13 @@ def _parameter_assignments(claim: Claim) -> list[dict[sympy.Symbol, Expr]]:
         return [{}]
     choices = []
     for symbol in claim.parameters:
-        kind = "integer" if symbol.is_integer else "positive" if symbol.is_positive else (
-            "negative" if symbol.is_negative else "nonzero" if symbol.is_nonzero else "real")  # fmt: skip
+        kind = (
+            "integer"
+            if symbol.is_integer
+            else "positive"
+            if symbol.is_positive
+            else ("negative" if symbol.is_negative else "nonzero" if symbol.is_nonzero else "real")
+        )
         choices.append([sympy.Rational(v) for v in PARAMETER_VALUES[kind]])
     return [
         dict(zip(claim.parameters, combo, strict=True)) for combo in list(product(*choices))[:6]
@@ -167,14 +200,14 @@ def prove_relation(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval
     difference = lhs - rhs
     try:
         form = exp_form(difference)
-    except NotRational as why:
+    except NotRationalError as why:
         return _without_exp_form(claim, lhs, rhs, op, domain, str(why))
     certificate = [f"d(x) = lhs − rhs; {form.describe()}"]
     if form.numerator.is_zero:
         return _identically_zero(claim, lhs, rhs, op, domain, certificate)
     try:
         chart = sign_chart(form, domain)
-    except NotRational:
+    except NotRationalError:
         return _by_factor_signs(claim, lhs, rhs, op, form, certificate)
     return _by_sign_chart(claim, lhs, rhs, op, domain, form, chart, certificate)
 
@@ -216,9 +249,15 @@ def _by_factor_signs(
 
 
 def _by_sign_chart(
-    claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval, form: ExpForm,
-    chart: object, certificate: list[str],
-) -> Verdict:  # fmt: skip
+    claim: Claim,
+    lhs: Expr,
+    rhs: Expr,
+    op: str,
+    domain: Interval,
+    form: ExpForm,
+    chart: object,
+    certificate: list[str],
+) -> Verdict:
     low, high = form.u_of_x(domain.low), form.u_of_x(domain.high)
     certificate.append(f"u ranges over {_interval_text(low, high, domain)}")
     zeros = [to_text(z) for z in chart.exact_zeros]
@@ -309,10 +348,8 @@ def prove_parity(claim: Claim) -> Verdict:
     mirrored = at(expr, -X)
     other = expr if claim.fields["parity"] == "even" else -expr
     verdict = prove_relation(claim, mirrored, other, "=", claim.domain)
-    verdict.certificate.insert(
-        0,
-        f"{claim.fields['parity']}: compare f(−x) with {'' if claim.fields['parity'] == 'even' else '−'}f(x)",
-    )
+    sign = "" if claim.fields["parity"] == "even" else "−"
+    verdict.certificate.insert(0, f"{claim.fields['parity']}: compare f(−x) with {sign}f(x)")
     return verdict
 
 
@@ -348,9 +385,11 @@ def prove_extremum(claim: Claim) -> Verdict:
         return Verdict.unknown("extremum", f"f({to_text(point)}) = {to_text(value)} is not decided")
     op = "<=" if kind == "max" else ">="
     bound = prove_relation(claim, expr, value, op, claim.domain)
-    bound.certificate = (
-        certificate + [f"and f(x) {op} {to_text(value)} on the domain:"] + bound.certificate
-    )
+    bound.certificate = [
+        *certificate,
+        f"and f(x) {op} {to_text(value)} on the domain:",
+        *bound.certificate,
+    ]
     if bound.verdict == "refuted" and bound.counterexample:
         bound.certificate.append(
             f"a point that beats the claimed {kind}: x = {bound.counterexample['x']}"
@@ -367,20 +406,21 @@ def prove_monotone(claim: Claim) -> Verdict:
     certificate = [f"f′(x) = {to_text(slope)} (SymPy's diff of the definitions)"]
     try:
         form = exp_form(slope)
-    except NotRational as why:
+    except NotRationalError as why:
         return _monotone_by_pairs(claim, expr, direction, certificate, str(why))
     if form.numerator.is_zero:
         if strict:
             found = _pair(claim, expr, direction, certificate, force=True)
-            return Verdict("refuted", "f′ = 0", certificate + ["f is constant"], found)
-        return Verdict("proved", "f′ = 0", certificate + ["f is constant, hence monotone"])
+            return Verdict("refuted", "f′ = 0", [*certificate, "f is constant"], found)
+        return Verdict("proved", "f′ = 0", [*certificate, "f is constant, hence monotone"])
     verdict = prove_relation(claim, slope, sympy.S.Zero, op, claim.domain)
     verdict.certificate = certificate + verdict.certificate
     if verdict.verdict == "proved":
         note = (
             "f′ has finitely many zeros (P is not the zero polynomial), so f is strictly monotone"
-            if strict else "so f is monotone"
-        )  # fmt: skip
+            if strict
+            else "so f is monotone"
+        )
         verdict.certificate.append(note)
         return verdict
     if verdict.verdict == "refuted":
@@ -400,7 +440,7 @@ def _pair(
     """Two points a < b with f(a) ≥ f(b) (for increasing), certified."""
     points = sorted(_domain_samples(claim.domain), key=lambda p: float(p))
     for params in _parameter_assignments(claim):
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in pairwise(points):
             fa, fb = _ball(expr, a, params), _ball(expr, b, params)
             if fa is None or fb is None:
                 continue
@@ -408,8 +448,10 @@ def _pair(
             if force and not bad:
                 bad = fa.overlaps(fb)
             if bad:
-                certificate.append(f"x = {to_text(a)} < {to_text(b)} but f({to_text(a)}) "
-                                   f"{'>' if direction == 'increasing' else '<'} f({to_text(b)})")  # fmt: skip
+                certificate.append(
+                    f"x = {to_text(a)} < {to_text(b)} but f({to_text(a)}) "
+                    f"{'>' if direction == 'increasing' else '<'} f({to_text(b)})"
+                )
                 return {
                     "x": f"{to_language(a)}, {to_language(b)}",
                     "lhs": _decimal(fa),
@@ -435,14 +477,14 @@ def prove_value(claim: Claim) -> Verdict:
     if Decimal(got) == Decimal(wanted):
         return Verdict("proved", method, certificate)
     found = {"x": to_language(point), "lhs": got, "rhs": wanted}
-    return Verdict("refuted", method, certificate + [f"not {wanted}"], found)
+    return Verdict("refuted", method, [*certificate, f"not {wanted}"], found)
 
 
 def prove_limit(claim: Claim) -> Verdict:
     expr, point, value = (claim.fields[k] for k in ("expr", "point", "value"))
     try:
         form = exp_form(expr)
-    except NotRational as why:
+    except NotRationalError as why:
         return _limit_at_finite_point(claim, expr, point, value, str(why))
     certificate = [form.describe()]
     limit = _rational_limit(form, point)
@@ -457,7 +499,7 @@ def prove_limit(claim: Claim) -> Verdict:
     return Verdict(
         "refuted",
         "e^x substitution, limit of a rational function",
-        certificate + [f"≠ {to_text(value)}"],
+        [*certificate, f"≠ {to_text(value)}"],
         found,
     )
 
@@ -501,7 +543,7 @@ def _limit_at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, w
     ]
     if reduces_to_zero(at_point - value):
         return Verdict(
-            "proved", "continuity", certificate + [f"f({to_text(point)}) = {to_text(value)}"]
+            "proved", "continuity", [*certificate, f"f({to_text(point)}) = {to_text(value)}"]
         )
     found = search_counterexample(claim, expr, value, "=", [point])
     if found:
@@ -513,12 +555,16 @@ def prove_zeros(claim: Claim) -> Verdict:
     expr, claimed = claim.fields["expr"], claim.fields["zeros"]
     for z in claimed:
         if not claim.domain.contains(z):
-            return Verdict("refuted", "domain", [f"{to_text(z)} is not in the domain"],
-                           {"x": to_language(z), "lhs": "outside the domain", "rhs": str(claim.domain)})  # fmt: skip
+            return Verdict(
+                "refuted",
+                "domain",
+                [f"{to_text(z)} is not in the domain"],
+                {"x": to_language(z), "lhs": "outside the domain", "rhs": str(claim.domain)},
+            )
     try:
         form = exp_form(expr)
         chart = sign_chart(form, claim.domain)
-    except NotRational as why:
+    except NotRationalError as why:
         return Verdict.unknown("zeros", f"no exact method applies ({why})")
     certificate = [form.describe()]
     actual = [sympy.simplify(form.x_of_u(root)) for root in chart.exact_zeros]
@@ -529,7 +575,7 @@ def prove_zeros(claim: Claim) -> Verdict:
         residual = form.rational.xreplace({U: form.u_of_x(z)})
         if not reduces_to_zero(residual):
             found = search_counterexample(claim, expr, sympy.S.Zero, "=", [z])
-            return Verdict("refuted", "exact roots", certificate + [f"f({to_text(z)}) ≠ 0"], found)
+            return Verdict("refuted", "exact roots", [*certificate, f"f({to_text(z)}) ≠ 0"], found)
     distinct = {sympy.nsimplify(z) for z in claimed}
     if len(distinct) == len(chart.exact_zeros) and not chart.poles:
         certificate.append("each listed x is a zero, and there are no others")
@@ -540,7 +586,7 @@ def prove_zeros(claim: Claim) -> Verdict:
         return Verdict(
             "refuted",
             "exact roots",
-            certificate + [f"x = {to_text(missing[0])} is a zero not listed"],
+            [*certificate, f"x = {to_text(missing[0])} is a zero not listed"],
             found,
         )
     return Verdict.unknown("zeros", "the zeros could not be matched")
@@ -578,7 +624,7 @@ def prove_smooth(claim: Claim) -> Verdict:
             return Verdict(
                 "refuted",
                 "singular point",
-                certificate + [f"fails: {what}"] + verdict.certificate,
+                [*certificate, f"fails: {what}", *verdict.certificate],
                 found,
             )
         if verdict.verdict != "proved":
@@ -613,7 +659,7 @@ def prove(claim: Claim) -> Verdict:
     """The verdict for one claim, with the independent numeric check of proofs."""
     try:
         verdict = STRATEGIES[claim.kind](claim)
-    except NotRational as why:
+    except NotRationalError as why:
         verdict = Verdict.unknown(claim.kind, f"no exact method applies ({why})")
     if verdict.verdict == "proved":
         verdict = independent_check(claim, verdict)
@@ -633,10 +679,18 @@ def independent_check(claim: Claim, verdict: Verdict) -> Verdict:
             f"checked numerically at {len(points)} points with {int(BITS * 0.30103)} digits"
         )
         return verdict
-    message = (f"INTERNAL DISAGREEMENT: the proof says proved, but x = {found['x']} gives "
-               f"{found['lhs']} vs {found['rhs']}; please report this")  # fmt: skip
-    return Verdict("unknown", verdict.method, verdict.certificate + [message], None,
-                   {"disagreement": found}, "internal disagreement")  # fmt: skip
+    message = (
+        f"INTERNAL DISAGREEMENT: the proof says proved, but x = {found['x']} gives "
+        f"{found['lhs']} vs {found['rhs']}; please report this"
+    )
+    return Verdict(
+        "unknown",
+        verdict.method,
+        [*verdict.certificate, message],
+        None,
+        {"disagreement": found},
+        "internal disagreement",
+    )
 
 
 def _as_relation(claim: Claim) -> tuple[Expr, Expr, str] | None:

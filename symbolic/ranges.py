@@ -20,7 +20,7 @@ from symbolic.enclosure import enclose
 from symbolic.intervals import Interval
 from symbolic.printing import to_language, to_text
 from symbolic.prover import Verdict, _rational_limit
-from symbolic.signs import ExpForm, NotRational, U, _roots_inside, exp_form, sign_chart
+from symbolic.signs import ExpForm, NotRationalError, U, _roots_inside, exp_form, sign_chart
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def prove_range(claim: Claim) -> Verdict:
     try:
         form = exp_form(expr)
         chart = sign_chart(form, claim.domain)
-    except NotRational as why:
+    except NotRationalError as why:
         return Verdict.unknown("range", f"no exact method applies ({why})")
     if chart.poles:
         return Verdict.unknown("range", "f has poles in the domain")
@@ -51,8 +51,12 @@ def prove_range(claim: Claim) -> Verdict:
         return Verdict("proved", "e^x substitution, critical points and end limits", certificate)
     value, why = problem
     found = {"value": to_language(value), "why": why, "image": str(image)}
-    return Verdict("refuted", "e^x substitution, critical points and end limits",
-                   certificate + [f"claimed {claimed}: {why}"], found)  # fmt: skip
+    return Verdict(
+        "refuted",
+        "e^x substitution, critical points and end limits",
+        [*certificate, f"claimed {claimed}: {why}"],
+        found,
+    )
 
 
 def _candidates(form: ExpForm, domain: Interval, certificate: list[str]) -> list[Candidate]:
@@ -129,6 +133,7 @@ def _compare(image: Interval, claimed: Interval) -> tuple[Expr, str] | None:
         if order == -side:
             return (
                 theirs,
-                f"values near {to_text(theirs)} are never attained (the image's {end} end is {to_text(mine)})",
+                f"values near {to_text(theirs)} are never attained "
+                f"(the image's {end} end is {to_text(mine)})",
             )
     return None

@@ -29,7 +29,7 @@ from symbolic.language import X
 U = sympy.Symbol("u", positive=True)
 
 
-class NotRational(Exception):
+class NotRationalError(Exception):
     """The expression is not a rational function of one exponential."""
 
 
@@ -75,7 +75,7 @@ class ExpForm:
 
 
 def exp_form(expr: Expr) -> ExpForm:
-    """Write expr as a rational function of u = e^(κx), or raise NotRational."""
+    """Write expr as a rational function of u = e^(κx), or raise NotRationalError."""
     f = explicit(expr).rewrite(sympy.exp)
     exponentials = sorted(f.atoms(sympy.exp), key=sympy.default_sort_key)
     slopes = []
@@ -83,11 +83,11 @@ def exp_form(expr: Expr) -> ExpForm:
         argument = sympy.expand(e.args[0])
         slope = sympy.diff(argument, X)
         if slope.has(X) or sympy.expand(argument - slope * X).has(X):
-            raise NotRational(f"exponent {argument} is not linear in x")
+            raise NotRationalError(f"exponent {argument} is not linear in x")
         if slope != 0:
             slopes.append(slope)
     if not slopes:
-        raise NotRational("no exponential of x")
+        raise NotRationalError("no exponential of x")
     kappa = _common_unit(slopes)
     substituted = f
     for e in exponentials:
@@ -95,19 +95,19 @@ def exp_form(expr: Expr) -> ExpForm:
         slope = sympy.diff(argument, X)
         power = sympy.nsimplify(slope / kappa)
         if not power.is_Integer:
-            raise NotRational("exponents are not integer multiples of one another")
+            raise NotRationalError("exponents are not integer multiples of one another")
         constant = sympy.expand(argument - slope * X)
         substituted = substituted.xreplace({e: sympy.exp(constant) * U ** int(power)})
     if substituted.has(X):
-        raise NotRational("x also occurs outside the exponentials")
+        raise NotRationalError("x also occurs outside the exponentials")
     together = sympy.cancel(sympy.together(substituted))
     numerator, denominator = sympy.fraction(together)
     try:
         p, q = sympy.Poly(numerator, U), sympy.Poly(denominator, U)
     except sympy.PolynomialError as error:
-        raise NotRational(str(error)) from None
+        raise NotRationalError(str(error)) from None
     if any(c.has(U) for c in (*p.coeffs(), *q.coeffs())):
-        raise NotRational("not polynomial in u")
+        raise NotRationalError("not polynomial in u")
     form = ExpForm(kappa, p, q)
     _check_form(expr, form)
     return form
@@ -118,14 +118,14 @@ def _common_unit(slopes: list[Expr]) -> Expr:
     base = slopes[0]
     ratios = [sympy.nsimplify(s / base) for s in slopes]
     if not all(r.is_Rational for r in ratios):
-        raise NotRational("exponents with incommensurable slopes")
+        raise NotRationalError("exponents with incommensurable slopes")
     denominator = math.lcm(*(int(r.q) for r in ratios))
     numerator = math.gcd(*(int(r.p) for r in ratios))
     kappa = base * sympy.Rational(numerator, denominator)
     if kappa.is_negative:
         kappa = -kappa
     if not kappa.is_positive:
-        raise NotRational("the sign of the exponent's slope is unknown")
+        raise NotRationalError("the sign of the exponent's slope is unknown")
     return kappa
 
 
@@ -180,7 +180,7 @@ def sign_chart(form: ExpForm, domain: Interval) -> SignChart:
     p, q = form.numerator, form.denominator
     for poly in (p, q):
         if not all(c.is_Rational for c in poly.coeffs()):
-            raise NotRational("coefficients are not rational numbers")
+            raise NotRationalError("coefficients are not rational numbers")
     low, high = u_interval(form, domain)
     ends = (low, high, domain.low_open, domain.high_open)
     p_roots = _roots_inside(p, *ends)
@@ -250,8 +250,11 @@ def _separate(
             if where_low == 1 or where_high == -1:
                 return None  # the interval lies entirely below low or above high
             return (a, b) if where_low == -1 and where_high == 1 else None
-        refined = poly.refine_root(sympy.Rational(a.numerator, a.denominator),
-                                   sympy.Rational(b.numerator, b.denominator), eps=(b - a) / 8)  # fmt: skip
+        refined = poly.refine_root(
+            sympy.Rational(a.numerator, a.denominator),
+            sympy.Rational(b.numerator, b.denominator),
+            eps=(b - a) / 8,
+        )
         a, b = Fraction(str(refined[0])), Fraction(str(refined[1]))
     raise SymbolicError("a root could not be separated from an end of the domain")
 

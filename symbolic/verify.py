@@ -90,8 +90,14 @@ def run_claim(claim: Claim, timeout: float = DEFAULT_TIMEOUT) -> Result:
         except EOFError:
             verdict = Verdict.unknown(claim.kind, "the prover process died")
     else:
-        verdict = Verdict("unknown", claim.kind, [f"no verdict within {timeout:g} s"], None,
-                          {"timeout_seconds": timeout}, "timeout")  # fmt: skip
+        verdict = Verdict(
+            "unknown",
+            claim.kind,
+            [f"no verdict within {timeout:g} s"],
+            None,
+            {"timeout_seconds": timeout},
+            "timeout",
+        )
     process.kill()
     process.join()
     receiver.close()
@@ -129,7 +135,8 @@ def as_text(results: list[Result]) -> str:
         v = r.verdict
         status = "ok" if r.ok else f"FAILED (expected {r.claim.expect})"
         lines.append(
-            f"{MARKS[v.verdict]} {v.verdict:8} {r.claim.id}: {r.claim.statement}  [{status}, {r.seconds:.2f} s]"
+            f"{MARKS[v.verdict]} {v.verdict:8} {r.claim.id}: {r.claim.statement}"
+            f"  [{status}, {r.seconds:.2f} s]"
         )
         if v.verdict == "refuted" and v.counterexample:
             lines.append(f"    counterexample: {_counterexample_text(v.counterexample)}")
@@ -147,12 +154,15 @@ def as_text(results: list[Result]) -> str:
             said = r.claim.text or r.claim.statement
             lines.append(f"  - {r.claim.id} ({r.claim.source}): {said}")
             lines.append(
-                f"    why: {_counterexample_text(r.verdict.counterexample or {})}; {r.verdict.certificate[-1]}"
+                f"    why: {_counterexample_text(r.verdict.counterexample or {})}; "
+                f"{r.verdict.certificate[-1]}"
             )
     counts = summary(results)
     lines.append("")
-    lines.append(f"{len(results)} claims: {counts['proved']} proved, {counts['refuted']} refuted, "
-                 f"{counts['unknown']} unknown; {counts['failed']} not as expected")  # fmt: skip
+    lines.append(
+        f"{len(results)} claims: {counts['proved']} proved, {counts['refuted']} refuted, "
+        f"{counts['unknown']} unknown; {counts['failed']} not as expected"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -176,15 +186,33 @@ def as_junit(results: list[Result]) -> str:
         by_file.setdefault(r.claim.file, []).append(r)
     for file, group in by_file.items():
         failures = sum(not r.ok for r in group)
-        suite = ET.SubElement(suites, "testsuite", name=file, tests=str(len(group)),
-                              failures=str(failures), errors="0", skipped="0",
-                              time=f"{sum(r.seconds for r in group):.3f}")  # fmt: skip
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=file,
+            tests=str(len(group)),
+            failures=str(failures),
+            errors="0",
+            skipped="0",
+            time=f"{sum(r.seconds for r in group):.3f}",
+        )
         for r in group:
-            case = ET.SubElement(suite, "testcase", classname=file, name=r.claim.id,
-                                 time=f"{r.seconds:.3f}", file=file, line=str(r.claim.line))  # fmt: skip
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=file,
+                name=r.claim.id,
+                time=f"{r.seconds:.3f}",
+                file=file,
+                line=str(r.claim.line),
+            )
             if not r.ok:
-                failure = ET.SubElement(case, "failure", type=r.verdict.verdict,
-                                        message=f"verdict {r.verdict.verdict}, expected {r.claim.expect}")  # fmt: skip
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    type=r.verdict.verdict,
+                    message=f"verdict {r.verdict.verdict}, expected {r.claim.expect}",
+                )
                 failure.text = failure_text(r)
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
@@ -192,8 +220,10 @@ def as_junit(results: list[Result]) -> str:
 
 def failure_text(r: Result) -> str:
     v = r.verdict
-    lines = [f"{r.claim.file}:{r.claim.line}: claim {r.claim.id}: {r.claim.statement}",
-             f"verdict: {v.verdict} (expected {r.claim.expect}) by {v.method}"]  # fmt: skip
+    lines = [
+        f"{r.claim.file}:{r.claim.line}: claim {r.claim.id}: {r.claim.statement}",
+        f"verdict: {v.verdict} (expected {r.claim.expect}) by {v.method}",
+    ]
     if v.counterexample:
         lines.append(f"counterexample: {_counterexample_text(v.counterexample)}")
     lines += [f"  {step}" for step in v.certificate]
@@ -204,12 +234,15 @@ def github_summary(results: list[Result]) -> str:
     lines = ["| claim | verdict | expected | ok |", "|---|---|---|---|"]
     for r in results:
         lines.append(
-            f"| `{r.claim.id}` | {r.verdict.verdict} | {r.claim.expect} | {'✅' if r.ok else '❌'} |"
+            f"| `{r.claim.id}` | {r.verdict.verdict} | {r.claim.expect} "
+            f"| {'✅' if r.ok else '❌'} |"
         )
     counts = summary(results)
     lines.append("")
-    lines.append(f"{counts['proved']} proved, {counts['refuted']} refuted, {counts['unknown']} unknown, "
-                 f"{counts['failed']} failed")  # fmt: skip
+    lines.append(
+        f"{counts['proved']} proved, {counts['refuted']} refuted, {counts['unknown']} unknown, "
+        f"{counts['failed']} failed"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -217,8 +250,9 @@ def write_atomically(path: str, text: str) -> None:
     """Write to a temporary file beside the target, then rename: never a half-written file."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False,
-                                     prefix=f".{target.name}.", suffix=".tmp") as handle:  # fmt: skip
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=directory, delete=False, prefix=f".{target.name}.", suffix=".tmp"
+    ) as handle:
         handle.write(text)
         temporary = handle.name
     os.replace(temporary, target)
