@@ -208,6 +208,8 @@ def prove_relation(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval
     try:
         chart = sign_chart(form, domain)
     except NotRationalError:
+        if form.u_is_x:
+            return _without_exp_form(claim, lhs, rhs, op, domain, "irrational coefficients")
         return _by_factor_signs(claim, lhs, rhs, op, form, certificate)
     return _by_sign_chart(claim, lhs, rhs, op, domain, form, chart, certificate)
 
@@ -506,6 +508,15 @@ def prove_limit(claim: Claim) -> Verdict:
 
 def _rational_limit(form: ExpForm, point: Expr) -> Expr | None:
     p, q = form.numerator, form.denominator
+    if form.u_is_x and point.is_infinite:
+        dp, dq = p.degree(), q.degree()
+        ratio = p.LC() / q.LC()
+        if dp < dq:
+            return sympy.S.Zero
+        if dp == dq:
+            return sympy.simplify(ratio)
+        flip = (-1) ** (dp - dq) if point == -sympy.oo else 1
+        return sympy.oo * sympy.sign(ratio * flip)
     if point == sympy.oo:
         dp, dq = p.degree(), q.degree()
         ratio = p.LC() / q.LC()
@@ -525,10 +536,11 @@ def _rational_limit(form: ExpForm, point: Expr) -> Expr | None:
             return sympy.simplify(p0 / q0)
         return sympy.oo * sympy.sign(p0 / q0)
     u0 = form.u_of_x(point)
-    denominator = q.as_expr().subs(U, u0)
+    variable = p.gens[0]
+    denominator = q.as_expr().subs(variable, u0)
     if reduces_to_zero(denominator):
         return None
-    return sympy.simplify(p.as_expr().subs(U, u0) / denominator)
+    return sympy.simplify(p.as_expr().subs(variable, u0) / denominator)
 
 
 def _limit_at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:
@@ -572,7 +584,7 @@ def prove_zeros(claim: Claim) -> Verdict:
         f"the roots of P in the domain give x = {', '.join(to_text(a) for a in actual) or 'none'}"
     )
     for z in claimed:
-        residual = form.rational.xreplace({U: form.u_of_x(z)})
+        residual = form.rational.xreplace({form.numerator.gens[0]: form.u_of_x(z)})
         if not reduces_to_zero(residual):
             found = search_counterexample(claim, expr, sympy.S.Zero, "=", [z])
             return Verdict("refuted", "exact roots", [*certificate, f"f({to_text(z)}) ≠ 0"], found)

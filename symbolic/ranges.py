@@ -20,7 +20,7 @@ from symbolic.enclosure import enclose
 from symbolic.intervals import Interval
 from symbolic.printing import to_language, to_text
 from symbolic.prover import Verdict, _rational_limit
-from symbolic.signs import ExpForm, NotRationalError, U, _roots_inside, exp_form, sign_chart
+from symbolic.signs import ExpForm, NotRationalError, _roots_inside, exp_form, sign_chart
 
 
 @dataclass(frozen=True)
@@ -61,15 +61,16 @@ def prove_range(claim: Claim) -> Verdict:
 
 def _candidates(form: ExpForm, domain: Interval, certificate: list[str]) -> list[Candidate]:
     p, q = form.numerator, form.denominator
-    slope = p.diff(U) * q - p * q.diff(U)
+    variable = p.gens[0]
+    slope = p.diff(variable) * q - p * q.diff(variable)
     low_u, high_u = form.u_of_x(domain.low), form.u_of_x(domain.high)
     found = []
     for interval in _roots_inside(slope, low_u, high_u, True, True):
         from symbolic.signs import _exact_root
 
         root = _exact_root(slope, interval)
-        value = sympy.simplify(sympy.radsimp((p.as_expr() / q.as_expr()).subs(U, root)))
-        found.append(Candidate(value, True, f"critical point u = {to_text(root)}"))
+        value = sympy.simplify(sympy.radsimp((p.as_expr() / q.as_expr()).subs(variable, root)))
+        found.append(Candidate(value, True, f"critical point at u = {to_text(root)}"))
     for end, is_open in ((domain.low, domain.low_open), (domain.high, domain.high_open)):
         limit = _rational_limit(form, end)
         if limit is None:

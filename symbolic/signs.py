@@ -27,6 +27,7 @@ from symbolic.intervals import Interval
 from symbolic.language import X
 
 U = sympy.Symbol("u", positive=True)
+X_AS_U = sympy.Symbol("u_x", real=True)  # the variable of P and Q when u is x itself
 
 
 class NotRationalError(Exception):
@@ -44,17 +45,23 @@ def explicit(expr: Expr) -> Expr:
 
 @dataclass(frozen=True)
 class ExpForm:
-    """expr(x) = P(u)/Q(u) with u = e^(κ·x), κ > 0."""
+    """expr(x) = P(u)/Q(u) with u = e^(κ·x), κ > 0 (or u = x itself when κ is None)."""
 
-    kappa: Expr
+    kappa: Expr | None
     numerator: sympy.Poly
     denominator: sympy.Poly
+
+    @property
+    def u_is_x(self) -> bool:
+        return self.kappa is None
 
     @property
     def rational(self) -> Expr:
         return self.numerator.as_expr() / self.denominator.as_expr()
 
     def u_of_x(self, x: Expr) -> Expr:
+        if self.u_is_x:
+            return x
         if x == sympy.oo:
             return sympy.oo
         if x == -sympy.oo:
@@ -62,11 +69,17 @@ class ExpForm:
         return sympy.exp(self.kappa * x)
 
     def x_of_u(self, u: Expr) -> Expr:
-        return sympy.log(u) / self.kappa
+        return u if self.u_is_x else sympy.log(u) / self.kappa
 
     def describe(self) -> str:
         from symbolic.printing import to_text
 
+        if self.u_is_x:
+            return (
+                f"the expression is a rational function of x: P(x)/Q(x), "
+                f"P = {to_text(self.numerator.as_expr().xreplace({X_AS_U: X}))}, "
+                f"Q = {to_text(self.denominator.as_expr().xreplace({X_AS_U: X}))}"
+            )
         u_text = f"e^({to_text(self.kappa)}·x)" if self.kappa != 1 else "e^x"
         return (
             f"with u = {u_text} > 0: the expression equals P(u)/Q(u), "
@@ -76,7 +89,11 @@ class ExpForm:
 
 def exp_form(expr: Expr) -> ExpForm:
     """Write expr as a rational function of u = e^(κx), or raise NotRationalError."""
-    f = explicit(expr).rewrite(sympy.exp)
+    f = explicit(expr)
+    for hyperbolic in (sympy.tanh, sympy.cosh, sympy.sinh, sympy.sech, sympy.csch, sympy.coth):
+        f = f.rewrite(
+            hyperbolic, sympy.exp
+        )  # only these: rewrite(exp) would turn x**2 into exp(2 log x)
     exponentials = sorted(f.atoms(sympy.exp), key=sympy.default_sort_key)
     slopes = []
     for e in exponentials:
@@ -87,7 +104,7 @@ def exp_form(expr: Expr) -> ExpForm:
         if slope != 0:
             slopes.append(slope)
     if not slopes:
-        raise NotRationalError("no exponential of x")
+        return _x_form(expr, f)
     kappa = _common_unit(slopes)
     substituted = f
     for e in exponentials:
@@ -111,6 +128,19 @@ def exp_form(expr: Expr) -> ExpForm:
     form = ExpForm(kappa, p, q)
     _check_form(expr, form)
     return form
+
+
+def _x_form(expr: Expr, f: Expr) -> ExpForm:
+    """A rational function of x itself (no exponential): u = x."""
+    if not f.is_rational_function(X):
+        raise NotRationalError("neither rational in x nor in an exponential of x")
+    numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(f)))
+    try:
+        p = sympy.Poly(numerator.xreplace({X: X_AS_U}), X_AS_U)
+        q = sympy.Poly(denominator.xreplace({X: X_AS_U}), X_AS_U)
+    except sympy.PolynomialError as error:
+        raise NotRationalError(str(error)) from None
+    return ExpForm(None, p, q)
 
 
 def _common_unit(slopes: list[Expr]) -> Expr:
@@ -204,6 +234,7 @@ def sign_chart(form: ExpForm, domain: Interval) -> SignChart:
 
 
 def _exact_value(poly: sympy.Poly, at: Fraction) -> Fraction:
+    """poly at a rational point, exactly (whatever its variable)."""
     value = poly.eval(sympy.Rational(at.numerator, at.denominator))
     return Fraction(int(value.p), int(value.q))
 
@@ -263,6 +294,8 @@ def _compare(end: Expr, a: Fraction, b: Fraction) -> int | None:
     """-1 if end < a, +1 if end > b, None if it may lie inside [a, b]."""
     if end == sympy.oo:
         return 1
+    if end == -sympy.oo:
+        return -1
     if end == 0:
         return -1 if a > 0 else None
     if end.is_Rational:
@@ -278,13 +311,15 @@ def _compare(end: Expr, a: Fraction, b: Fraction) -> int | None:
 
 
 def _rational_between(low: object, high: object) -> Fraction | None:
-    """A simple rational strictly between two ends (Fractions or SymPy numbers)."""
+    """A simple rational strictly between two ends (Fractions or SymPy numbers, maybe ±oo)."""
     lo = _as_fraction_bound(low, below=False)
     hi = _as_fraction_bound(high, below=True)
+    if lo is None and hi is None:
+        return Fraction(0)
     if lo is None:
-        lo = hi - 1 if hi is not None and hi > 1 else Fraction(0)
+        return Fraction(math.floor(hi) - 1)
     if hi is None:
-        hi = lo + 2 if lo >= 0 else Fraction(1)
+        return Fraction(math.floor(lo) + 1)
     if lo >= hi:
         return None
     middle = (lo + hi) / 2
@@ -299,7 +334,7 @@ def _as_fraction_bound(end: object, below: bool) -> Fraction | None:
     """A rational just inside a SymPy end (exact when the end is rational)."""
     if isinstance(end, Fraction):
         return end
-    if end == sympy.oo:
+    if end in (sympy.oo, -sympy.oo):
         return None
     if end == 0:
         return Fraction(0)
@@ -317,7 +352,7 @@ def _exact_root(poly: sympy.Poly, interval: tuple[Fraction, Fraction]) -> Expr:
     if a == b:
         return sympy.Rational(a.numerator, a.denominator)
     for factor, _ in sympy.factor_list(poly.as_expr())[1]:
-        factor_poly = sympy.Poly(factor, U)
+        factor_poly = sympy.Poly(factor, poly.gens[0])
         if factor_poly.degree() <= 2:
             for root in sympy.roots(factor_poly, filter="R"):
                 if (
