@@ -45,25 +45,56 @@ def build_parser() -> argparse.ArgumentParser:
         "checked independently. Exit 1 if a step does not check.",
     )
     derive.add_argument(
-        "expr", nargs="?", default="sigmoid(x)", metavar="EXPR",
+        "expr",
+        nargs="?",
+        default="sigmoid(x)",
+        metavar="EXPR",
         help="expression of x (default: sigmoid(x))",
-    )  # fmt: skip
+    )
     derive.add_argument(
         "--order", type=int, default=1, metavar="N", help="differentiate N times (default 1)"
     )
     derive.add_argument(
-        "--route", choices=("quotient", "chain", "all"), default="all",
+        "--route",
+        choices=("quotient", "chain", "all"),
+        default="all",
         help="quotient rule, or chain rule on (1 + e^(-x))^(-1) (default: all)",
-    )  # fmt: skip
+    )
     derive.add_argument(
-        "--format", choices=("text", "md", "latex", "json"), default="text",
+        "--format",
+        choices=("text", "md", "latex", "json"),
+        default="text",
         help="output format (default: text)",
-    )  # fmt: skip
+    )
     derive.set_defaults(handler=_run_derive)
     _add_eval(commands)
     _add_table(commands)
     _add_verify(commands)
+    _add_report(commands)
     return parser
+
+
+def _add_report(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="render the derivation report (Markdown, LaTeX, HTML, PDF)",
+        description="Render the sigmoid report (no FILE) or a verification report of claims "
+        "files, from Jinja2 templates. Files are written atomically.",
+    )
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="claims files (default: the sigmoid report)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("md", "tex", "html", "pdf", "all"),
+        default="all",
+        help="output format; all = md, tex, html, and pdf when TeX is installed (default)",
+    )
+    parser.add_argument(
+        "--out", default="reports", metavar="DIR", help="output directory (default reports/)"
+    )
+    parser.add_argument("--templates", metavar="DIR", help="use the templates in DIR instead")
+    parser.set_defaults(handler=_run_report)
 
 
 def _add_verify(commands: argparse._SubParsersAction) -> None:
@@ -79,9 +110,12 @@ def _add_verify(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="JSON output")
     parser.add_argument("--junit", metavar="PATH", help="also write JUnit XML to PATH")
     parser.add_argument(
-        "--timeout", type=float, default=60.0, metavar="SECONDS",
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
         help="time limit per claim (default 60); past it the claim is unknown (timeout)",
-    )  # fmt: skip
+    )
     parser.add_argument("--only", metavar="ID", help="run only the claim with this id")
     parser.set_defaults(handler=_run_verify)
 
@@ -94,9 +128,12 @@ def _add_expression_arguments(parser: argparse.ArgumentParser) -> None:
         "--order", type=int, default=0, metavar="N", help="differentiate N times first (default 0)"
     )
     parser.add_argument(
-        "--digits", type=int, default=20, metavar="D",
+        "--digits",
+        type=int,
+        default=20,
+        metavar="D",
         help="significant digits of the certified value (default 20)",
-    )  # fmt: skip
+    )
 
 
 def _add_eval(commands: argparse._SubParsersAction) -> None:
@@ -108,13 +145,18 @@ def _add_eval(commands: argparse._SubParsersAction) -> None:
     )
     _add_expression_arguments(parser)
     parser.add_argument(
-        "--at", action="append", required=True, metavar="X",
+        "--at",
+        action="append",
+        required=True,
+        metavar="X",
         help="a point: exact decimal (0.1 is one tenth) or expression (log(3)); repeatable",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--format", choices=("decimal", *FORMAT_NAMES), default="decimal",
+        "--format",
+        choices=("decimal", *FORMAT_NAMES),
+        default="decimal",
         help="decimal (default) or the correctly rounded value in an IEEE format",
-    )  # fmt: skip
+    )
     parser.add_argument("--json", action="store_true", help="JSON output")
     parser.set_defaults(handler=_run_eval)
 
@@ -217,6 +259,40 @@ def _run_verify(args: argparse.Namespace) -> int:
             handle.write(verify.github_summary(results))
     sys.stdout.write(verify.as_json(results) if args.json else verify.as_text(results))
     return EXIT_OK if all(r.ok for r in results) else EXIT_CHECK_FAILED
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from symbolic import report_model, reports
+
+    reports.template_directory(args.templates)  # fail early, before the slow part
+    if args.format == "all":
+        formats = ["md", "tex", "html"]
+        if reports.latexmk_available():
+            formats.append("pdf")
+        else:
+            print(
+                "symbolic: note: TeX is not installed, so no PDF (see symbolic report --help)",
+                file=sys.stderr,
+            )
+    else:
+        formats = [args.format]
+        if args.format == "pdf" and not reports.latexmk_available():
+            reports.compile_pdf(
+                "", reports.Path(args.out) / "unused.pdf"
+            )  # raises the install hint
+    if args.files:
+        model = report_model.build_claims_report(args.files)
+        name = (
+            reports.Path(args.files[0]).name.removesuffix(".toml").removesuffix(".claims")
+            + "-report"
+        )
+    else:
+        model = report_model.build_sigmoid_report()
+        name = "sigmoid"
+    for path in reports.write_report(model, formats, args.out, name, args.templates):
+        print(path)
+    failed = model.data["summary"]["failed"]
+    return EXIT_OK if failed == 0 else EXIT_CHECK_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:

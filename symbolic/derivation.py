@@ -200,7 +200,7 @@ def sigma_rewrite_steps(result: Expr, arguments: list[Expr]) -> list[Step]:
     shown_split, in_sigma, lemma_arguments = split
     steps = []
     if shown_split != result:
-        rule = "write each term with the factors 1/(1 + e^(−u)) and e^(−u)/(1 + e^(−u))"
+        rule = "split into factors: 1/(1 + e^(−u)) and e^(−u)/(1 + e^(−u))"
         steps.append(Step(rule, result, shown_split))
     for u in lemma_arguments:
         rule = f"lemma, u = {to_text(u)}: 1 − σ(u) = 1 − 1/(1 + e^(−u)) = e^(−u)/(1 + e^(−u))"

@@ -255,4 +255,7 @@ def write_atomically(path: str, text: str) -> None:
     ) as handle:
         handle.write(text)
         temporary = handle.name
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # a temporary file is 0600; the result is an ordinary file
     os.replace(temporary, target)
