@@ -28,10 +28,18 @@ def timed(label: str, function: Callable[[], object], rows: list[tuple[str, floa
 def main() -> None:
     rows: list[tuple[str, float]] = []
     timed("derivation of σ′, both routes, every step checked", report_model._derivations, rows)
-    timed("verify the catalogue (40 claims, forked children)", lambda: run_all([catalogue()], 60), rows)
+    timed(
+        "verify the catalogue (40 claims, forked children)",
+        lambda: run_all([catalogue()], 60),
+        rows,
+    )
     timed("figures (certified values from the oracle)", figures.all_figures, rows)
     timed("higher derivatives σ″…σ^(6) and their zeros", report_model._higher_derivatives, rows)
-    timed("Taylor series, float facts", lambda: (report_model._taylor(), report_model._float_facts()), rows)
+    timed(
+        "Taylor series, float facts",
+        lambda: (report_model._taylor(), report_model._float_facts()),
+        rows,
+    )
     model = timed("the whole model, built again", report_model.build_sigmoid_report, rows)
     for fmt in ("md", "tex", "html"):
         timed(f"render {fmt} from the model", lambda fmt=fmt: reports.render(model, fmt), rows)
@@ -43,10 +51,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         for fmt in ("md", "tex", "html"):
-            subprocess.run([symbolic, "report", "--format", fmt, "--out", out], check=True, capture_output=True)
+            subprocess.run(
+                [symbolic, "report", "--format", fmt, "--out", out], check=True, capture_output=True
+            )
         cold = time.perf_counter() - started
         started = time.perf_counter()
-        subprocess.run([symbolic, "report", "--format", "all", "--out", out], check=True, capture_output=True)
+        subprocess.run(
+            [symbolic, "report", "--format", "all", "--out", out], check=True, capture_output=True
+        )
         everything = time.perf_counter() - started
     print()
     print("| command (cold process) | seconds |")
