@@ -71,7 +71,53 @@ def build_parser() -> argparse.ArgumentParser:
     _add_table(commands)
     _add_verify(commands)
     _add_report(commands)
+    _add_grade(commands)
     return parser
+
+
+def _add_grade(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "grade",
+        help="ULP grading of a float implementation against certified references",
+        description="Grade IMPL (numpy, scipy, torch, jax, naive, product, stable, or "
+        "package.module:function) against the correctly rounded references of --of.",
+    )
+    parser.add_argument("impl", metavar="IMPL")
+    parser.add_argument(
+        "--of",
+        default="sigmoid(x)",
+        metavar="EXPR",
+        help="the function computed (default sigmoid(x))",
+    )
+    parser.add_argument(
+        "--dtype", choices=FORMAT_NAMES, default="float32", help="format graded (default float32)"
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--exhaustive", action="store_true", help="every input of the format (not float64)"
+    )
+    mode.add_argument(
+        "--samples",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="random inputs over all exponents (default 100000)",
+    )
+    parser.add_argument(
+        "--max-ulp", type=float, metavar="U", help="exit 1 when the max ULP error exceeds U"
+    )
+    parser.add_argument(
+        "--worst", type=int, default=10, metavar="K", help="list the K worst inputs (default 10)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the samples (default 0)")
+    parser.add_argument(
+        "--plot", metavar="PATH", help="write an SVG of ULP error against x (|x| <= 50)"
+    )
+    parser.add_argument("--json", action="store_true", help="JSON output")
+    parser.set_defaults(handler=_run_grade)
 
 
 def _add_report(commands: argparse._SubParsersAction) -> None:
@@ -293,6 +339,39 @@ def _run_report(args: argparse.Namespace) -> int:
         print(path)
     failed = model.data["summary"]["failed"]
     return EXIT_OK if failed == 0 else EXIT_CHECK_FAILED
+
+
+def _run_grade(args: argparse.Namespace) -> int:
+    import json
+
+    from symbolic import grading
+
+    if not 0 <= args.worst <= 1000:
+        raise SymbolicError("--worst must be from 0 to 1000")
+    result = grading.grade(
+        args.impl,
+        args.of,
+        args.dtype,
+        args.exhaustive,
+        args.samples,
+        args.worst,
+        args.jobs,
+        args.seed,
+        grading.terminal_progress,
+    )
+    data = result.as_json()
+    if args.plot:
+        from symbolic.verify import write_atomically
+
+        write_atomically(args.plot, grading.plot_svg(result))
+    sys.stdout.write(
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if args.json
+        else grading.as_text(data)
+    )
+    max_ulp = data["max_ulp"]
+    exceeded = args.max_ulp is not None and (max_ulp == "inf" or float(max_ulp) > args.max_ulp)
+    return EXIT_CHECK_FAILED if exceeded else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,462 @@
+"""ULP grading of float implementations against certified references.
+
+Inputs are bit patterns of the format, taken in bit order (so |x| grows within each
+sign): every pattern (--exhaustive) or a seeded uniform sample of patterns, which spreads
+the samples over the whole exponent range. Each chunk is graded on its own and the
+statistics are merged, so memory stays flat and chunks can go to worker processes.
+
+References: for σ and σ′ the double-word fast path (`symbolic.fastpath`) gives both the
+correctly rounded result and the true value to 2^-86, so ULP errors are exact to many
+digits; undecided points and other expressions go through Arb (`symbolic.oracle`).
+At ±inf the references are the limits (σ: 1 and 0, σ′: 0); NaN maps to NaN.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+import sympy
+
+from symbolic import fastpath, ieee, oracle
+from symbolic.errors import SymbolicError
+from symbolic.functions import sigmoid
+from symbolic.implementations import BUILT_IN, Implementation, resolve
+from symbolic.language import X
+from symbolic.printing import to_language
+
+CHUNK_BITS = 22
+MAX_SAMPLES = 100_000_000
+HISTOGRAM_EDGES = [0.5] + [2.0**k for k in range(0, 21)]
+HISTOGRAM_LABELS = (
+    ["<= 0.5"] + [f"({a:g}, {b:g}]" for a, b in pairwise(HISTOGRAM_EDGES)] + ["> 2^20", "inf"]
+)
+
+
+@dataclass
+class Worst:
+    ulp: float
+    bits: int
+    x: float
+    got: float
+    want: float
+
+
+@dataclass
+class Stats:
+    """Statistics of a set of graded inputs, mergeable in bit order."""
+
+    inputs: int = 0
+    correctly_rounded: int = 0
+    wrong_zeros: int = 0
+    nan: int = 0
+    inf: int = 0
+    max_ulp: float = 0.0
+    histogram: list[int] = field(default_factory=lambda: [0] * len(HISTOGRAM_LABELS))
+    worst: list[Worst] = field(default_factory=list)
+    zero_from: dict[int, float | None] = field(default_factory=lambda: {0: None, 1: None})
+    zero_state: dict[int, tuple[str, float | None]] = field(
+        default_factory=lambda: {0: ("none", None), 1: ("none", None)}
+    )
+    plot: list[tuple[float, float]] = field(default_factory=list)
+
+    def merge(self, other: Stats, keep: int) -> None:
+        self.inputs += other.inputs
+        self.correctly_rounded += other.correctly_rounded
+        self.wrong_zeros += other.wrong_zeros
+        self.nan += other.nan
+        self.inf += other.inf
+        self.max_ulp = max(self.max_ulp, other.max_ulp)
+        self.histogram = [a + b for a, b in zip(self.histogram, other.histogram, strict=True)]
+        self.worst = sorted(self.worst + other.worst, key=lambda w: (-w.ulp, w.bits))[:keep]
+        for side in (0, 1):
+            self.zero_from[side] = _merge_zero_from(self.zero_from[side], other, side)
+        self.plot += other.plot
+
+
+def _merge_zero_from(current: float | None, later: Stats, side: int) -> float | None:
+    """Where the run of wrong zeros on this side starts, after a chunk of larger |x|.
+
+    "reset": the chunk had a correct non-zero result, so only a run after it counts;
+    "zeros": only wrong zeros, so a run in progress goes on (or starts here); "none": no
+    input with a non-zero true value, nothing changes.
+    """
+    kind, value = later.zero_state[side]
+    if kind == "reset":
+        return value
+    if kind == "zeros":
+        return current if current is not None else value
+    return current
+
+
+@dataclass(frozen=True)
+class Target:
+    expr: sympy.Expr
+    order: int | None  # 0 or 1 for σ, σ′ (fast path); None for any other expression
+
+
+def target_of(text: str) -> Target:
+    expr = oracle.to_expression(text)
+    if expr == sigmoid(X):
+        return Target(expr, 0)
+    if expr == sympy.Derivative(sigmoid(X), (X, 1)):
+        return Target(expr, 1)
+    return Target(expr, None)
+
+
+# ---------------------------------------------------------------- references
+
+
+def references(
+    target: Target, x: np.ndarray, fmt: ieee.Format
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Correctly rounded results (dtype) and the true values as double-words (hi, lo)."""
+    x64 = x.astype(np.float64)
+    rounded = np.full(x64.shape, np.nan, dtype=np.float64)
+    hi = np.full(x64.shape, np.nan)
+    lo = np.zeros(x64.shape)
+    finite = np.isfinite(x64)
+    if target.order is not None:
+        limits = {0: (1.0, 0.0), 1: (0.0, 0.0)}[target.order]
+        rounded[np.isposinf(x64)] = hi[np.isposinf(x64)] = limits[0]
+        rounded[np.isneginf(x64)] = hi[np.isneginf(x64)] = limits[1]
+        values, decided = fastpath.fast_rounded(target.order, x64[finite], fmt)
+        rounded[finite] = values.astype(np.float64)
+        index = np.flatnonzero(finite)
+        for i in index[~decided]:
+            rounded[i] = oracle.rounded_value(
+                target.expr, oracle.to_point(float(x64[i])), fmt
+            ).as_float()
+        near = finite & (np.abs(x64) <= fastpath.MAX_DOUBLE_WORD_ARGUMENT)
+        function = (
+            fastpath.sigmoid_double_word
+            if target.order == 0
+            else fastpath.sigmoid_prime_double_word
+        )
+        for start in range(0, int(near.sum()), fastpath.BLOCK):
+            where = np.flatnonzero(near)[start : start + fastpath.BLOCK]
+            hi[where], lo[where] = function(x64[where])
+        far = finite & ~near
+        hi[far] = np.where((target.order == 0) & (x64[far] > 0), 1.0, 0.0)
+        if fmt.name == "float64":
+            for i in np.flatnonzero(far & (np.abs(x64) < fastpath.threshold_zero(fmt))):
+                hi[i], lo[i] = _double_word(
+                    oracle.true_fraction(target.expr, oracle.to_point(float(x64[i])), fmt)
+                )
+    else:
+        for i in np.flatnonzero(finite):
+            point = oracle.to_point(float(x64[i]))
+            rounded[i] = oracle.rounded_value(target.expr, point, fmt).as_float()
+            hi[i], lo[i] = _double_word(oracle.true_fraction(target.expr, point, fmt))
+    return rounded.astype(fmt.dtype), hi, lo
+
+
+def _double_word(value: object) -> tuple[float, float]:
+    from fractions import Fraction
+
+    high = float(value)
+    return high, float(Fraction(value) - Fraction(high)) if math.isfinite(high) else 0.0
+
+
+# ---------------------------------------------------------------- grading one chunk
+
+
+def ulp_errors(got: np.ndarray, hi: np.ndarray, lo: np.ndarray, fmt: ieee.Format) -> np.ndarray:
+    """|y − v| / 2^(max(e, emin) − p + 1) with v = hi + lo the true value (inf for inf/NaN)."""
+    y = got.astype(np.float64)
+    fraction, exponent = np.frexp(hi)
+    exponent = (
+        exponent - 1 - ((np.abs(fraction) == 0.5) & (np.sign(lo) == -np.sign(hi))).astype(int)
+    )
+    exponent = np.where(hi == 0, fmt.emin, exponent)
+    quantum = np.ldexp(1.0, np.maximum(exponent, fmt.emin) - fmt.precision + 1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = np.abs((y - hi) - lo) / quantum
+    bad = ~np.isfinite(y) & np.isfinite(hi)
+    error = np.where(bad, np.inf, error)
+    both_nan = np.isnan(y) & np.isnan(hi)
+    return np.where(both_nan, 0.0, np.where(np.isnan(error), np.inf, error))
+
+
+def grade_chunk(
+    bits: np.ndarray,
+    implementation: Implementation,
+    target: Target,
+    fmt: ieee.Format,
+    keep: int,
+    plot_points: int = 64,
+) -> Stats:
+    x = bits.view(fmt.dtype)
+    got = np.asarray(implementation(x)).astype(fmt.dtype)
+    want, hi, lo = references(target, x, fmt)
+    g, w = got.astype(np.float64), want.astype(np.float64)
+    correct = (g == w) | (np.isnan(g) & np.isnan(w))
+    errors = ulp_errors(got, hi, lo, fmt)
+    stats = Stats(inputs=len(bits), correctly_rounded=int(correct.sum()))
+    stats.wrong_zeros = int(((g == 0) & (w != 0) & ~np.isnan(w)).sum())
+    stats.nan = int((np.isnan(g) & ~np.isnan(w)).sum())
+    stats.inf = int((np.isinf(g) & ~np.isinf(w)).sum())
+    stats.max_ulp = float(errors.max()) if len(errors) else 0.0
+    stats.histogram = _histogram(errors)
+    order = np.argsort(-errors, kind="stable")[:keep]
+    stats.worst = [
+        Worst(float(errors[i]), int(bits[i]), float(x[i]), float(g[i]), float(w[i]))
+        for i in order
+        if errors[i] > 0.5
+    ]
+    stats.zero_state = _zero_state(bits, g, w, fmt)
+    window = np.flatnonzero(np.abs(x.astype(np.float64)) <= 50)
+    for i in window[:: max(1, len(window) // plot_points)]:
+        stats.plot.append((float(x[i]), float(min(max(errors[i], 1e-3), 1e6))))
+    return stats
+
+
+def _histogram(errors: np.ndarray) -> list[int]:
+    counts = [0] * len(HISTOGRAM_LABELS)
+    finite = errors[np.isfinite(errors)]
+    positions = np.searchsorted(np.array(HISTOGRAM_EDGES), finite, side="left")
+    for position, count in zip(*np.unique(positions, return_counts=True), strict=True):
+        counts[int(position)] += int(count)
+    counts[-1] = int(np.isinf(errors).sum())
+    return counts
+
+
+def _zero_state(
+    bits: np.ndarray, got: np.ndarray, want: np.ndarray, fmt: ieee.Format
+) -> dict[int, tuple[str, float | None]]:
+    """Per sign (0: +, 1: −), scanning away from 0: did a correct non-zero result reset the
+    run of wrong zeros, and where does the last run start?"""
+    sign_bit = 1 << (fmt.dtype.itemsize * 8 - 1)
+    negative = (bits & sign_bit) != 0
+    state = {}
+    for side, mask in ((0, ~negative), (1, negative)):
+        g, w, b = got[mask], want[mask], bits[mask]
+        order = np.argsort(b, kind="stable")
+        g, w, b = g[order], w[order], b[order]
+        relevant = (w != 0) & ~np.isnan(w)
+        wrong_zero = relevant & (g == 0)
+        good = relevant & (g != 0)
+        if not wrong_zero.any() and not good.any():
+            state[side] = ("none", None)
+            continue
+        last_good = np.flatnonzero(good)[-1] if good.any() else -1
+        after = np.flatnonzero(wrong_zero[last_good + 1 :])
+        start = float(b[last_good + 1 + after[0]].view(fmt.dtype)) if len(after) else None
+        if last_good >= 0:
+            state[side] = ("reset", start)
+        else:
+            state[side] = ("zeros", start)
+    return state
+
+
+# ---------------------------------------------------------------- whole grades
+
+
+@dataclass
+class Grade:
+    impl: str
+    of: str
+    fmt: ieee.Format
+    mode: str
+    stats: Stats
+
+    def as_json(self) -> dict[str, object]:
+        s, fmt = self.stats, self.fmt
+        candidates = [v for v in s.zero_from.values() if v is not None]
+        zero_from = min(candidates, key=abs) if candidates else None
+        return {
+            "impl": self.impl,
+            "of": self.of,
+            "dtype": fmt.name,
+            "mode": self.mode,
+            "inputs": s.inputs,
+            "correctly_rounded": s.correctly_rounded,
+            "incorrect": s.inputs - s.correctly_rounded,
+            "max_ulp": _number(s.max_ulp),
+            "worst": [
+                {
+                    "x": _shortest(w.x, fmt),
+                    "x_hex": ieee.hex_string(_rounded(w.x, fmt)),
+                    "got": _shortest(w.got, fmt),
+                    "want": _shortest(w.want, fmt),
+                    "ulp": _number(w.ulp),
+                }
+                for w in s.worst
+            ],
+            "wrong_zeros": s.wrong_zeros,
+            "nan": s.nan,
+            "inf": s.inf,
+            "zero_from": None if zero_from is None else _shortest(zero_from, fmt),
+            "histogram": dict(zip(HISTOGRAM_LABELS, s.histogram, strict=True)),
+        }
+
+
+def _rounded(value: float, fmt: ieee.Format) -> ieee.Rounded:
+    if math.isnan(value):
+        return ieee.Rounded(False, None, 0)
+    from fractions import Fraction
+
+    if math.isinf(value):
+        return ieee.Rounded(value < 0, None, 0)
+    rounded = ieee.round_fraction(Fraction(value), fmt)
+    return (
+        ieee.Rounded(math.copysign(1, value) < 0, rounded.significand, rounded.exponent)
+        if value == 0
+        else rounded
+    )
+
+
+def _shortest(value: float, fmt: ieee.Format) -> str:
+    if math.isnan(value):
+        return "nan"
+    return ieee.shortest_decimal(_rounded(value, fmt), fmt)
+
+
+def _number(value: float) -> float | str:
+    if math.isinf(value):
+        return "inf"
+    return float(f"{value:.4g}")
+
+
+def _input_chunks(
+    fmt: ieee.Format, exhaustive: bool, samples: int, seed: int
+) -> Iterator[np.ndarray]:
+    width = fmt.dtype.itemsize * 8
+    unsigned = np.dtype(f"uint{width}")
+    if exhaustive:
+        if width > 32:
+            raise SymbolicError(
+                "--exhaustive is for float32, float16 and bfloat16 (2^64 inputs is too many): use --samples"
+            )
+        step = 1 << min(CHUNK_BITS, width)
+        for start in range(0, 1 << width, step):
+            yield np.arange(start, start + step, dtype=np.uint64).astype(unsigned)
+        return
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise SymbolicError(f"--samples must be from 1 to {MAX_SAMPLES}")
+    rng = np.random.default_rng(seed)
+    bits = np.sort(
+        rng.integers(0, 1 << width, size=samples, dtype=np.uint64, endpoint=False).astype(unsigned)
+    )
+    step = 1 << CHUNK_BITS
+    for start in range(0, len(bits), step):
+        yield bits[start : start + step]
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _worker_grade(bits: np.ndarray) -> Stats:
+    return grade_chunk(
+        bits, _WORKER["implementation"], _WORKER["target"], _WORKER["fmt"], _WORKER["keep"]
+    )
+
+
+def grade(
+    impl: str,
+    of: str = "sigmoid(x)",
+    dtype: str = "float32",
+    exhaustive: bool = False,
+    samples: int = 100_000,
+    worst: int = 10,
+    jobs: int = 1,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Grade:
+    fmt = ieee.format_named(dtype)
+    target = target_of(of)
+    if exhaustive and target.order is None and fmt.dtype.itemsize > 2:
+        raise SymbolicError(
+            "--exhaustive float32 needs the fast path: --of sigmoid(x) or diff(sigmoid(x), x)"
+        )
+    if impl in BUILT_IN and target.order is None:
+        raise SymbolicError(
+            "the built-in implementations compute σ or σ′; for --of other expressions grade package.module:function"
+        )
+    implementation = resolve(impl, target.order if target.order is not None else 0)
+    if not 1 <= jobs <= 64:
+        raise SymbolicError("--jobs must be from 1 to 64")
+    total = (1 << (fmt.dtype.itemsize * 8)) if exhaustive else samples
+    stats = Stats()
+    chunks = _input_chunks(fmt, exhaustive, samples, seed)
+    done = 0
+    _WORKER.update(implementation=implementation, target=target, fmt=fmt, keep=worst)
+    if jobs > 1:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for chunk_stats in pool.imap(_worker_grade, chunks):
+                done = _absorb(stats, chunk_stats, worst, done, total, progress)
+    else:
+        for chunk in chunks:
+            done = _absorb(stats, _worker_grade(chunk), worst, done, total, progress)
+    return Grade(
+        impl, to_language(target.expr), fmt, "exhaustive" if exhaustive else "sampled", stats
+    )
+
+
+def _absorb(
+    stats: Stats,
+    chunk: Stats,
+    keep: int,
+    done: int,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    stats.merge(chunk, keep)
+    done += chunk.inputs
+    if progress:
+        progress(done, total)
+    return done
+
+
+def terminal_progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        end = "\n" if done >= total else ""
+        sys.stderr.write(
+            f"\rgrading: {100 * done / total:5.1f}% ({done:,} of {total:,} inputs){end}"
+        )
+        sys.stderr.flush()
+
+
+def as_text(data: dict[str, object]) -> str:
+    incorrect = data["incorrect"]
+    lines = [
+        f"{data['impl']} computing {data['of']} in {data['dtype']} ({data['mode']}, {data['inputs']:,} inputs)",
+        f"  correctly rounded: {data['correctly_rounded']:,}; incorrect: {incorrect:,}; max ULP error: {data['max_ulp']}",
+        f"  wrong zeros: {data['wrong_zeros']:,}; NaN: {data['nan']:,}; inf: {data['inf']:,}; "
+        f"wrongly 0 from x = {data['zero_from'] if data['zero_from'] is not None else '(never)'}",
+    ]
+    if data["worst"]:
+        lines.append("  worst inputs (x, got, correctly rounded, ULP error):")
+        lines += [
+            f"    {w['x']} ({w['x_hex']}): {w['got']} vs {w['want']}, {w['ulp']} ulp"
+            for w in data["worst"]
+        ]
+    lines.append(
+        "  histogram of ULP errors: "
+        + ", ".join(f"{k}: {v:,}" for k, v in data["histogram"].items() if v)
+    )
+    return "\n".join(lines) + "\n"
+
+
+def plot_svg(result: Grade) -> str:
+    from symbolic.figures import Curve, Figure, render_svg
+
+    points = sorted(result.stats.plot)
+    xs = tuple(p[0] for p in points) or (0.0,)
+    ys = tuple(p[1] for p in points) or (1e-3,)
+    figure = Figure(
+        "grade",
+        f"ULP error of {result.impl} ({result.fmt.name})",
+        "",
+        "x",
+        "ULP error",
+        (Curve(result.of, xs, ys),),
+        log_y=True,
+        y_range=(1e-3, 1e6),
+    )
+    return render_svg(figure)
