@@ -1,0 +1,235 @@
+"""Float grading: planted errors are found exactly, and the statistics are right."""
+
+from __future__ import annotations
+
+import json
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+from symbolic import fastpath, grading, ieee, oracle
+from symbolic.cli import main
+
+F16 = ieee.FORMATS["float16"]
+PLANTED_ONE_ULP = [0.5, -3.0, 7.25, -0.0078125, 1.5]  # values of σ inside a binade
+PLANTED_ZERO = -6.0
+PLANTED_NAN = 2.0
+
+
+def exact_sigmoid(x: np.ndarray) -> np.ndarray:
+    """Correctly rounded σ for every input, limits at ±inf, NaN for NaN."""
+    x64 = x.astype(np.float64)
+    out = np.full(x64.shape, np.nan)
+    finite = np.isfinite(x64)
+    out[finite] = oracle.rounded("sigmoid(x)", x[finite]).astype(np.float64)
+    out[np.isposinf(x64)] = 1.0
+    out[np.isneginf(x64)] = 0.0
+    return out.astype(x.dtype)
+
+
+def planted_sigmoid(x: np.ndarray) -> np.ndarray:
+    """σ with a few planted defects: five 1-ulp errors, one wrong zero, one NaN."""
+    y = exact_sigmoid(x)
+    x64 = x.astype(np.float64)
+    for value in PLANTED_ONE_ULP:
+        where = x64 == value
+        y[where] = np.nextafter(y[where], np.float16(np.inf))
+    y[x64 == PLANTED_ZERO] = 0
+    y[x64 == PLANTED_NAN] = np.nan
+    return y
+
+
+def test_planted_errors_are_found_exactly() -> None:
+    result = grading.grade(
+        "tests.test_grading:planted_sigmoid", "sigmoid(x)", "float16", exhaustive=True, worst=20
+    )
+    data = result.as_json()
+    assert data["inputs"] == 65536
+    assert data["incorrect"] == 7
+    found = {float(np.float16(float(w["x"]))) for w in data["worst"]}  # shortest float16 decimals
+    assert found == {*PLANTED_ONE_ULP, PLANTED_ZERO, PLANTED_NAN}
+    assert data["wrong_zeros"] == 1 and data["nan"] == 1 and data["inf"] == 0
+    assert data["max_ulp"] == "inf"
+    for w in data["worst"]:
+        if float(np.float16(float(w["x"]))) in PLANTED_ONE_ULP:
+            assert 0.5 < w["ulp"] <= 1.5
+    assert data["zero_from"] is None  # a single wrong zero is not a run to infinity
+
+
+def test_a_correct_implementation_is_graded_perfect() -> None:
+    data = grading.grade(
+        "tests.test_grading:exact_sigmoid", "sigmoid(x)", "bfloat16", exhaustive=True
+    ).as_json()
+    assert data["incorrect"] == 0 and data["worst"] == [] and data["max_ulp"] <= 0.5
+    assert data["histogram"]["<= 0.5"] == 65536
+
+
+def _brute_force_zero_from(x: np.ndarray, got: np.ndarray, want: np.ndarray) -> float | None:
+    """The least |x| beyond which every input with a non-zero true value gives 0 (per side)."""
+    answers = []
+    for side in (1, -1):
+        mask = (np.sign(x) == side) & (want != 0) & ~np.isnan(want)
+        xs, gs = np.abs(x[mask]), got[mask]
+        order = np.argsort(xs)
+        xs, gs = xs[order], gs[order]
+        nonzero = np.flatnonzero(gs != 0)
+        start = nonzero[-1] + 1 if len(nonzero) else 0
+        if start < len(xs):
+            answers.append(side * xs[start])
+    return min(answers, key=abs) if answers else None
+
+
+@pytest.mark.parametrize("impl", ["naive", "product", "stable"])
+def test_zero_from_matches_brute_force_across_chunks(
+    impl: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    xs = np.arange(65536, dtype=np.uint16).view(np.float16)
+    with np.errstate(all="ignore"):
+        finite = xs[np.isfinite(xs.astype(np.float64))]
+    from symbolic.implementations import resolve
+
+    got = resolve(impl, 1)(finite).astype(np.float64)
+    want = oracle.rounded("sigmoid(x)", finite, order=1).astype(np.float64)
+    expected = _brute_force_zero_from(finite.astype(np.float64), got, want)
+    monkeypatch.setattr(grading, "CHUNK_BITS", 9)  # 128 chunks: the streaming merge must agree
+    data = grading.grade(impl, "diff(sigmoid(x), x)", "float16", exhaustive=True).as_json()
+    assert (data["zero_from"] is None) == (expected is None)
+    if expected is not None:
+        assert float(np.float16(float(data["zero_from"]))) == expected
+    assert data["wrong_zeros"] == int(((got == 0) & (want != 0)).sum())
+
+
+def test_jobs_give_the_same_grade() -> None:
+    one = grading.grade("naive", "diff(sigmoid(x), x)", "bfloat16", exhaustive=True).as_json()
+    two = grading.grade(
+        "naive", "diff(sigmoid(x), x)", "bfloat16", exhaustive=True, jobs=2
+    ).as_json()
+    assert one == two
+
+
+def test_fast_and_rigorous_paths_agree_on_a_million_float32_inputs() -> None:
+    rng = np.random.default_rng(11)
+    bits = rng.integers(0, 1 << 32, size=1_000_000, dtype=np.uint64).astype(np.uint32)
+    xs = bits.view(np.float32).astype(np.float64)
+    xs = xs[np.isfinite(xs)]
+    fmt = ieee.FORMATS["float32"]
+    for order in (0, 1):
+        values, decided = fastpath.fast_rounded(order, xs, fmt)
+        target = oracle.to_expression("sigmoid(x)", order)
+        chosen = np.flatnonzero(decided)[order::2]  # half of the points for each order
+        for i in chosen:
+            slow = oracle.rounded_value(target, oracle.to_point(float(xs[i])), fmt).as_float()
+            assert np.float32(slow) == values[i] and np.signbit(slow) == np.signbit(values[i]), xs[
+                i
+            ]
+
+
+def test_sampled_mode_spreads_over_the_exponent_range() -> None:
+    data = grading.grade("numpy", "sigmoid(x)", "float64", samples=20_000).as_json()
+    assert data["mode"] == "sampled" and data["inputs"] == 20_000
+    rng = np.random.default_rng(0)
+    bits = rng.integers(0, 1 << 64, size=20_000, dtype=np.uint64)
+    exponents = (bits >> np.uint64(52)) & np.uint64(0x7FF)
+    assert len(np.unique(exponents)) > 1500  # nearly every binade is visited
+
+
+def test_cli_json_gate_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "grade",
+        "naive",
+        "--of",
+        "diff(sigmoid(x), x)",
+        "--dtype",
+        "bfloat16",
+        "--exhaustive",
+        "--json",
+    ]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    keys = {
+        "impl",
+        "of",
+        "dtype",
+        "mode",
+        "inputs",
+        "correctly_rounded",
+        "incorrect",
+        "max_ulp",
+        "worst",
+        "wrong_zeros",
+        "nan",
+        "inf",
+        "zero_from",
+        "histogram",
+    }
+    assert set(data) == keys and data["of"] == "diff(sigmoid(x), x)" and data["dtype"] == "bfloat16"
+    assert all(set(w) == {"x", "x_hex", "got", "want", "ulp"} for w in data["worst"])
+    assert main([*args, "--max-ulp", "1"]) == 1
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "grade",
+                "stable",
+                "--of",
+                "diff(sigmoid(x), x)",
+                "--dtype",
+                "bfloat16",
+                "--exhaustive",
+                "--max-ulp",
+                "2",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    for bad in (
+        ["grade", "nonesuch"],
+        ["grade", "numpy", "--dtype", "float64", "--exhaustive"],
+        ["grade", "no.such.module:f"],
+        ["grade", "naive"],
+        ["grade", "numpy", "--samples", "0"],
+        ["grade", "numpy", "--of", "x**2", "--exhaustive"],
+    ):
+        assert main(bad) == 2, bad
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and err.startswith("symbolic: error:")
+
+
+def test_missing_optional_library_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        import torch  # noqa: F401
+
+        pytest.skip("torch is installed here; the missing-library path cannot be shown")
+    except ImportError:
+        pass
+    assert main(["grade", "torch", "--samples", "10"]) == 2
+    assert "torch is not installed" in capsys.readouterr().err
+
+
+def test_plot_is_written(tmp_path) -> None:
+    path = tmp_path / "ulp.svg"
+    assert (
+        main(
+            [
+                "grade",
+                "naive",
+                "--of",
+                "diff(sigmoid(x), x)",
+                "--dtype",
+                "float16",
+                "--exhaustive",
+                "--plot",
+                str(path),
+            ]
+        )
+        == 0
+    )
+    assert path.read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_bfloat16_inputs_are_all_graded() -> None:
+    data = grading.grade("numpy", "sigmoid(x)", "bfloat16", exhaustive=True).as_json()
+    assert data["inputs"] == 65536
+    assert np.dtype(ml_dtypes.bfloat16).itemsize == 2
