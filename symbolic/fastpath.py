@@ -197,10 +197,21 @@ def fast_rounded(order: int, x: np.ndarray, fmt: Format) -> tuple[np.ndarray, np
     Returns the values and a mask of the points decided here; the others must be
     computed by the rigorous path.
     """
+    result, decided, _, _ = fast_rounded_and_true(order, x, fmt)
+    return result, decided
+
+
+def fast_rounded_and_true(
+    order: int, x: np.ndarray, fmt: Format
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """As `fast_rounded`, and the true values as double-words (hi, lo) where |x| ≤ 600
+    (elsewhere hi is the settled value 0 or 1, lo is 0)."""
     x = np.asarray(x, dtype=np.float64)
     a = np.abs(x)
     result = np.zeros(x.shape, dtype=fmt.dtype)
     decided = np.zeros(x.shape, dtype=bool)
+    true_hi = np.where((order == 0) & (x > 0), 1.0, 0.0)
+    true_lo = np.zeros(x.shape)
     near = np.flatnonzero(a <= MAX_DOUBLE_WORD_ARGUMENT)
     function = sigmoid_double_word if order == 0 else sigmoid_prime_double_word
     for start in range(0, len(near), BLOCK):
@@ -208,9 +219,10 @@ def fast_rounded(order: int, x: np.ndarray, fmt: Format) -> tuple[np.ndarray, np
         index = near[start : start + BLOCK]
         hi, lo = function(x[index])
         result[index], decided[index] = decide_rounding(hi, lo, fmt)
+        true_hi[index], true_lo[index] = hi, lo
     far = a > max(threshold_zero(fmt), MAX_DOUBLE_WORD_ARGUMENT)
     if far.any():
         # σ′ < e^(−|x|) and σ(−|x|) < e^(−|x|) round to +0; 1 − σ(|x|) < e^(−|x|) rounds to 1.
         result[far] = np.where((order == 0) & (x[far] > 0), 1.0, 0.0).astype(fmt.dtype)
         decided[far] = True
-    return result, decided
+    return result, decided, true_hi, true_lo

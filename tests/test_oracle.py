@@ -231,7 +231,7 @@ def test_every_16_bit_input_is_correctly_rounded(dtype: type, order: int) -> Non
 
 @pytest.mark.parametrize("dtype", [np.float16, ml_dtypes.bfloat16], ids=["float16", "bfloat16"])
 def test_the_rigorous_path_agrees_with_the_fast_path(dtype: type) -> None:
-    xs = all_finite(np.dtype(dtype))[::7]
+    xs = all_finite(np.dtype(dtype))  # every finite input
     fmt = oracle.ieee.format_of_dtype(np.dtype(dtype))
     for order in (0, 1):
         fast = oracle.rounded("sigmoid(x)", xs, order=order)
