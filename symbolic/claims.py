@@ -17,6 +17,7 @@ import sympy
 from sympy import Expr
 
 from symbolic.errors import SymbolicError
+from symbolic.files import read_bounded_text
 from symbolic.intervals import Interval, parse_interval
 from symbolic.language import RESERVED_NAMES, Environment, parse, parse_constant
 
@@ -117,14 +118,9 @@ def load_claims(path: str | Path) -> ClaimsFile:
     """Read and validate a claims file."""
     name = str(path)
     try:
-        file = Path(path)
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise ClaimError(f"{name}: larger than {MAX_FILE_BYTES} bytes")
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ClaimError(f"{name}: cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise ClaimError(f"{name}: not UTF-8 text") from None
+        text = read_bounded_text(path, MAX_FILE_BYTES)
+    except SymbolicError as error:
+        raise ClaimError(str(error)) from None
     return load_claims_text(text, name)
 
 

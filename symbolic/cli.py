@@ -290,6 +290,7 @@ def _run_table(args: argparse.Namespace) -> int:
 
 def _run_verify(args: argparse.Namespace) -> int:
     from symbolic import verify
+    from symbolic.files import write_atomically
 
     if not 0 < args.timeout <= 86_400:
         raise SymbolicError(f"--timeout must be between 0 and 86400 seconds, got {args.timeout}")
@@ -298,7 +299,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     if args.only is not None and not results:
         raise SymbolicError(f"no claim with id {args.only!r}")
     if args.junit:
-        verify.write_atomically(args.junit, verify.as_junit(results))
+        write_atomically(args.junit, verify.as_junit(results))
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as handle:
@@ -361,7 +362,7 @@ def _run_grade(args: argparse.Namespace) -> int:
     )
     data = result.as_json()
     if args.plot:
-        from symbolic.verify import write_atomically
+        from symbolic.files import write_atomically
 
         write_atomically(args.plot, grading.plot_svg(result))
     sys.stdout.write(

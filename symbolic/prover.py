@@ -506,25 +506,24 @@ def prove_limit(claim: Claim) -> Verdict:
     )
 
 
+def _limit_at_infinity(p: sympy.Poly, q: sympy.Poly, sign_flip: int) -> Expr:
+    """lim P(u)/Q(u) as u → +∞ (sign_flip −1 for u → −∞ with odd degree difference)."""
+    dp, dq = p.degree(), q.degree()
+    ratio = p.LC() / q.LC()
+    if dp < dq:
+        return sympy.S.Zero
+    if dp == dq:
+        return sympy.simplify(ratio)
+    return sympy.oo * sympy.sign(ratio * sign_flip)
+
+
 def _rational_limit(form: ExpForm, point: Expr) -> Expr | None:
     p, q = form.numerator, form.denominator
     if form.u_is_x and point.is_infinite:
-        dp, dq = p.degree(), q.degree()
-        ratio = p.LC() / q.LC()
-        if dp < dq:
-            return sympy.S.Zero
-        if dp == dq:
-            return sympy.simplify(ratio)
-        flip = (-1) ** (dp - dq) if point == -sympy.oo else 1
-        return sympy.oo * sympy.sign(ratio * flip)
+        flip = (-1) ** (p.degree() - q.degree()) if point == -sympy.oo else 1
+        return _limit_at_infinity(p, q, flip)
     if point == sympy.oo:
-        dp, dq = p.degree(), q.degree()
-        ratio = p.LC() / q.LC()
-        if dp < dq:
-            return sympy.S.Zero
-        if dp == dq:
-            return sympy.simplify(ratio)
-        return sympy.oo * sympy.sign(ratio)
+        return _limit_at_infinity(p, q, 1)
     if point == -sympy.oo:
         a = min(m[0] for m in p.monoms())
         b = min(m[0] for m in q.monoms())

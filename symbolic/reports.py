@@ -19,9 +19,9 @@ import jinja2
 from markupsafe import Markup
 
 from symbolic.errors import SymbolicError
+from symbolic.files import write_atomically
 from symbolic.printing import tex_escape
 from symbolic.report_model import ReportModel
-from symbolic.verify import write_atomically
 
 FORMATS = ("md", "tex", "html", "pdf")
 TEMPLATE_NAMES = {"md": "report.md.j2", "tex": "report.tex.j2", "html": "report.html.j2"}

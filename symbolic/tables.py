@@ -12,7 +12,6 @@ import io
 import json
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 
 import flint
 import sympy
@@ -20,6 +19,7 @@ from sympy import Expr
 
 from symbolic import ieee
 from symbolic.errors import SymbolicError
+from symbolic.files import read_bounded_text
 from symbolic.oracle import (
     START_BITS,
     DecimalValue,
@@ -112,15 +112,7 @@ def _decimal_text(value: Fraction) -> str:
 
 def file_points(path: str) -> list[Point]:
     """One x per line; blank lines and lines starting with # are skipped."""
-    file = Path(path)
-    try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise SymbolicError(f"{path}: larger than {MAX_FILE_BYTES} bytes")
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SymbolicError(f"cannot read {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise SymbolicError(f"{path}: not UTF-8 text") from None
+    text = read_bounded_text(path, MAX_FILE_BYTES)
     points = []
     for number, line in enumerate(text.splitlines(), start=1):
         item = line.strip()

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
-import tempfile
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
 from importlib import resources
-from pathlib import Path
 
 from symbolic.claims import Claim, ClaimsFile, load_claims, load_claims_text
 from symbolic.prover import Verdict, prove
@@ -244,18 +241,3 @@ def github_summary(results: list[Result]) -> str:
         f"{counts['failed']} failed"
     )
     return "\n".join(lines) + "\n"
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write to a temporary file beside the target, then rename: never a half-written file."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=directory, delete=False, prefix=f".{target.name}.", suffix=".tmp"
-    ) as handle:
-        handle.write(text)
-        temporary = handle.name
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)  # a temporary file is 0600; the result is an ordinary file
-    os.replace(temporary, target)
