@@ -196,29 +196,37 @@ def grade_chunk(
     want, hi, lo = references(target, x, fmt)
     g, w = got.astype(np.float64), want.astype(np.float64)
     correct = (g == w) | (np.isnan(g) & np.isnan(w))
-    errors = ulp_errors(got, hi, lo, fmt)
+    # A correctly rounded result is within 0.5 ULP by definition: exact errors are needed
+    # only for the others (and for all when every result is correct, to report the max).
+    wrong = np.flatnonzero(~correct)
+    errors = ulp_errors(got[wrong], hi[wrong], lo[wrong], fmt)
     stats = Stats(inputs=len(bits), correctly_rounded=int(correct.sum()))
     stats.wrong_zeros = int(((g == 0) & (w != 0) & ~np.isnan(w)).sum())
     stats.nan = int((np.isnan(g) & ~np.isnan(w)).sum())
     stats.inf = int((np.isinf(g) & ~np.isinf(w)).sum())
-    stats.max_ulp = float(errors.max()) if len(errors) else 0.0
+    if len(errors):
+        stats.max_ulp = float(errors.max())
+    elif len(bits):
+        stats.max_ulp = float(ulp_errors(got, hi, lo, fmt)[np.isfinite(g)].max(initial=0.0))
     stats.histogram = _histogram(errors)
+    stats.histogram[0] += int(correct.sum())
     keep_count = min(keep, len(errors))
     top = (
         np.argpartition(-errors, keep_count - 1)[:keep_count]
         if keep_count
         else np.array([], dtype=int)
     )
-    order = top[np.lexsort((bits[top], -errors[top]))]  # largest first, then by bit pattern
+    order = top[np.lexsort((bits[wrong][top], -errors[top]))]  # largest first, then by bit pattern
     stats.worst = [
-        Worst(float(errors[i]), int(bits[i]), float(x[i]), float(g[i]), float(w[i]))
-        for i in order
-        if errors[i] > 0.5
+        Worst(float(errors[j]), int(bits[i]), float(x[i]), float(g[i]), float(w[i]))
+        for j, i in ((j, wrong[j]) for j in order)
+        if errors[j] > 0.5
     ]
     stats.zero_state = _zero_state(bits, g, w, fmt)
     window = np.flatnonzero(np.abs(x.astype(np.float64)) <= 50)
-    for i in window[:: max(1, len(window) // plot_points)]:
-        stats.plot.append((float(x[i]), float(min(max(errors[i], 1e-3), 1e6))))
+    shown = window[:: max(1, len(window) // plot_points)]
+    for i, error in zip(shown, ulp_errors(got[shown], hi[shown], lo[shown], fmt), strict=True):
+        stats.plot.append((float(x[i]), float(min(max(error, 1e-3), 1e6))))
     return stats
 
 
@@ -329,7 +337,7 @@ def _number(value: float) -> float | str:
 
 def _input_chunks(
     fmt: ieee.Format, exhaustive: bool, samples: int, seed: int, stride: int = 1
-) -> Iterator[np.ndarray]:
+) -> Iterator[np.ndarray | tuple[int, int, int, str]]:
     width = fmt.dtype.itemsize * 8
     unsigned = np.dtype(f"uint{width}")
     if exhaustive:
@@ -339,7 +347,12 @@ def _input_chunks(
             )
         step = 1 << min(CHUNK_BITS, width)
         for start in range(0, 1 << width, step):
-            yield np.arange(start, start + step, stride, dtype=np.uint64).astype(unsigned)
+            yield (
+                start,
+                start + step,
+                stride,
+                unsigned.str,
+            )  # workers build the chunk: no 16 MB pickles
         return
     if not 1 <= samples <= MAX_SAMPLES:
         raise SymbolicError(f"--samples must be from 1 to {MAX_SAMPLES}")
@@ -355,7 +368,12 @@ def _input_chunks(
 _WORKER: dict[str, object] = {}
 
 
-def _worker_grade(bits: np.ndarray) -> Stats:
+def _worker_grade(chunk: np.ndarray | tuple[int, int, int, str]) -> Stats:
+    if isinstance(chunk, tuple):
+        start, stop, stride, unsigned = chunk
+        bits = np.arange(start, stop, stride, dtype=np.uint64).astype(np.dtype(unsigned))
+    else:
+        bits = chunk
     return grade_chunk(
         bits, _WORKER["implementation"], _WORKER["target"], _WORKER["fmt"], _WORKER["keep"]
     )
