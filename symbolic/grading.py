@@ -485,3 +485,47 @@ def plot_svg(result: Grade) -> str:
         y_range=(1e-3, 1e6),
     )
     return render_svg(figure)
+
+
+FACT_FORMULAS = [
+    ("numpy", "sigmoid(x)", "σ as 1/(1 + exp(−x))"),
+    ("naive", "diff(sigmoid(x), x)", "σ′ as s·(1 − s)"),
+    ("product", "diff(sigmoid(x), x)", "σ′ as σ(x)·σ(−x)"),
+    ("stable", "diff(sigmoid(x), x)", "σ′ as e^(−|x|)/(1 + e^(−|x|))²"),
+]
+
+
+def float_facts(points: int = 1 << 16, limit: float = 800.0) -> list[dict[str, object]]:
+    """For σ and each σ′ formula, in float32 and float64: where results go wrongly to 0
+    (zero_from) and where they first lose every digit (relative error ≥ 1 while the
+    correctly rounded value is not 0), on a fixed grid of `points` inputs in [−limit, limit].
+
+    Exported for the report; the grid makes the answer the same at every run.
+    """
+    facts = []
+    grid = np.linspace(-limit, limit, points)
+    for impl, of, label in FACT_FORMULAS:
+        target = target_of(of)
+        for name in ("float32", "float64"):
+            fmt = ieee.FORMATS[name]
+            x = grid.astype(fmt.dtype)
+            got = resolve(impl, target.order)(x).astype(np.float64)
+            w = oracle.rounded(target.expr, x).astype(np.float64)  # correctly rounded
+            with np.errstate(all="ignore"):
+                relative = np.abs(got - w) / np.abs(w)  # ≥ 1 means every digit is lost
+            lost = (relative >= 1) & (w != 0)
+            bits = x.view(np.dtype(f"uint{fmt.dtype.itemsize * 8}"))
+            order = np.argsort(bits, kind="stable")
+            state = _zero_state(bits[order], got[order], w[order], fmt)
+            zero_from = [v for kind, v in state.values() if kind != "none" and v is not None]
+            first_lost = float(np.abs(x[lost].astype(np.float64)).min()) if lost.any() else None
+            facts.append(
+                {
+                    "formula": label,
+                    "format": name,
+                    "zero_from": None if not zero_from else _shortest(min(zero_from, key=abs), fmt),
+                    "lost_from": None if first_lost is None else f"{first_lost:.4g}",
+                    "lost_count": int(lost.sum()),
+                }
+            )
+    return facts

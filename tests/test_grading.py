@@ -233,3 +233,14 @@ def test_bfloat16_inputs_are_all_graded() -> None:
     data = grading.grade("numpy", "sigmoid(x)", "bfloat16", exhaustive=True).as_json()
     assert data["inputs"] == 65536
     assert np.dtype(ml_dtypes.bfloat16).itemsize == 2
+
+
+def test_float_facts_match_the_closed_form() -> None:
+    """s·(1 − s) is 0 once 1 + e^(−x) rounds to 1, i.e. from x ≈ p·ln 2 (p = 24 or 53)."""
+    facts = {(f["formula"], f["format"]): f for f in grading.float_facts()}
+    grid_step = 1600 / (1 << 16)
+    for fmt, precision in (("float32", 24), ("float64", 53)):
+        naive = facts[("σ′ as s·(1 − s)", fmt)]
+        assert abs(float(naive["zero_from"]) - precision * np.log(2)) < 2 * grid_step
+        stable = facts[("σ′ as e^(−|x|)/(1 + e^(−|x|))²", fmt)]
+        assert stable["zero_from"] is None and stable["lost_count"] == 0
