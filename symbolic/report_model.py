@@ -258,7 +258,14 @@ def _float_facts() -> dict[str, Any]:
         facts.append({"format": name, "x": repr(one), "true_derivative": true_value})
     from symbolic.grading import float_facts
 
-    return {"rows": facts, "grading": float_facts()}
+    graded = []
+    for fact in float_facts():
+        # 4 digits: enough to read, and robust to a last-bit difference of a platform's exp.
+        zero_from = fact["zero_from"]
+        graded.append(
+            {**fact, "zero_from": None if zero_from is None else f"{float(zero_from):.4g}"}
+        )
+    return {"rows": facts, "grading": graded}
 
 
 def _first_x_rounding_to_one(name: str) -> float:
