@@ -16,10 +16,16 @@ from typing import Any
 import sympy
 from sympy import Expr
 
+from symbolic.definedness import Condition
 from symbolic.errors import SymbolicError
 from symbolic.files import read_bounded_text
 from symbolic.intervals import Interval, parse_interval
-from symbolic.language import RESERVED_NAMES, Environment, parse, parse_constant
+from symbolic.language import (
+    RESERVED_NAMES,
+    Environment,
+    parse_constant,
+    parse_with_conditions,
+)
 
 VERDICTS = ("proved", "refuted", "unknown")
 ASSUMPTIONS = {
@@ -64,6 +70,7 @@ class Claim:
     file: str
     line: int
     parameters: tuple[sympy.Symbol, ...] = ()
+    conditions: dict[str, tuple[Condition, ...]] = field(default_factory=dict)
 
     @property
     def statement(self) -> str:
@@ -173,6 +180,7 @@ def _environment(data: dict[str, Any], name: str) -> Environment:
             )
         parameters[symbol] = sympy.Symbol(symbol, **ASSUMPTIONS[assumption])
     definitions: dict[str, Expr] = {}
+    conditions: dict[str, tuple[Condition, ...]] = {}
     raw_definitions = data.get("definitions", {})
     if not isinstance(raw_definitions, dict):
         raise ClaimError(f"{name}: [definitions] must be a table")
@@ -184,10 +192,11 @@ def _environment(data: dict[str, Any], name: str) -> Environment:
         if not isinstance(body, str):
             raise ClaimError(f"{where}: must be an expression in quotes")
         try:
-            definitions[function] = parse(body, Environment(parameters, dict(definitions)))
+            so_far = Environment(parameters, dict(definitions), True, dict(conditions))
+            definitions[function], conditions[function] = parse_with_conditions(body, so_far)
         except SymbolicError as error:
             raise ClaimError(f"{where}: {error}") from None
-    return Environment(parameters, definitions)
+    return Environment(parameters, definitions, True, conditions)
 
 
 def _check_name(symbol: str, where: str) -> None:
@@ -242,6 +251,7 @@ def _claim(raw: object, index: int, name: str, line: int, env: Environment) -> C
         name,
         line,
         parameters,
+        dict(parsed.conditions),
     )
 
 
@@ -251,6 +261,7 @@ class _Fields:
     def __init__(self, label: str, env: Environment) -> None:
         self.label = label
         self.env = env
+        self.conditions: dict[str, tuple[Condition, ...]] = {}
 
     def fail(self, key: str, message: str) -> ClaimError:
         return ClaimError(f"{self.label}: field {key!r}: {message}")
@@ -307,9 +318,10 @@ class _Fields:
         if not isinstance(value, str):
             raise self.fail(key, "must be an expression in quotes")
         try:
-            return parse(value, self.env)
+            expr, self.conditions[key] = parse_with_conditions(value, self.env)
         except SymbolicError as error:
             raise self.fail(key, str(error)) from None
+        return expr
 
     def constant(self, key: str, value: object) -> Expr:
         if isinstance(value, bool) or not isinstance(value, str | int | float):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from fractions import Fraction
 
 import flint
 import sympy
@@ -127,6 +128,8 @@ class _Evaluator:
             return _product(self.evaluate(arg) for arg in expr.args)
         if expr.is_Pow:
             return self._power(expr)
+        if isinstance(expr, sympy.CRootOf):
+            return _real_root_ball(expr)
         if isinstance(expr, SigmoidDerivative):
             return _sigmoid_derivative(int(expr.args[0]), self.evaluate(expr.args[1]))
         function = FUNCTIONS.get(type(expr))
@@ -147,6 +150,20 @@ class _Evaluator:
             root = b.root(int(exponent.q)) if b > 0 else flint.arb.nan()
             return root ** int(exponent.p)
         return (self.evaluate(exponent) * b.log()).exp()
+
+
+def _real_root_ball(root: sympy.CRootOf) -> flint.arb:
+    """A real algebraic root as a ball: its isolating interval (exact rational ends,
+    SymPy's exact real-root isolation) refined to the working precision."""
+    if not root.is_real:
+        raise SymbolicError(f"{root} is not real")
+    interval = root._get_interval()
+    width = sympy.Rational(1, 2 ** (flint.ctx.prec + 4))
+    low, high = root.poly.refine_root(interval.a, interval.b, eps=width)
+    low, high = sympy.Rational(low), sympy.Rational(high)
+    middle, half = (low + high) / 2, (high - low) / 2
+    ball = flint.arb(flint.fmpq(int(middle.p), int(middle.q)))
+    return ball + flint.arb(0, flint.arb(flint.fmpq(int(half.p), int(half.q))).upper())
 
 
 def _sum(values: Iterator[flint.arb]) -> flint.arb:
@@ -234,3 +251,21 @@ FUNCTIONS: dict[type, Callable[[flint.arb], flint.arb]] = {
     logit: _logit,
     softplus: _softplus,
 }
+
+
+def exact_bounds(ball: flint.arb) -> tuple[Fraction, Fraction]:
+    """Rational numbers `low ≤ value ≤ high` for every value in the ball (exact: the
+    midpoint and radius of an Arb ball are dyadic numbers, read without rounding)."""
+    mantissa, exponent = ball.mid().man_exp()
+    middle = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+    radius_mantissa, radius_exponent = ball.rad().man_exp()
+    radius = Fraction(int(radius_mantissa)) * Fraction(2) ** int(radius_exponent)
+    return middle - radius, middle + radius
+
+
+def constant_bounds(expr: Expr, bits: int) -> tuple[Fraction, Fraction]:
+    """Rigorous rational bounds of a real constant expression, at `bits` of precision."""
+    ball = enclose(prepare(expr), None, bits)
+    if not ball.is_finite() or ball.is_nan():
+        raise SymbolicError(f"{expr} is not a finite real number")
+    return exact_bounds(ball)

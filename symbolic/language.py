@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import sympy
 from sympy import Expr, Integer, Rational
 
+from symbolic import definedness
+from symbolic.definedness import Condition
 from symbolic.errors import ExpressionError
 from symbolic.functions import NAMED_FUNCTIONS
 
@@ -82,6 +84,7 @@ class Environment:
     parameters: Mapping[str, sympy.Symbol] = field(default_factory=dict)
     definitions: Mapping[str, Expr] = field(default_factory=dict)
     allow_x: bool = True
+    definition_conditions: Mapping[str, tuple[Condition, ...]] = field(default_factory=dict)
 
 
 def parse(text: str, env: Environment | None = None) -> Expr:
@@ -90,6 +93,14 @@ def parse(text: str, env: Environment | None = None) -> Expr:
     A bare function name (`sigmoid`, `tanh`, a definition) means that function
     of x. Raises `ExpressionError` with the column of the problem.
     """
+    return parse_with_conditions(text, env)[0]
+
+
+def parse_with_conditions(
+    text: str, env: Environment | None = None
+) -> tuple[Expr, tuple[Condition, ...]]:
+    """Parse, and say where the expression is defined, as written (before SymPy
+    simplifies x/x to 1): see `symbolic.definedness`."""
     env = env or Environment()
     _check_text(text)
     builder = _Builder(text, env)
@@ -98,8 +109,10 @@ def parse(text: str, env: Environment | None = None) -> Expr:
         body.id in ELEMENTARY or body.id in env.definitions
     )
     if bare_function and env.allow_x:
-        return builder.call(body.id, [X], body)
-    return builder.checked(builder.build(body, 0), body)
+        expr = builder.call(body.id, [X], body)
+    else:
+        expr = builder.checked(builder.build(body, 0), body)
+    return expr, tuple(dict.fromkeys(builder.conditions))
 
 
 def parse_constant(text: str, env: Environment | None = None) -> Expr:
@@ -153,6 +166,7 @@ class _Builder:
     def __init__(self, text: str, env: Environment) -> None:
         self.text = text
         self.env = env
+        self.conditions: list[Condition] = []
         # The parser rejects leading blanks; columns still count them.
         self.lead = len(text) - len(text.lstrip())
 
@@ -222,6 +236,7 @@ class _Builder:
         if isinstance(op, ast.Div):
             if right.is_zero:
                 raise self.fail("division by zero", node)
+            self.conditions += definedness.of_power(right, sympy.S.NegativeOne)
             return left / right
         return self.checked(self.power(left, right, node), node)
 
@@ -237,6 +252,7 @@ class _Builder:
             raise self.fail("only exact powers are allowed", node)
         if base.is_zero and exponent.is_extended_negative:
             raise self.fail("division by zero", node)
+        self.conditions += definedness.of_power(base, exponent)
         return sympy.Pow(base, exponent)
 
     def call_node(self, node: ast.Call, depth: int) -> Expr:
@@ -258,8 +274,13 @@ class _Builder:
     def call(self, name: str, args: list[Expr], node: ast.AST) -> Expr:
         (arg,) = args
         if name in self.env.definitions:
+            inherited = self.env.definition_conditions.get(name, ())
+            self.conditions += [c.at({X: arg}) for c in inherited]
             return self.env.definitions[name].xreplace({X: arg})
-        return self.checked(ELEMENTARY[name](arg), node)
+        result = self.checked(ELEMENTARY[name](arg), node)
+        self.conditions += definedness.of_call(ELEMENTARY[name], arg)
+        self.conditions += definedness.of_tree(_expanded(result))
+        return result
 
     def diff(self, node: ast.Call, depth: int) -> Expr:
         if len(node.args) not in (2, 3):
@@ -291,6 +312,12 @@ class _Builder:
         if result.has(sympy.I):
             raise self.fail("the value is not a real number", node)
         return result
+
+
+def _expanded(result: Expr) -> Expr:
+    """A named function written out by its definition (logit(s) = log(s/(1 − s)))."""
+    expanded = getattr(result, "expanded", None)
+    return expanded() if callable(expanded) else result
 
 
 def _decimal_to_rational(source: str, builder: _Builder, node: ast.AST) -> Rational:

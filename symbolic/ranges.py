@@ -1,26 +1,34 @@
 """The image of an interval under f: range claims, with open and closed ends.
 
-With u = e^(κx), f = P(u)/Q(u) is continuous on the u-interval when Q has no root
-there, so the image is an interval (intermediate value theorem) from the least to
-the greatest of: f at the critical points (roots of P′Q − PQ′ inside, exact), f at
-the closed ends (attained), and the limits at the open ends (not attained there).
-An end of the image is closed exactly when some candidate that attains it equals it.
+With u = e^(κx), f = P(u)/Q(u). Once every part of f is proved defined on the
+domain, Q has no root inside and f is continuous, so the image is an interval
+(intermediate value theorem) from the least to the greatest of: f at the critical
+points (roots of P′Q − PQ′ inside, exact; every point when f is constant), f at
+the closed ends (attained), and the one-sided limits at the open ends, including
+±∞ at a pole that sits at an open end. An end of the image is closed exactly when
+some candidate that attains it equals it. Candidates are compared exactly.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import sympy
 from sympy import Expr
 
-from symbolic.checking import reduces_to_zero
+from symbolic import numeric
 from symbolic.claims import Claim
-from symbolic.enclosure import enclose
+from symbolic.enclosure import exact_bounds
+from symbolic.exact import is_zero, order, rational, rational_between
 from symbolic.intervals import Interval
+from symbolic.limits import limit_at_u, rational_limit
 from symbolic.printing import to_language, to_text
-from symbolic.prover import Verdict, _rational_limit
-from symbolic.signs import ExpForm, NotRationalError, _roots_inside, exp_form, sign_chart
+from symbolic.relations import check_definedness, conditions_of, prove_relation, substitute
+from symbolic.signs import ExpForm, NotRationalError, SignChart, exp_form, roots_inside, sign_chart
+from symbolic.verdict import Verdict
+
+METHOD = "e^x substitution, critical points and end limits"
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class Candidate:
     value: Expr
     attained: bool
     where: str
+    u: Expr | None = None  # where it is attained (exact), if it is
 
 
 def prove_range(claim: Claim) -> Verdict:
@@ -37,10 +46,15 @@ def prove_range(claim: Claim) -> Verdict:
         chart = sign_chart(form, claim.domain)
     except NotRationalError as why:
         return Verdict.unknown("range", f"no exact method applies ({why})")
-    if chart.poles:
-        return Verdict.unknown("range", "f has poles in the domain")
-    certificate = [form.describe(), "Q has no root on the u-interval, so f is continuous there"]
-    candidates = _candidates(form, claim.domain, certificate)
+    refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [expr], claim.domain)
+    if refuted:
+        return refuted
+    if doubts or chart.poles:
+        return Verdict.unknown("range", "; ".join(doubts) or "f has poles in the domain")
+    certificate = [form.describe(), "f is defined on the whole domain, so continuous there"]
+    candidates = _candidates(form, claim.domain, chart, certificate)
+    if candidates is None:
+        return Verdict.unknown("range", "a limit at an end could not be computed exactly")
     low, high = _extreme(candidates, -1), _extreme(candidates, 1)
     if low is None or high is None:
         return Verdict.unknown("range", "the candidate values could not be ordered exactly")
@@ -48,35 +62,45 @@ def prove_range(claim: Claim) -> Verdict:
     certificate.append(f"so the image of the domain is {image}")
     problem = _compare(image, claimed)
     if problem is None:
-        return Verdict("proved", "e^x substitution, critical points and end limits", certificate)
-    value, why = problem
-    found = {"value": to_language(value), "why": why, "image": str(image)}
-    return Verdict(
-        "refuted",
-        "e^x substitution, critical points and end limits",
-        [*certificate, f"claimed {claimed}: {why}"],
-        found,
-    )
+        return Verdict("proved", METHOD, certificate)
+    if problem == "undecided":
+        return Verdict.unknown("range", "an end of the image could not be compared exactly")
+    return _refutation(claim, form, image, claimed, (low, high), problem, certificate)
 
 
-def _candidates(form: ExpForm, domain: Interval, certificate: list[str]) -> list[Candidate]:
+def _candidates(
+    form: ExpForm, domain: Interval, chart: SignChart, certificate: list[str]
+) -> list[Candidate] | None:
     p, q = form.numerator, form.denominator
     variable = p.gens[0]
     slope = p.diff(variable) * q - p * q.diff(variable)
     low_u, high_u = form.u_of_x(domain.low), form.u_of_x(domain.high)
     found = []
-    for interval in _roots_inside(slope, low_u, high_u, True, True):
-        from symbolic.signs import _exact_root
-
-        root = _exact_root(slope, interval)
-        value = sympy.simplify(sympy.radsimp((p.as_expr() / q.as_expr()).subs(variable, root)))
-        found.append(Candidate(value, True, f"critical point at u = {to_text(root)}"))
-    for end, is_open in ((domain.low, domain.low_open), (domain.high, domain.high_open)):
-        limit = _rational_limit(form, end)
+    if slope.is_zero:
+        sample = rational(rational_between(low_u, high_u) or 0) if low_u != high_u else low_u
+        value = limit_at_u(form, sample)
+        found.append(Candidate(value, True, "f is constant", sample))
+    else:
+        for root in roots_inside(slope, low_u, high_u, True, True):
+            value = limit_at_u(form, root.exact)
+            if value is None:
+                return None
+            found.append(
+                Candidate(value, True, f"critical point at u = {to_text(root.exact)}", root.exact)
+            )
+    pieces = chart.pieces
+    for end, is_open, side in (
+        (domain.low, domain.low_open, 0),
+        (domain.high, domain.high_open, -1),
+    ):
+        limit = rational_limit(form, end)
+        if limit is None and pieces:
+            limit = sympy.oo if pieces[side].sign > 0 else -sympy.oo  # a pole at the open end
         if limit is None:
-            continue
+            return None
         label = "limit" if is_open else "value"
-        found.append(Candidate(limit, not is_open, f"{label} at x = {to_text(end)}"))
+        u_end = None if is_open else form.u_of_x(end)
+        found.append(Candidate(limit, not is_open, f"{label} at x = {to_text(end)}", u_end))
     certificate.append("candidates: " + "; ".join(f"{c.where}: {to_text(c.value)}" for c in found))
     return found
 
@@ -88,53 +112,120 @@ def _extreme(candidates: list[Candidate], direction: int) -> Candidate | None:
         if best is None:
             best = candidate
             continue
-        order = _order(candidate.value, best.value)
-        if order is None:
+        relation = order(candidate.value, best.value)
+        if relation is None:
             return None
-        if order == 0:
-            best = Candidate(best.value, best.attained or candidate.attained, best.where)
-        elif order == direction:
+        if relation == 0:
+            if candidate.attained and not best.attained:
+                best = candidate
+        elif relation == direction:
             best = candidate
     return best
 
 
-def _order(a: Expr, b: Expr) -> int | None:
-    if a == b:
-        return 0
-    if a.is_infinite or b.is_infinite:
-        return 1 if a == sympy.oo or b == -sympy.oo else -1
-    if reduces_to_zero(a - b):
-        return 0
-    ball = enclose(a - b, None, 256)
-    if ball > 0:
-        return 1
-    if ball < 0:
-        return -1
+def _compare(image: Interval, claimed: Interval) -> tuple[str, int] | str | None:
+    """None when equal; "undecided"; else (which end, how it differs)."""
+    for end, side in (("low", -1), ("high", 1)):
+        mine, theirs = getattr(image, end), getattr(claimed, end)
+        mine_open, theirs_open = getattr(image, f"{end}_open"), getattr(claimed, f"{end}_open")
+        relation = order(mine, theirs)
+        if relation is None:
+            return "undecided"
+        if relation == 0 and mine_open != theirs_open:
+            return (end, 2 if theirs_open else 3)  # 2: attained but excluded; 3: never attained
+        if relation == side:
+            return (end, 0)  # the image reaches beyond the claimed end
+        if relation == -side:
+            return (end, 1)  # the claimed range reaches beyond the image
     return None
 
 
-def _compare(image: Interval, claimed: Interval) -> tuple[Expr, str] | None:
-    """None when equal; else a value that shows the difference, and why."""
-    for end, mine, theirs, mine_open, theirs_open, side in (
-        ("low", image.low, claimed.low, image.low_open, claimed.low_open, -1),
-        ("high", image.high, claimed.high, image.high_open, claimed.high_open, 1),
-    ):
-        order = _order(mine, theirs)
-        if order is None:
-            return theirs, f"its {end} end could not be compared"
-        if order == 0 and mine_open != theirs_open:
-            if theirs_open:
-                return mine, f"{to_text(mine)} is attained, but the claimed range excludes it"
-            return mine, f"{to_text(mine)} is never attained (only approached)"
-        if order == side:  # the image reaches beyond the claimed end
-            return (
-                theirs,
-                f"f goes beyond {to_text(theirs)} (the image's {end} end is {to_text(mine)})",
-            )
-        if order == -side:
-            return (
-                theirs,
-                f"values near {to_text(theirs)} are never attained "
-                f"(the image's {end} end is {to_text(mine)})",
-            )
-    return None
+def _refutation(
+    claim: Claim,
+    form: ExpForm,
+    image: Interval,
+    claimed: Interval,
+    extremes: tuple[Candidate, Candidate],
+    problem: tuple[str, int],
+    certificate: list[str],
+) -> Verdict:
+    end, how = problem
+    candidate = extremes[0] if end == "low" else extremes[1]
+    mine, theirs = getattr(image, end), getattr(claimed, end)
+    expr = claim.fields["expr"]
+    if how in (0, 2):
+        # a point of the domain whose value is outside the claimed range
+        points = [form.x_of_u(candidate.u)] if candidate.u is not None else []
+        points += numeric.check_points(claim.domain)
+        for x in points:
+            if not claim.domain.contains(x):
+                continue
+            value = numeric.ball(expr, x, {}, 4096)
+            if value is None:
+                continue
+            outside = _outside(value, x, claimed, expr)
+            if outside:
+                why = f"f({to_text(x)}) = {outside} is not in the claimed range {claimed}"
+                found = {"x": to_language(x), "lhs": outside, "rhs": f"not in {claimed}"}
+                witness = {"kind": "outside_range", "x": x}
+                return Verdict("refuted", METHOD, [*certificate, why], found, witness=witness)
+        return Verdict.unknown(
+            "range", "the image differs from the claim, but no point was certified"
+        )
+    # a value of the claimed range that f never takes
+    value = theirs if how == 3 else _value_between(mine, theirs)
+    if value is None:
+        return Verdict.unknown("range", "no value between the ends could be chosen")
+    avoided = prove_relation(claim, expr, value, "!=", claim.domain, conditions_of(claim, "expr"))
+    if avoided.verdict != "proved":
+        return Verdict.unknown(
+            "range", f"the image is {image}, but f ≠ {to_text(value)} was not proved"
+        )
+    why = f"{to_text(value)} is in the claimed range {claimed} but f never takes it"
+    found = {"value": to_language(value), "why": why, "image": str(image)}
+    witness = {"kind": "value_avoided", "value": value}
+    return Verdict(
+        "refuted", METHOD, [*certificate, why, *avoided.certificate], found, witness=witness
+    )
+
+
+def _outside(value: object, x: Expr, claimed: Interval, expr: Expr) -> str | None:
+    """The value's decimal when it is certainly outside the claimed interval."""
+    low, high = exact_bounds(value)
+    below = _below_end(low, high, claimed.low, claimed.low_open, x, expr)
+    above = _above_end(low, high, claimed.high, claimed.high_open, x, expr)
+    return numeric.decimal_text(value, 20) if below or above else None
+
+
+def _below_end(
+    low: Fraction, high: Fraction, end: Expr, is_open: bool, x: Expr, expr: Expr
+) -> bool:
+    if end == -sympy.oo:
+        return False
+    relation = order(rational(high), end)
+    if relation == -1:
+        return True
+    return bool(is_open and is_zero(_at(expr, x) - end))
+
+
+def _above_end(
+    low: Fraction, high: Fraction, end: Expr, is_open: bool, x: Expr, expr: Expr
+) -> bool:
+    if end == sympy.oo:
+        return False
+    relation = order(rational(low), end)
+    if relation == 1:
+        return True
+    return bool(is_open and is_zero(_at(expr, x) - end))
+
+
+def _at(expr: Expr, x: Expr) -> Expr:
+    return substitute(expr, x)
+
+
+def _value_between(a: Expr, b: Expr) -> Expr | None:
+    if a.is_infinite and b.is_infinite:
+        return sympy.S.Zero
+    low, high = (a, b) if order(a, b) == -1 else (b, a)
+    between = rational_between(low, high)
+    return None if between is None else rational(between)

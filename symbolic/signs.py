@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cmp_to_key
+from itertools import pairwise
 
 import flint
 import sympy
@@ -22,6 +24,7 @@ from sympy import Expr
 
 from symbolic.enclosure import enclose, precision, prepare
 from symbolic.errors import SymbolicError
+from symbolic.exact import exp_exact, fraction, order, rational, rational_between
 from symbolic.functions import expand_definitions
 from symbolic.intervals import Interval
 from symbolic.language import X
@@ -66,7 +69,7 @@ class ExpForm:
             return sympy.oo
         if x == -sympy.oo:
             return sympy.S.Zero
-        return sympy.exp(self.kappa * x)
+        return exp_exact(self.kappa * x)
 
     def x_of_u(self, u: Expr) -> Expr:
         return u if self.u_is_x else sympy.log(u) / self.kappa
@@ -110,7 +113,7 @@ def exp_form(expr: Expr) -> ExpForm:
     for e in exponentials:
         argument = sympy.expand(e.args[0])
         slope = sympy.diff(argument, X)
-        power = sympy.nsimplify(slope / kappa)
+        power = sympy.cancel(slope / kappa)  # exact: a constant is never guessed
         if not power.is_Integer:
             raise NotRationalError("exponents are not integer multiples of one another")
         constant = sympy.expand(argument - slope * X)
@@ -146,7 +149,7 @@ def _x_form(expr: Expr, f: Expr) -> ExpForm:
 def _common_unit(slopes: list[Expr]) -> Expr:
     """κ > 0 with every slope an integer multiple of κ."""
     base = slopes[0]
-    ratios = [sympy.nsimplify(s / base) for s in slopes]
+    ratios = [sympy.cancel(s / base) for s in slopes]  # exact: never nsimplify
     if not all(r.is_Rational for r in ratios):
         raise NotRationalError("exponents with incommensurable slopes")
     denominator = math.lcm(*(int(r.q) for r in ratios))
@@ -182,10 +185,21 @@ def _check_form(expr: Expr, form: ExpForm) -> None:
 class Piece:
     """An open u-interval between consecutive roots, with the sign of R there."""
 
-    low: Fraction | None  # None: the interval's own low end
-    high: Fraction | None
+    low: Expr  # exact: a root, or an end of the u-interval
+    high: Expr
     sample: Fraction
     sign: int
+
+
+@dataclass(frozen=True)
+class Root:
+    """A real root of P or Q inside the u-interval: an isolating interval with rational
+    ends, the root exactly (rational, radicals or CRootOf), and its multiplicity."""
+
+    low: Fraction
+    high: Fraction
+    exact: Expr
+    multiplicity: int
 
 
 @dataclass(frozen=True)
@@ -193,12 +207,20 @@ class SignChart:
     """The sign of R = P/Q on a u-interval: pieces, zeros of P and poles of Q inside it."""
 
     pieces: tuple[Piece, ...]
-    zeros: tuple[tuple[Fraction, Fraction], ...]  # isolating intervals of roots of P inside
-    poles: tuple[tuple[Fraction, Fraction], ...]
-    exact_zeros: tuple[Expr, ...]  # the same roots, exactly (rational or algebraic)
+    roots: tuple[Root, ...]  # of P, inside
+    pole_roots: tuple[Root, ...]  # of Q, inside
 
-    def signs(self) -> set[int]:
-        return {piece.sign for piece in self.pieces}
+    @property
+    def zeros(self) -> tuple[tuple[Fraction, Fraction], ...]:
+        return tuple((r.low, r.high) for r in self.roots)
+
+    @property
+    def poles(self) -> tuple[tuple[Fraction, Fraction], ...]:
+        return tuple((r.low, r.high) for r in self.pole_roots)
+
+    @property
+    def exact_zeros(self) -> tuple[Expr, ...]:
+        return tuple(r.exact for r in self.roots)
 
 
 def u_interval(form: ExpForm, domain: Interval) -> tuple[Expr, Expr]:
@@ -206,52 +228,52 @@ def u_interval(form: ExpForm, domain: Interval) -> tuple[Expr, Expr]:
 
 
 def sign_chart(form: ExpForm, domain: Interval) -> SignChart:
-    """The exact sign of P/Q on the image of the domain (rational coefficients only)."""
+    """The exact sign of P/Q on the image of the domain (rational coefficients only).
+
+    The u-interval's ends are exact (e^a for the exact end a): a piece narrower than
+    any float is still a piece, and a root that equals an end is found by algebra.
+    """
     p, q = form.numerator, form.denominator
     for poly in (p, q):
         if not all(c.is_Rational for c in poly.coeffs()):
             raise NotRationalError("coefficients are not rational numbers")
     low, high = u_interval(form, domain)
     ends = (low, high, domain.low_open, domain.high_open)
-    p_roots = _roots_inside(p, *ends)
-    q_roots = _roots_inside(q, *ends)
-    boundaries = sorted(p_roots + q_roots)
-    pieces = []
-    edges: list[Fraction | None] = (
-        [None] + [b for interval in boundaries for b in interval] + [None]
+    p_roots = roots_inside(p, *ends)
+    q_roots = roots_inside(q, *ends)
+    boundaries = sorted(
+        (r.exact for r in p_roots + q_roots), key=cmp_to_key(lambda a, b: order(a, b) or 0)
     )
-    for index in range(0, len(edges), 2):
-        left, right = edges[index], edges[index + 1]
-        sample = _rational_between(
-            left if left is not None else low, right if right is not None else high
-        )
+    edges: list[Expr] = [low, *boundaries, high]
+    pieces = []
+    for left, right in pairwise(edges):
+        sample = rational_between(left, right)
         if sample is None:
             continue
         value = _exact_value(p, sample) / _exact_value(q, sample)
         pieces.append(Piece(left, right, sample, (value > 0) - (value < 0)))
-    exact = tuple(_exact_root(p, interval) for interval in p_roots)
-    return SignChart(tuple(pieces), tuple(p_roots), tuple(q_roots), exact)
+    return SignChart(tuple(pieces), tuple(p_roots), tuple(q_roots))
 
 
 def _exact_value(poly: sympy.Poly, at: Fraction) -> Fraction:
     """poly at a rational point, exactly (whatever its variable)."""
-    value = poly.eval(sympy.Rational(at.numerator, at.denominator))
-    return Fraction(int(value.p), int(value.q))
+    return fraction(poly.eval(rational(at)))
 
 
-def _roots_inside(
+def roots_inside(
     poly: sympy.Poly, low: Expr, high: Expr, low_open: bool, high_open: bool
-) -> list[tuple[Fraction, Fraction]]:
-    """Isolating intervals (rational ends) of the distinct real roots of poly in the u-interval."""
+) -> list[Root]:
+    """The distinct real roots of poly in the u-interval, isolated and exact."""
     if poly.degree() <= 0:
         return []
     inside = []
-    for (a, b), _ in poly.intervals():
+    for (a, b), multiplicity in poly.intervals():
         interval = _separate(
             poly, Fraction(str(a)), Fraction(str(b)), low, high, low_open, high_open
         )
         if interval is not None:
-            inside.append(interval)
+            exact = exact_root(poly, interval)
+            inside.append(Root(interval[0], interval[1], exact, multiplicity))
     return inside
 
 
@@ -264,105 +286,56 @@ def _separate(
     low_open: bool,
     high_open: bool,
 ) -> tuple[Fraction, Fraction] | None:
-    """Refine [a, b] until it is inside or outside the u-interval; None when outside.
+    """Refine [a, b] (which isolates one root r of poly) until r is known to be inside
+    or outside the u-interval; None when outside.
 
-    A root equal to an end can only be rational (e^(κa) is transcendental for rational
-    a ≠ 0), and then it is found exactly.
+    An end equal to r is recognised by algebra (a rational end exactly, an algebraic
+    end by its minimal polynomial dividing poly); an end e^a with a ≠ 0 algebraic is
+    transcendental and is separated from r by refinement and Arb.
     """
-    for _ in range(200):
-        if a == b:  # an exact rational root
-            r = sympy.Rational(a.numerator, a.denominator)
-            above = bool(r > low) if low_open else bool(r >= low)
-            below = bool(r < high) if high_open else bool(r <= high)
-            return (a, b) if above and below else None
-        where_low = _compare(low, a, b)
-        where_high = _compare(high, a, b)
-        if where_low is not None and where_high is not None:
-            if where_low == 1 or where_high == -1:
-                return None  # the interval lies entirely below low or above high
-            return (a, b) if where_low == -1 and where_high == 1 else None
-        refined = poly.refine_root(
-            sympy.Rational(a.numerator, a.denominator),
-            sympy.Rational(b.numerator, b.denominator),
-            eps=(b - a) / 8,
-        )
-        a, b = Fraction(str(refined[0])), Fraction(str(refined[1]))
-    raise SymbolicError("a root could not be separated from an end of the domain")
+    root = exact_root(poly, (a, b))
+    where_low, where_high = _locate(low, root), _locate(high, root)
+    if where_low is None or where_high is None:
+        raise SymbolicError("a root could not be compared with an end of the domain")
+    above = where_low < 0 or (where_low == 0 and not low_open)
+    below = where_high > 0 or (where_high == 0 and not high_open)
+    return (a, b) if above and below else None
 
 
-def _compare(end: Expr, a: Fraction, b: Fraction) -> int | None:
-    """-1 if end < a, +1 if end > b, None if it may lie inside [a, b]."""
+def _locate(end: Expr, root: Expr) -> int | None:
+    """The order of end against the root: −1 (end < root), 0, +1, or None."""
     if end == sympy.oo:
         return 1
     if end == -sympy.oo:
         return -1
-    if end == 0:
-        return -1 if a > 0 else None
-    if end.is_Rational:
-        value = Fraction(int(end.p), int(end.q))
-        return -1 if value < a else (1 if value > b else None)
-    with precision(256):
-        ball = enclose(end, None, 256)
-        if ball < flint.arb(flint.fmpq(a.numerator, a.denominator)):
-            return -1
-        if ball > flint.arb(flint.fmpq(b.numerator, b.denominator)):
-            return 1
-    return None
+    return order(end, root)
 
 
-def _rational_between(low: object, high: object) -> Fraction | None:
-    """A simple rational strictly between two ends (Fractions or SymPy numbers, maybe ±oo)."""
-    lo = _as_fraction_bound(low, below=False)
-    hi = _as_fraction_bound(high, below=True)
-    if lo is None and hi is None:
-        return Fraction(0)
-    if lo is None:
-        return Fraction(math.floor(hi) - 1)
-    if hi is None:
-        return Fraction(math.floor(lo) + 1)
-    if lo >= hi:
-        return None
-    middle = (lo + hi) / 2
-    for denominator in (1, 2, 4, 8, 16, 64, 1024):
-        candidate = Fraction(round(middle * denominator), denominator)
-        if lo < candidate < hi:
-            return candidate
-    return middle
-
-
-def _as_fraction_bound(end: object, below: bool) -> Fraction | None:
-    """A rational just inside a SymPy end (exact when the end is rational)."""
-    if isinstance(end, Fraction):
-        return end
-    if end in (sympy.oo, -sympy.oo):
-        return None
-    if end == 0:
-        return Fraction(0)
-    if end.is_Rational:
-        return Fraction(int(end.p), int(end.q))
-    with precision(128):
-        ball = enclose(end, None, 128)
-    mid = Fraction(float(ball.mid()))
-    slack = Fraction(float(ball.rad())) + abs(mid) / 2**60
-    return mid - slack if below else mid + slack
-
-
-def _exact_root(poly: sympy.Poly, interval: tuple[Fraction, Fraction]) -> Expr:
+def exact_root(poly: sympy.Poly, interval: tuple[Fraction, Fraction]) -> Expr:
+    """The root of poly in its isolating interval, exactly: rational, radicals (degree
+    ≤ 2 factors) or CRootOf, chosen by exact root counting (Sturm), never by floats."""
     a, b = interval
     if a == b:
-        return sympy.Rational(a.numerator, a.denominator)
+        return rational(a)
+    variable = poly.gens[0]
     for factor, _ in sympy.factor_list(poly.as_expr())[1]:
-        factor_poly = sympy.Poly(factor, poly.gens[0])
-        if factor_poly.degree() <= 2:
-            for root in sympy.roots(factor_poly, filter="R"):
-                if (
-                    root.is_real
-                    and bool(sympy.Rational(a.numerator, a.denominator) <= root)
-                    and bool(root <= sympy.Rational(b.numerator, b.denominator))
-                ):
-                    return sympy.radsimp(root)
-    index = [i for i, r in enumerate(poly.real_roots()) if a <= Fraction(float(r.evalf(30))) <= b]
-    return poly.real_roots()[index[0]] if index else sympy.Rational((a + b) / 2)
+        factor_poly = sympy.Poly(factor, variable)
+        ends = (rational(a), rational(b))
+        inside = factor_poly.count_roots(*ends) - sum(factor_poly.eval(e) == 0 for e in ends)
+        if inside == 0:  # the root is strictly inside: a ≠ b means it is irrational
+            continue
+        below = factor_poly.count_roots(None, rational(a))
+        if factor_poly.degree() == 1:
+            return sympy.Rational(-factor_poly.nth(0), factor_poly.nth(1))
+        if factor_poly.degree() == 2:
+            discriminant = factor_poly.discriminant()
+            c2, c1 = factor_poly.nth(2), factor_poly.nth(1)
+            sign_of = 1 if c2 > 0 else -1
+            smaller = (-c1 - sign_of * sympy.sqrt(discriminant)) / (2 * c2)
+            larger = (-c1 + sign_of * sympy.sqrt(discriminant)) / (2 * c2)
+            return sympy.radsimp(smaller if below == 0 else larger)
+        return sympy.CRootOf(factor_poly, below)
+    raise SymbolicError("internal error: an isolating interval holds no root")
 
 
 # ---------------------------------------------------------------- signs with parameters

@@ -1,0 +1,118 @@
+"""Zero sets: the listed zeros are exactly the zeros of f on the domain.
+
+Each listed z is a zero by algebra: u_z = e^(κz) (exact: e^acosh(2) = 2 + √3) is a
+root of P, shown by its minimal polynomial dividing P. The listed zeros are then
+compared with the exact roots of P inside the domain, by count and by exact order.
+A refutation needs a certified witness: a listed z where Arb shows f(z) ≠ 0, a
+listed z outside the domain, or an exact root of P, not listed, where f is defined.
+"""
+
+from __future__ import annotations
+
+from functools import cmp_to_key
+
+import sympy
+
+from symbolic import numeric
+from symbolic.claims import Claim
+from symbolic.exact import is_root, order
+from symbolic.printing import to_language, to_text
+from symbolic.relations import check_definedness, conditions_of
+from symbolic.signs import NotRationalError, exp_form, sign_chart
+from symbolic.verdict import Verdict
+
+METHOD = "e^x substitution, exact roots"
+
+
+def prove_zeros(claim: Claim) -> Verdict:
+    expr, claimed = claim.fields["expr"], claim.fields["zeros"]
+    for z in claimed:
+        if not claim.domain.contains(z):
+            found = {"x": to_language(z), "lhs": "outside the domain", "rhs": str(claim.domain)}
+            witness = {"kind": "outside", "x": z}
+            return Verdict(
+                "refuted", "domain", [f"{to_text(z)} is not in the domain"], found, witness=witness
+            )
+    nonzero = _listed_nonzero(claim, expr, claimed)
+    if nonzero:
+        return nonzero
+    try:
+        form = exp_form(expr)
+        chart = sign_chart(form, claim.domain)
+    except NotRationalError as why:
+        return Verdict.unknown("zeros", f"no exact method applies ({why})")
+    refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [expr], claim.domain)
+    if refuted or doubts or chart.poles:
+        return Verdict.unknown("zeros", "f is not shown to be defined on the whole domain")
+    certificate = [form.describe()]
+    actual = [form.x_of_u(root) for root in chart.exact_zeros]
+    certificate.append(
+        f"the roots of P in the domain give x = {', '.join(to_text(a) for a in actual) or 'none'}"
+    )
+    listed_u = []
+    for z in claimed:
+        u_z = form.u_of_x(z)
+        if is_root(form.numerator, u_z) is not True:
+            return Verdict.unknown("zeros", f"could not show that {to_text(z)} is a zero exactly")
+        listed_u.append(u_z)
+    certificate.append(
+        "each listed x gives a root u = e^(κx) of P (its minimal polynomial divides P)"
+    )
+    distinct = _distinct(listed_u)
+    if distinct is None:
+        return Verdict.unknown("zeros", "the listed zeros could not be told apart exactly")
+    if len(distinct) == len(chart.roots):
+        certificate.append(
+            f"{len(distinct)} distinct listed zeros, {len(chart.roots)} roots of P inside: no others"
+        )
+        return Verdict("proved", METHOD, certificate)
+    for root in chart.exact_zeros:
+        matches = [order(root, u) for u in distinct]
+        if None in matches:
+            return Verdict.unknown("zeros", "a root could not be compared with the listed zeros")
+        if 0 not in matches:
+            x_root = form.x_of_u(root)
+            why = f"x = {to_text(x_root)} is a zero (u = {to_text(root)} is a root of P) not listed"
+            found = {"x": to_language(x_root), "lhs": "0 (exact root)", "rhs": "not listed"}
+            witness = {"kind": "missing_zero", "x": x_root, "u": root}
+            return Verdict("refuted", METHOD, [*certificate, why], found, witness=witness)
+    return Verdict.unknown("zeros", "the zeros could not be matched")
+
+
+def _listed_nonzero(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict | None:
+    """A listed zero where Arb certifies f ≠ 0."""
+    for params in numeric.parameter_assignments(claim.parameters):
+        for z in claimed:
+            balls = numeric.failing_balls(expr, sympy.S.Zero, "=", z, params)
+            if balls:
+                found = numeric.counterexample(z, *balls, params)
+                why = [f"f({to_text(z)}) ≠ 0 (certified with Arb)"]
+                witness = {"kind": "listed_nonzero", "x": z, "params": params}
+                return Verdict(
+                    "refuted", "value at a listed zero (Arb)", why, found, witness=witness
+                )
+    return None
+
+
+def _distinct(values: list[sympy.Expr]) -> list[sympy.Expr] | None:
+    """The values without exact repeats (sorted), or None when some pair is undecided."""
+    try:
+        ordered = sorted(values, key=cmp_to_key(_strict_order))
+    except _UndecidedError:
+        return None
+    distinct: list[sympy.Expr] = []
+    for value in ordered:
+        if not distinct or order(distinct[-1], value) != 0:
+            distinct.append(value)
+    return distinct
+
+
+class _UndecidedError(Exception):
+    pass
+
+
+def _strict_order(a: sympy.Expr, b: sympy.Expr) -> int:
+    relation = order(a, b)
+    if relation is None:
+        raise _UndecidedError
+    return relation
