@@ -72,8 +72,6 @@ def sign(value: Expr) -> int | None:
             return 1
         if high < 0:
             return -1
-        if bits == PRECISIONS[0] and is_zero(value):
-            return 0
     return 0 if is_zero(value) else None
 
 
@@ -81,10 +79,20 @@ def is_zero(value: Expr) -> bool:
     """True only when algebra shows the constant is exactly 0."""
     if value == 0:
         return True
+    if value.has(sympy.Abs):
+        value = value.replace(sympy.Abs, _resolved_abs)
     if reduces_to_zero(value) or reduces_to_zero(as_logs(value)):
         return True
     polynomial = minimal_polynomial(value)
     return polynomial is not None and polynomial.degree() == 1 and polynomial.TC() == 0
+
+
+def _resolved_abs(argument: Expr) -> Expr:
+    """|a| as a or −a when the sign of the constant a is decided (exactly or in Arb)."""
+    which = sign(argument) if not argument.free_symbols else None
+    if which is None or which == 0:
+        return sympy.Abs(argument)
+    return argument if which > 0 else -argument
 
 
 def order(a: Expr, b: Expr) -> int | None:
@@ -101,11 +109,17 @@ def order(a: Expr, b: Expr) -> int | None:
 def minimal_polynomial(value: Expr) -> sympy.Poly | None:
     """The minimal polynomial over Q of an algebraic constant, or None when SymPy
     cannot give one (the number may be transcendental)."""
-    if value.has(sympy.exp, sympy.log, sympy.pi, sympy.E, sympy.Symbol):
+    if isinstance(value, sympy.CRootOf):
+        return sympy.Poly(value.expr.xreplace({value.poly.gens[0]: _T}), _T).monic()
+    if value.free_symbols or value.has(sympy.exp, sympy.log, sympy.pi, sympy.E, sympy.CRootOf):
+        return None
+    if any(
+        not isinstance(f, sympy.Pow | sympy.Add | sympy.Mul) for f in value.atoms(sympy.Function)
+    ):
         return None
     try:
         return sympy.minimal_polynomial(value, _T, polys=True)
-    except (NotImplementedError, ValueError, TypeError, sympy.polys.polyerrors.PolynomialError):
+    except Exception:  # NotAlgebraic, NotImplementedError and kin: not decided
         return None
 
 

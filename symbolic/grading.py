@@ -9,6 +9,11 @@ References: for σ and σ′ the double-word fast path (`symbolic.fastpath`) giv
 correctly rounded result and the true value to 2^-86, so ULP errors are exact to many
 digits; undecided points and other expressions go through Arb (`symbolic.oracle`).
 At ±inf the references are the limits (σ: 1 and 0, σ′: 0); NaN maps to NaN.
+
+`zero_from` (where results become wrongly 0 for good) is certified, not just sampled:
+the samples only bracket it, and a search over the floats in between (bisection in bit
+order, checking the implementation and the oracle at every float it visits) finds the
+exact float; see `Grade.as_json` for precisely what is checked.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from __future__ import annotations
 import math
 import multiprocessing
 import sys
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -31,12 +35,8 @@ from symbolic.implementations import BUILT_IN, Implementation, resolve
 from symbolic.language import X
 from symbolic.printing import to_language
 
-# Casting NaN bit patterns between float formats makes NumPy warn; grading NaN inputs is intended.
-warnings.filterwarnings(
-    "ignore", message="invalid value encountered in cast", category=RuntimeWarning
-)
-
 CHUNK_BITS = 22
+SEARCH_POINTS = 257  # floats evaluated per round of the threshold search (ends included)
 MAX_SAMPLES = 100_000_000
 HISTOGRAM_EDGES = [0.5] + [2.0**k for k in range(0, 21)]
 HISTOGRAM_LABELS = (
@@ -62,13 +62,19 @@ class Stats:
     wrong_zeros: int = 0
     nan: int = 0
     inf: int = 0
-    max_ulp: float = 0.0
+    max_ulp: float = 0.0  # full precision: compared with --max-ulp; rounded only for display
     histogram: list[int] = field(default_factory=lambda: [0] * len(HISTOGRAM_LABELS))
     worst: list[Worst] = field(default_factory=list)
-    zero_from: dict[int, float | None] = field(default_factory=lambda: {0: None, 1: None})
-    zero_state: dict[int, tuple[str, float | None]] = field(
-        default_factory=lambda: {0: ("none", None), 1: ("none", None)}
+    # Per sign (0: +, 1: −), as bit patterns: the last input seen with a correct non-zero
+    # result, and the first wrong zero after it (None: none yet). zero_from is filled in
+    # by `grade` once the exact threshold inside that bracket is found.
+    zero_run: dict[int, tuple[int | None, int | None]] = field(
+        default_factory=lambda: {0: (None, None), 1: (None, None)}
     )
+    zero_state: dict[int, tuple[str, int | None, int | None]] = field(
+        default_factory=lambda: {0: ("none", None, None), 1: ("none", None, None)}
+    )
+    zero_from: dict[int, float | None] = field(default_factory=lambda: {0: None, 1: None})
     plot: list[tuple[float, float]] = field(default_factory=list)
 
     def merge(self, other: Stats, keep: int) -> None:
@@ -81,22 +87,25 @@ class Stats:
         self.histogram = [a + b for a, b in zip(self.histogram, other.histogram, strict=True)]
         self.worst = sorted(self.worst + other.worst, key=lambda w: (-w.ulp, w.bits))[:keep]
         for side in (0, 1):
-            self.zero_from[side] = _merge_zero_from(self.zero_from[side], other, side)
+            self.zero_run[side] = _merge_zero_run(self.zero_run[side], other, side)
         self.plot += other.plot
 
 
-def _merge_zero_from(current: float | None, later: Stats, side: int) -> float | None:
-    """Where the run of wrong zeros on this side starts, after a chunk of larger |x|.
+def _merge_zero_run(
+    current: tuple[int | None, int | None], later: Stats, side: int
+) -> tuple[int | None, int | None]:
+    """(last correct non-zero, start of the run of wrong zeros after it) on this side,
+    after a chunk of larger |x|.
 
     "reset": the chunk had a correct non-zero result, so only a run after it counts;
     "zeros": only wrong zeros, so a run in progress goes on (or starts here); "none": no
     input with a non-zero true value, nothing changes.
     """
-    kind, value = later.zero_state[side]
+    kind, start, last_good = later.zero_state[side]
     if kind == "reset":
-        return value
+        return last_good, start
     if kind == "zeros":
-        return current if current is not None else value
+        return current if current[1] is not None else (current[0], start)
     return current
 
 
@@ -122,7 +131,7 @@ def references(
     target: Target, x: np.ndarray, fmt: ieee.Format
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Correctly rounded results (dtype) and the true values as double-words (hi, lo)."""
-    x64 = x.astype(np.float64)
+    x64 = _as_float64(x)
     rounded = np.full(x64.shape, np.nan, dtype=np.float64)
     hi = np.full(x64.shape, np.nan)
     lo = np.zeros(x64.shape)
@@ -154,6 +163,19 @@ def references(
             rounded[i] = oracle.rounded_value(target.expr, point, fmt).as_float()
             hi[i], lo[i] = _double_word(oracle.true_fraction(target.expr, point, fmt))
     return rounded.astype(fmt.dtype), hi, lo
+
+
+def _as_float64(values: np.ndarray) -> np.ndarray:
+    """Exact conversion to float64; NaN bit patterns (graded on purpose) stay NaN quietly."""
+    with np.errstate(invalid="ignore"):
+        return values.astype(np.float64)
+
+
+def _call(implementation: Implementation, x: np.ndarray, fmt: ieee.Format) -> np.ndarray:
+    """The implementation's results in the format. Every bit pattern is graded, NaN and
+    ±inf included, so NumPy's floating-point warnings on them are expected, not news."""
+    with np.errstate(all="ignore"):
+        return np.asarray(implementation(x)).astype(fmt.dtype)
 
 
 def _double_word(value: object) -> tuple[float, float]:
@@ -192,14 +214,16 @@ def grade_chunk(
     plot_points: int = 64,
 ) -> Stats:
     x = bits.view(fmt.dtype)
-    got = np.asarray(implementation(x)).astype(fmt.dtype)
+    got = _call(implementation, x, fmt)
     want, hi, lo = references(target, x, fmt)
-    g, w = got.astype(np.float64), want.astype(np.float64)
+    g, w = _as_float64(got), _as_float64(want)
     correct = (g == w) | (np.isnan(g) & np.isnan(w))
     # A correctly rounded result is within 0.5 ULP by definition: exact errors are needed
     # only for the others (and for all when every result is correct, to report the max).
+    # The definition also settles the last bit of the float64 arithmetic: an incorrect
+    # result is more than 0.5 ULP away and a correctly rounded one at most 0.5 ULP.
     wrong = np.flatnonzero(~correct)
-    errors = ulp_errors(got[wrong], hi[wrong], lo[wrong], fmt)
+    errors = np.maximum(ulp_errors(got[wrong], hi[wrong], lo[wrong], fmt), np.nextafter(0.5, 1))
     stats = Stats(inputs=len(bits), correctly_rounded=int(correct.sum()))
     stats.wrong_zeros = int(((g == 0) & (w != 0) & ~np.isnan(w)).sum())
     stats.nan = int((np.isnan(g) & ~np.isnan(w)).sum())
@@ -207,7 +231,8 @@ def grade_chunk(
     if len(errors):
         stats.max_ulp = float(errors.max())
     elif len(bits):
-        stats.max_ulp = float(ulp_errors(got, hi, lo, fmt)[np.isfinite(g)].max(initial=0.0))
+        every = np.minimum(ulp_errors(got, hi, lo, fmt), 0.5)
+        stats.max_ulp = float(every[np.isfinite(g)].max(initial=0.0))
     stats.histogram = _histogram(errors)
     stats.histogram[0] += int(correct.sum())
     keep_count = min(keep, len(errors))
@@ -223,7 +248,7 @@ def grade_chunk(
         if errors[j] > 0.5
     ]
     stats.zero_state = _zero_state(bits, g, w, fmt)
-    window = np.flatnonzero(np.abs(x.astype(np.float64)) <= 50)
+    window = np.flatnonzero(np.abs(_as_float64(x)) <= 50)
     shown = window[:: max(1, len(window) // plot_points)]
     for i, error in zip(shown, ulp_errors(got[shown], hi[shown], lo[shown], fmt), strict=True):
         stats.plot.append((float(x[i]), float(min(max(error, 1e-3), 1e6))))
@@ -242,28 +267,132 @@ def _histogram(errors: np.ndarray) -> list[int]:
 
 def _zero_state(
     bits: np.ndarray, got: np.ndarray, want: np.ndarray, fmt: ieee.Format
-) -> dict[int, tuple[str, float | None]]:
+) -> dict[int, tuple[str, int | None, int | None]]:
     """Per sign (0: +, 1: −), scanning away from 0: did a correct non-zero result reset the
-    run of wrong zeros, and where does the last run start?"""
+    run of wrong zeros ("reset", with the bits of the last such input), and where (bits)
+    does the last run start?"""
     sign_bit = 1 << (fmt.dtype.itemsize * 8 - 1)
     negative = (bits & sign_bit) != 0
-    state = {}
+    state: dict[int, tuple[str, int | None, int | None]] = {}
     for side, mask in ((0, ~negative), (1, negative)):
         g, w, b = got[mask], want[mask], bits[mask]  # chunks come in bit order: |x| grows
         relevant = (w != 0) & ~np.isnan(w)
         wrong_zero = relevant & (g == 0)
         good = relevant & (g != 0)
         if not wrong_zero.any() and not good.any():
-            state[side] = ("none", None)
+            state[side] = ("none", None, None)
             continue
         last_good = np.flatnonzero(good)[-1] if good.any() else -1
         after = np.flatnonzero(wrong_zero[last_good + 1 :])
-        start = float(b[last_good + 1 + after[0]].view(fmt.dtype)) if len(after) else None
+        start = int(b[last_good + 1 + after[0]]) if len(after) else None
         if last_good >= 0:
-            state[side] = ("reset", start)
+            state[side] = ("reset", start, int(b[last_good]))
         else:
-            state[side] = ("zeros", start)
+            state[side] = ("zeros", start, None)
     return state
+
+
+# ---------------------------------------------------------------- exact thresholds
+
+
+class _ChangedAnswerError(SymbolicError):
+    pass
+
+
+def threshold_search(
+    below: int | None,
+    start: int,
+    flagged: Callable[[np.ndarray], np.ndarray],
+    fmt: ieee.Format,
+    first: bool = False,
+) -> int:
+    """The exact float (bit pattern) where a property starts, between two checked inputs.
+
+    `below` is an input nearer 0 where `flagged` is false (None: none, then the search
+    starts at ±0 of `start`'s sign) and `start` one farther out, on the same side, where it
+    is true. Rounds of `SEARCH_POINTS` floats evenly spaced in bit order between the two
+    (ends included, so both are checked again) narrow the bracket to the last unflagged
+    input followed by the flagged one (`first`: to the first flagged input and the one
+    before it) until the two are neighbours: the search is bisection on the float grid,
+    257-way. Returns the flagged neighbour, which was evaluated in the same call as its
+    unflagged neighbour nearer 0; it returns ±0 only if ±0 itself is flagged.
+
+    What it certifies: every float it evaluated between that neighbour and `start` is
+    flagged (with `first`: every float it evaluated before the answer is not), and the
+    float just nearer 0 is not. Floats it did not evaluate are assumed to behave like
+    the evaluated ones around them (monotone behaviour between checked points): a result
+    that flickers between two checked floats is not seen. An implementation that gives a
+    different answer when evaluated again at `below` or `start` is an error.
+    """
+    width = fmt.dtype.itemsize * 8
+    unsigned = np.dtype(f"uint{width}")
+    lo = below if below is not None else start & (1 << (width - 1))
+    lo_checked, hi = below is not None, start
+    while True:
+        span = hi - lo
+        count = min(SEARCH_POINTS, span + 1)
+        points = sorted({lo + span * i // (count - 1) for i in range(count)})
+        marks = np.asarray(flagged(np.array(points, dtype=unsigned)), dtype=bool)
+        if first:
+            hits = np.flatnonzero(marks)
+            if not len(hits):
+                raise _changed(points[-1], fmt)
+            k = int(hits[0])
+        else:
+            if not marks[-1]:
+                raise _changed(points[-1], fmt)
+            clear = np.flatnonzero(~marks)
+            k = int(clear[-1]) + 1 if len(clear) else 0
+        if k == 0:
+            if lo_checked:
+                raise _changed(lo, fmt)
+            return lo  # ±0 itself is flagged: there is nothing nearer 0 on this side
+        lo, hi, lo_checked = points[k - 1], points[k], True
+        if hi - lo == 1:
+            return hi
+
+
+def _changed(bits: int, fmt: ieee.Format) -> SymbolicError:
+    return _ChangedAnswerError(
+        f"the implementation changed its answer at x = {_shortest(_bits_to_float(bits, fmt), fmt)} when evaluated "
+        "again, so the threshold where it goes wrongly to 0 cannot be certified"
+    )
+
+
+def _bits_to_float(bits: int, fmt: ieee.Format) -> float:
+    unsigned = np.dtype(f"uint{fmt.dtype.itemsize * 8}")
+    return float(np.array([bits], dtype=unsigned).view(fmt.dtype)[0])
+
+
+def _wrongly_zero(
+    implementation: Implementation, target: Target, fmt: ieee.Format
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Bits → mask: the implementation returns 0 where the oracle's correctly rounded
+    value is not 0 (the inputs searched are finite)."""
+
+    def flagged(bits: np.ndarray) -> np.ndarray:
+        x = bits.view(fmt.dtype)
+        got = _as_float64(_call(implementation, x, fmt))
+        want = oracle.rounded(target.expr, x, dtype=fmt.name).astype(np.float64)
+        return (got == 0) & (want != 0) & ~np.isnan(want)
+
+    return flagged
+
+
+def exact_zero_from(
+    zero_run: dict[int, tuple[int | None, int | None]],
+    flagged: Callable[[np.ndarray], np.ndarray],
+    fmt: ieee.Format,
+) -> dict[int, float | None]:
+    """Per side, the certified start of the run of wrong zeros bracketed by the samples."""
+    found: dict[int, float | None] = {}
+    for side, (below, start) in zero_run.items():
+        found[side] = (
+            None
+            if start is None
+            else _bits_to_float(threshold_search(below, start, flagged, fmt), fmt)
+        )
+    return found
 
 
 # ---------------------------------------------------------------- whole grades
@@ -278,6 +407,22 @@ class Grade:
     stats: Stats
 
     def as_json(self) -> dict[str, object]:
+        """The `grade --json` object (DESIGN.md). `max_ulp` and each `ulp` are rounded to
+        4 significant digits for display; `--max-ulp` compares the unrounded maximum.
+
+        `zero_from` is the float nearest 0 (either side; + first on a tie) where the
+        results become wrongly 0 (0 while the correctly rounded value is not) and stay so
+        moving away from 0. Exhaustive, every input is checked. Sampled, the samples only
+        bracket it: `threshold_search` then evaluates the implementation and the oracle at
+        floats between the last sample with a correct non-zero result and the first wrong
+        zero after it, down to two neighbouring floats. Certified: the result is wrongly 0
+        at `zero_from` and at every float checked beyond it (the samples, whose results
+        may also be 0 where the true value rounds to 0, and the floats the search visited),
+        and the neighbouring float nearer 0 was evaluated and is not wrongly 0. Not
+        certified: floats neither sampled nor visited, which are assumed to behave
+        monotonically between the checked ones (a lone correct result among them, or a
+        run of wrong zeros nearer 0 that no sample hit, would not be seen).
+        """
         s, fmt = self.stats, self.fmt
         candidates = [v for v in s.zero_from.values() if v is not None]
         zero_from = min(candidates, key=abs) if candidates else None
@@ -418,6 +563,11 @@ def grade(
     else:
         for chunk in chunks:
             done = _absorb(stats, _worker_grade(chunk), worst, done, total, progress)
+    flagged = _wrongly_zero(implementation, target, fmt)
+    try:
+        stats.zero_from = exact_zero_from(stats.zero_run, flagged, fmt)
+    except _ChangedAnswerError as error:
+        raise SymbolicError(f"{impl}: {error}") from None
     return Grade(
         impl, to_language(target.expr), fmt, "exhaustive" if exhaustive else "sampled", stats
     )
@@ -497,35 +647,79 @@ FACT_FORMULAS = [
 
 def float_facts(points: int = 1 << 16, limit: float = 800.0) -> list[dict[str, object]]:
     """For σ and each σ′ formula, in float32 and float64: where results go wrongly to 0
-    (zero_from) and where they first lose every digit (relative error ≥ 1 while the
-    correctly rounded value is not 0), on a fixed grid of `points` inputs in [−limit, limit].
+    (zero_from) and where they first lose every digit (lost_from: relative error ≥ 1
+    while the correctly rounded value is not 0), as exact floats (shortest decimals).
 
-    Exported for the report; the grid makes the answer the same at every run.
+    A fixed grid of `points` inputs in [−limit, limit] brackets each threshold (per sign);
+    `threshold_search` then finds the exact float between the grid point nearer 0 and the
+    first flagged one, evaluating the implementation and the oracle as it goes. The same
+    certificate as a sampled `grade`: the float found is flagged, its neighbour nearer 0
+    is not, and so is every float checked beyond it (for lost_from: every float checked
+    nearer 0 is not flagged); floats never evaluated are assumed to behave monotonically
+    between the checked ones. `lost_count` counts grid points only.
     """
     facts = []
     grid = np.linspace(-limit, limit, points)
     for impl, of, label in FACT_FORMULAS:
         target = target_of(of)
+        implementation = resolve(impl, target.order)
         for name in ("float32", "float64"):
             fmt = ieee.FORMATS[name]
             x = grid.astype(fmt.dtype)
-            got = resolve(impl, target.order)(x).astype(np.float64)
-            w = oracle.rounded(target.expr, x).astype(np.float64)  # correctly rounded
-            with np.errstate(all="ignore"):
-                relative = np.abs(got - w) / np.abs(w)  # ≥ 1 means every digit is lost
-            lost = (relative >= 1) & (w != 0)
             bits = x.view(np.dtype(f"uint{fmt.dtype.itemsize * 8}"))
-            order = np.argsort(bits, kind="stable")
-            state = _zero_state(bits[order], got[order], w[order], fmt)
-            zero_from = [v for kind, v in state.values() if kind != "none" and v is not None]
-            first_lost = float(np.abs(x[lost].astype(np.float64)).min()) if lost.any() else None
+            order = np.argsort(bits, kind="stable")  # bit order: |x| grows on each side
+            x, bits = x[order], bits[order]
+            got = _as_float64(_call(implementation, x, fmt))
+            w = oracle.rounded(target.expr, x).astype(np.float64)  # correctly rounded
+            lost = _lost(got, w)
+            state = _zero_state(bits, got, w, fmt)
+            zero_run = {side: (last_good, start) for side, (_, start, last_good) in state.items()}
+            zeros = exact_zero_from(zero_run, _wrongly_zero(implementation, target, fmt), fmt)
+            zero_from = [v for v in zeros.values() if v is not None]
+            lost_from = _exact_lost_from(bits, lost, implementation, target, fmt)
             facts.append(
                 {
                     "formula": label,
                     "format": name,
                     "zero_from": None if not zero_from else _shortest(min(zero_from, key=abs), fmt),
-                    "lost_from": None if first_lost is None else f"{first_lost:.4g}",
+                    "lost_from": None if lost_from is None else _shortest(lost_from, fmt),
                     "lost_count": int(lost.sum()),
                 }
             )
     return facts
+
+
+def _lost(got: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """Every digit lost: relative error ≥ 1 while the correctly rounded value is not 0."""
+    with np.errstate(all="ignore"):
+        relative = np.abs(got - want) / np.abs(want)
+    return (relative >= 1) & (want != 0)
+
+
+def _exact_lost_from(
+    bits: np.ndarray,
+    lost: np.ndarray,
+    implementation: Implementation,
+    target: Target,
+    fmt: ieee.Format,
+) -> float | None:
+    """The least |x| where every digit is lost, exact: per side, searched between the
+    first lost grid point (bits in bit order) and the grid point before it."""
+    sign_bit = 1 << (fmt.dtype.itemsize * 8 - 1)
+
+    def flagged(candidates: np.ndarray) -> np.ndarray:
+        x = candidates.view(fmt.dtype)
+        got = _as_float64(_call(implementation, x, fmt))
+        return _lost(got, oracle.rounded(target.expr, x, dtype=fmt.name).astype(np.float64))
+
+    found = []
+    for negative in (False, True):
+        side = ((bits & sign_bit) != 0) == negative
+        hits = np.flatnonzero(side & lost)
+        if not len(hits):
+            continue
+        before = np.flatnonzero(side[: hits[0]])
+        below = int(bits[before[-1]]) if len(before) else None
+        start = threshold_search(below, int(bits[hits[0]]), flagged, fmt, first=True)
+        found.append(abs(_bits_to_float(start, fmt)))
+    return min(found) if found else None

@@ -39,13 +39,25 @@ class Interval:
         return self.low == -sympy.oo and self.high == sympy.oo
 
     def contains(self, value: Expr) -> bool:
-        """Exact membership of a real number (SymPy decides the comparisons exactly)."""
-        above = value > self.low if self.low_open else value >= self.low
-        below = value < self.high if self.high_open else value <= self.high
-        return bool(above) and bool(below)
+        """Exact membership of a real number: exact order (algebra, or Arb separation);
+        False when it cannot be decided (a parameter in an end, say)."""
+        from symbolic.exact import order
 
-    def as_sympy(self) -> sympy.Interval:
-        return sympy.Interval(self.low, self.high, self.low_open, self.high_open)
+        above = order(value, self.low)
+        below = order(value, self.high)
+        if above is None or below is None:
+            return False
+        low_ok = above > 0 or (above == 0 and not self.low_open)
+        high_ok = below < 0 or (below == 0 and not self.high_open)
+        return low_ok and high_ok
+
+    def at(self, values: dict) -> Interval:
+        """The interval with parameters replaced by values."""
+        if not values:
+            return self
+        return Interval(
+            self.low.xreplace(values), self.high.xreplace(values), self.low_open, self.high_open
+        )
 
 
 def _text(value: Expr) -> str:

@@ -14,9 +14,10 @@ from sympy import Expr
 from symbolic import numeric
 from symbolic.claims import Claim
 from symbolic.exact import is_zero, order, sign
+from symbolic.intervals import Interval
 from symbolic.language import X
 from symbolic.printing import to_language, to_text
-from symbolic.signs import ExpForm, NotRationalError, exp_form, explicit
+from symbolic.signs import ExpForm, NotRationalError, exp_form, explicit, sign_chart
 from symbolic.verdict import Verdict
 
 
@@ -78,6 +79,8 @@ def prove_limit(claim: Claim) -> Verdict:
         return _at_finite_point(claim, expr, point, value, str(why))
     certificate = [form.describe()]
     limit = rational_limit(form, point)
+    if limit is None and point.is_finite:
+        return _at_pole(form, point, value, certificate)
     if limit is None:
         return Verdict.unknown("limit", "the limit could not be computed exactly")
     certificate.append(
@@ -94,6 +97,41 @@ def prove_limit(claim: Claim) -> Verdict:
     found = {"x": to_language(point), "lhs": to_language(limit), "rhs": to_language(value)}
     witness = {"kind": "limit", "limit": limit}
     return Verdict("refuted", method, [*certificate, f"≠ {to_text(value)}"], found, witness=witness)
+
+
+def _at_pole(form: ExpForm, point: Expr, value: Expr, certificate: list[str]) -> Verdict:
+    """At a root u0 of Q (P(u0) ≠ 0 in lowest terms) the one-sided limits are ±∞ with
+    the signs of P/Q on the two pieces of the exact sign chart next to u0."""
+    method = "e^x substitution, signs beside a pole"
+    u0 = form.u_of_x(point)
+    chart = sign_chart(form, Interval.reals())
+    sides = []
+    for piece in chart.pieces:
+        if order(piece.high, u0) == 0:
+            sides.append(("left", piece.sign))
+        if order(piece.low, u0) == 0:
+            sides.append(("right", piece.sign))
+    if len(sides) != 2 or is_zero(form.numerator.as_expr().xreplace({form.numerator.gens[0]: u0})):
+        return Verdict.unknown("limit", "the limit at a root of Q could not be computed exactly")
+    limits = {side: sympy.oo * s for side, s in sides}
+    certificate.append(
+        f"u = {to_text(u0)} is a root of Q but not of P: the limit from the left is "
+        f"{to_text(limits['left'])}, from the right {to_text(limits['right'])}"
+    )
+    if limits["left"] != limits["right"]:
+        found = {
+            "x": to_language(point),
+            "lhs": "no limit (the one-sided limits differ)",
+            "rhs": to_language(value),
+        }
+        witness = {"kind": "no_limit", "left": limits["left"], "right": limits["right"]}
+        return Verdict("refuted", method, certificate, found, witness=witness)
+    if limits["left"] == value:
+        return Verdict("proved", method, certificate)
+    found = {"x": to_language(point), "lhs": to_language(limits["left"]), "rhs": to_language(value)}
+    return Verdict(
+        "refuted", method, certificate, found, witness={"kind": "limit", "limit": limits["left"]}
+    )
 
 
 def _at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:

@@ -86,12 +86,13 @@ def prove_extremum(claim: Claim) -> Verdict:
     if is_zero(at_point - value):
         certificate = [f"f({to_text(point)}) = {to_text(value)} exactly"]
     else:
-        params = numeric.parameter_assignments(claim.parameters)
-        found = numeric.search_counterexample(expr, value, "=", [point], params)
-        if found:
-            why = [f"f({to_text(point)}) ≠ {to_text(value)}"]
-            witness = {"kind": "value_at", "x": point}
-            return Verdict("refuted", "value at the point (Arb)", why, found, witness=witness)
+        for params in numeric.parameter_assignments(claim.parameters):
+            balls = numeric.failing_balls(expr, value, "=", point, params)
+            if balls:
+                found = numeric.counterexample(point, *balls, params)
+                why = [f"f({to_text(point)}) ≠ {to_text(value)}"]
+                witness = {"kind": "value_at", "x": point, "params": params}
+                return Verdict("refuted", "value at the point (Arb)", why, found, witness=witness)
         return Verdict.unknown("extremum", f"f({to_text(point)}) = {to_text(value)} is not decided")
     op = "<=" if kind == "max" else ">="
     conditions = conditions_of(claim, "expr")

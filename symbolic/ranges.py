@@ -24,8 +24,22 @@ from symbolic.exact import is_zero, order, rational, rational_between
 from symbolic.intervals import Interval
 from symbolic.limits import limit_at_u, rational_limit
 from symbolic.printing import to_language, to_text
-from symbolic.relations import check_definedness, conditions_of, prove_relation, substitute
-from symbolic.signs import ExpForm, NotRationalError, SignChart, exp_form, roots_inside, sign_chart
+from symbolic.relations import (
+    abs_pieces,
+    check_definedness,
+    conditions_of,
+    prove_relation,
+    substitute,
+)
+from symbolic.signs import (
+    ExpForm,
+    NotRationalError,
+    SignChart,
+    exp_form,
+    explicit,
+    roots_inside,
+    sign_chart,
+)
 from symbolic.verdict import Verdict
 
 METHOD = "e^x substitution, critical points and end limits"
@@ -36,25 +50,35 @@ class Candidate:
     value: Expr
     attained: bool
     where: str
-    u: Expr | None = None  # where it is attained (exact), if it is
+    x: Expr | None = None  # where it is attained (exact), if it is
 
 
 def prove_range(claim: Claim) -> Verdict:
     expr, claimed = claim.fields["expr"], claim.fields["range"]
-    try:
-        form = exp_form(expr)
-        chart = sign_chart(form, claim.domain)
-    except NotRationalError as why:
-        return Verdict.unknown("range", f"no exact method applies ({why})")
     refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [expr], claim.domain)
     if refuted:
         return refuted
-    if doubts or chart.poles:
-        return Verdict.unknown("range", "; ".join(doubts) or "f has poles in the domain")
-    certificate = [form.describe(), "f is defined on the whole domain, so continuous there"]
-    candidates = _candidates(form, claim.domain, chart, certificate)
-    if candidates is None:
-        return Verdict.unknown("range", "a limit at an end could not be computed exactly")
+    if doubts:
+        return Verdict.unknown("range", "; ".join(doubts))
+    pieces = abs_pieces(explicit(expr), claim.domain)
+    if pieces is None or any(branch.has(sympy.Abs) for _, branch in pieces):
+        return Verdict.unknown("range", "the absolute values could not be split exactly")
+    certificate = ["f is defined on the whole domain, so continuous there"]
+    candidates: list[Candidate] = []
+    for piece, branch in pieces:
+        try:
+            form = exp_form(branch)
+            chart = sign_chart(form, piece)
+        except NotRationalError as why:
+            return Verdict.unknown("range", f"no exact method applies ({why})")
+        if chart.poles:
+            return Verdict.unknown("range", "f has poles in the domain")
+        where = "" if len(pieces) == 1 else f"on {piece}, f = {to_text(branch)}: "
+        certificate.append(where + form.describe())
+        found = _candidates(form, piece, chart, certificate)
+        if found is None:
+            return Verdict.unknown("range", "a limit at an end could not be computed exactly")
+        candidates += found
     low, high = _extreme(candidates, -1), _extreme(candidates, 1)
     if low is None or high is None:
         return Verdict.unknown("range", "the candidate values could not be ordered exactly")
@@ -65,7 +89,7 @@ def prove_range(claim: Claim) -> Verdict:
         return Verdict("proved", METHOD, certificate)
     if problem == "undecided":
         return Verdict.unknown("range", "an end of the image could not be compared exactly")
-    return _refutation(claim, form, image, claimed, (low, high), problem, certificate)
+    return _refutation(claim, image, claimed, (low, high), problem, certificate)
 
 
 def _candidates(
@@ -79,14 +103,19 @@ def _candidates(
     if slope.is_zero:
         sample = rational(rational_between(low_u, high_u) or 0) if low_u != high_u else low_u
         value = limit_at_u(form, sample)
-        found.append(Candidate(value, True, "f is constant", sample))
+        found.append(Candidate(value, True, "f is constant", form.x_of_u(sample)))
     else:
         for root in roots_inside(slope, low_u, high_u, True, True):
             value = limit_at_u(form, root.exact)
             if value is None:
                 return None
             found.append(
-                Candidate(value, True, f"critical point at u = {to_text(root.exact)}", root.exact)
+                Candidate(
+                    value,
+                    True,
+                    f"critical point at u = {to_text(root.exact)}",
+                    form.x_of_u(root.exact),
+                )
             )
     pieces = chart.pieces
     for end, is_open, side in (
@@ -99,8 +128,8 @@ def _candidates(
         if limit is None:
             return None
         label = "limit" if is_open else "value"
-        u_end = None if is_open else form.u_of_x(end)
-        found.append(Candidate(limit, not is_open, f"{label} at x = {to_text(end)}", u_end))
+        x_end = None if is_open else end
+        found.append(Candidate(limit, not is_open, f"{label} at x = {to_text(end)}", x_end))
     certificate.append("candidates: " + "; ".join(f"{c.where}: {to_text(c.value)}" for c in found))
     return found
 
@@ -142,7 +171,6 @@ def _compare(image: Interval, claimed: Interval) -> tuple[str, int] | str | None
 
 def _refutation(
     claim: Claim,
-    form: ExpForm,
     image: Interval,
     claimed: Interval,
     extremes: tuple[Candidate, Candidate],
@@ -155,7 +183,7 @@ def _refutation(
     expr = claim.fields["expr"]
     if how in (0, 2):
         # a point of the domain whose value is outside the claimed range
-        points = [form.x_of_u(candidate.u)] if candidate.u is not None else []
+        points = [candidate.x] if candidate.x is not None else []
         points += numeric.check_points(claim.domain)
         for x in points:
             if not claim.domain.contains(x):

@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import pairwise
 
-import mpmath
 import sympy
 from sympy import Expr
 
@@ -85,15 +85,19 @@ def relation(claim: Claim) -> tuple[Expr, Expr, str] | None:
 
 
 def _recheck_proof(claim: Claim) -> str | None:
-    points = numeric.check_points(claim.domain, _listed_points(claim))
-    params = numeric.parameter_assignments(claim.parameters)
     as_relation = relation(claim)
-    if as_relation is not None:
-        lhs, rhs, op = as_relation
-        found = numeric.search_counterexample(lhs, rhs, op, points, params, escalate_first=0)
-        return None if found is None else f"x = {found['x']} gives {found['lhs']} vs {found['rhs']}"
     check = PROOF_CHECKS.get(claim.kind)
-    return check(claim, points) if check else None
+    for params in numeric.parameter_assignments(claim.parameters):
+        domain = claim.domain.at(params)
+        points = numeric.check_points(domain, _listed_points(claim))
+        if as_relation is not None:
+            lhs, rhs, op = as_relation
+            found = numeric.search_counterexample(lhs, rhs, op, points, [params], escalate_first=0)
+            if found is not None:
+                return f"x = {found['x']} gives {found['lhs']} vs {found['rhs']}"
+        elif check is not None and not params:
+            return check(claim, points)
+    return None
 
 
 def _listed_points(claim: Claim) -> list[Expr]:
@@ -151,46 +155,59 @@ def _smooth_proof(claim: Claim, points: list[Expr]) -> str | None:
 
 
 def _limit_proof(claim: Claim, points: list[Expr]) -> str | None:
+    """f just beside the point (1e30 out for ±oo) must be near the limit: within 1e-3
+    (relative) of a finite one, beyond 1e6 for an infinite one. A sanity check of
+    the algebra, not a proof: a failure only turns the verdict into unknown."""
     expr, point, value = (claim.fields[k] for k in ("expr", "point", "value"))
-    near = (
-        sympy.Rational(10) ** 30
-        if point == sympy.oo
-        else -(sympy.Rational(10) ** 30)
-        if point == -sympy.oo
-        else None
-    )
-    if near is None:
-        return None
-    got = numeric.ball(expr, near, {}, 512)
-    if got is None:
-        return None
-    if value.is_infinite:
-        wrong = (got < 10**6) if value == sympy.oo else (got > -(10**6))
+    far = sympy.Integer(10) ** 30
+    if point.is_infinite:
+        nears = [far if point == sympy.oo else -far]
     else:
-        wrong = numeric.failing_balls(expr, value, "<=", near, {}) is not None and not (
-            abs(got - numeric.ball(value, 0, {}, 512)) < 10**-3
-        )
-    return f"f({near}) is far from the limit" if wrong else None
+        nears = [point - 1 / far, point + 1 / far]
+    for near in nears:
+        got = numeric.ball(expr, near, {}, 512)
+        if got is None:
+            continue
+        if value.is_infinite:
+            wrong = not (got > 10**6) if value == sympy.oo else not (got < -(10**6))
+        else:
+            target = numeric.ball(value, sympy.S.Zero, {}, 512)
+            wrong = target is None or not (abs(got - target) < (1 + abs(target)) / 1000)
+        if wrong:
+            return f"f({near}) is not near {value}"
+    return None
 
 
 def _value_proof(claim: Claim, points: list[Expr]) -> str | None:
-    """The digits again with mpmath (a second engine) at twice the precision."""
-    expr, at, wanted, digits = (claim.fields[k] for k in ("expr", "at", "value", "digits"))
-    with mpmath.workdps(2 * digits + 30):
+    """The digits again with mpmath (a second engine, not Arb)."""
+    rounded = mpmath_digits(claim)
+    if rounded is None or Decimal(rounded) == Decimal(claim.fields["value"]):
+        return None
+    return f"mpmath rounds it to {rounded}"
+
+
+def mpmath_digits(claim: Claim) -> str | None:
+    """The value rounded to the claim's digits by mpmath at two working precisions
+    that must agree; None when they do not (a value too near a rounding tie)."""
+    expr, at, digits = (claim.fields[k] for k in ("expr", "at", "digits"))
+    exact = explicit(expr).xreplace({X: at})
+    answers = set()
+    for extra in (60, 120):
         try:
-            value = sympy.N(explicit(expr).xreplace({X: at}), 2 * digits + 20)
-        except (TypeError, ValueError):
+            value = sympy.N(exact, digits + extra)
+        except (TypeError, ValueError, ZeroDivisionError):
             return None
-        if not value.is_Number:
+        if not value.is_Number or not value.is_finite:
             return None
-        relative = abs(value - sympy.Float(wanted, 2 * digits + 20)) / max(
-            abs(value), sympy.Float(10) ** -300
-        )
-    return (
-        None
-        if relative < sympy.Float(10) ** (1 - digits)
-        else f"mpmath gives {sympy.N(value, digits + 3)}"
-    )
+        answers.add(_round_significant(Decimal(str(value)), digits))
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _round_significant(value: Decimal, digits: int) -> str:
+    if value == 0:
+        return "0"
+    quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
+    return str(value.quantize(quantum, rounding=ROUND_HALF_EVEN))
 
 
 PROOF_CHECKS: dict[str, Callable[[Claim, list[Expr]], str | None]] = {
@@ -211,9 +228,10 @@ def _point(claim: Claim, witness: dict) -> bool:
     if as_relation is None:
         return False
     lhs, rhs, op = as_relation
-    if not claim.domain.contains(witness["x"]):
+    params = witness.get("params", {})
+    if not claim.domain.at(params).contains(witness["x"]):
         return False
-    return numeric.failing_balls(lhs, rhs, op, witness["x"], witness.get("params", {})) is not None
+    return numeric.failing_balls(lhs, rhs, op, witness["x"], params) is not None
 
 
 def _tie(claim: Claim, witness: dict) -> bool:
@@ -223,7 +241,7 @@ def _tie(claim: Claim, witness: dict) -> bool:
     lhs, rhs, _ = as_relation
     x, params = witness["x"], witness.get("params", {})
     if (
-        not claim.domain.contains(x)
+        not claim.domain.at(params).contains(x)
         or numeric.ball(lhs, x, params) is None
         or numeric.ball(rhs, x, params) is None
     ):
@@ -242,7 +260,7 @@ def _undefined(claim: Claim, witness: dict) -> bool:
     mirrored = [c.at({X: -X}) for c in known] + [
         c.at({X: s}) for c in known for s in _shifts(claim)
     ]
-    if condition not in known + mirrored or not claim.domain.contains(x):
+    if condition not in known + mirrored or not claim.domain.at(params).contains(x):
         return False
     value = _exact(condition.argument, x, params)
     if condition.op == "!=":
@@ -262,12 +280,23 @@ def _shifts(claim: Claim) -> list[Expr]:
 
 
 def _outside(claim: Claim, witness: dict) -> bool:
-    return not claim.domain.contains(witness["x"])
+    """Certainly outside: an exact order with an end that is decided."""
+    x, domain = witness["x"], claim.domain
+    below, above = order(x, domain.low), order(x, domain.high)
+    if below is None or above is None:
+        return False
+    return (
+        below < 0
+        or (below == 0 and domain.low_open)
+        or above > 0
+        or (above == 0 and domain.high_open)
+    )
 
 
 def _value_at(claim: Claim, witness: dict) -> bool:
     f = claim.fields
-    return numeric.failing_balls(f["expr"], f["value"], "=", witness["x"], {}) is not None
+    params = witness.get("params", {})
+    return numeric.failing_balls(f["expr"], f["value"], "=", witness["x"], params) is not None
 
 
 def _listed_nonzero(claim: Claim, witness: dict) -> bool:
@@ -286,6 +315,8 @@ def _missing_zero(claim: Claim, witness: dict) -> bool:
         return False
     if any(order(x, z) in (0, None) for z in claim.fields["zeros"]):
         return False
+    if u is None:
+        return is_zero(_exact(expr, x, {}))
     form = exp_form(expr)
     return is_root(form.numerator, u) is True and order(form.u_of_x(x), u) == 0
 
@@ -293,11 +324,12 @@ def _missing_zero(claim: Claim, witness: dict) -> bool:
 def _pair(claim: Claim, witness: dict) -> bool:
     from symbolic.monotone import certified_pair
 
-    a, b = witness["a"], witness["b"]
-    if order(a, b) != -1 or not (claim.domain.contains(a) and claim.domain.contains(b)):
+    a, b, params = witness["a"], witness["b"], witness.get("params", {})
+    domain = claim.domain.at(params)
+    if order(a, b) != -1 or not (domain.contains(a) and domain.contains(b)):
         return False
     tie = witness["kind"] == "pair_tie" and claim.fields.get("strict", False)
-    return certified_pair(claim, claim.fields["expr"], a, b, allow_tie=tie) is not None
+    return certified_pair(claim, claim.fields["expr"], a, b, tie, params) is not None
 
 
 def _outside_range(claim: Claim, witness: dict) -> bool:
@@ -335,24 +367,40 @@ def _limit(claim: Claim, witness: dict) -> bool:
 
 
 def _digits(claim: Claim, witness: dict) -> bool:
-    from decimal import Decimal
-
-    f = claim.fields
-    if Decimal(witness["got"]) == Decimal(f["value"]):
-        return False
-    return _value_proof(claim, []) is not None
+    rounded = mpmath_digits(claim)
+    return rounded is not None and Decimal(rounded) != Decimal(claim.fields["value"])
 
 
 def _jump(claim: Claim, witness: dict) -> bool:
+    """The rewritten form (each rewrite a proved identity) must agree with the claim's
+    expression at the check points, and its one-sided derivatives must jump at x."""
     from symbolic.smoothness import one_sided_jump
 
-    expr, node, x = explicit(claim.fields["expr"]), witness["abs"], witness["x"]
-    if node not in expr.atoms(sympy.Abs) or not claim.domain.contains(x):
+    rewritten, node, x = witness["rewritten"], witness["abs"], witness["x"]
+    expr = claim.fields["expr"]
+    if not claim.domain.contains(x):
         return False
-    return one_sided_jump(expr, node, x) is not None
+    for point in numeric.check_points(claim.domain, [x]):
+        if numeric.failing_balls(expr, rewritten, "=", point, {}, escalate=False):
+            return False
+    return one_sided_jump(rewritten, node, x) is not None
+
+
+def _no_limit(claim: Claim, witness: dict) -> bool:
+    """Both sides near the point, evaluated from the claim: huge and of opposite signs."""
+    point, expr = claim.fields["point"], claim.fields["expr"]
+    near = sympy.Rational(1, 10**30)
+    left, right = (
+        numeric.ball(expr, point - near, {}, 512),
+        numeric.ball(expr, point + near, {}, 512),
+    )
+    if left is None or right is None:
+        return False
+    return bool((left < -(10**6) and right > 10**6) or (left > 10**6 and right < -(10**6)))
 
 
 WITNESS_CHECKS: dict[str, Callable[[Claim, dict], bool]] = {
+    "no_limit": _no_limit,
     "point": _point,
     "tie": _tie,
     "undefined": _undefined,

@@ -24,14 +24,23 @@ from symbolic.checking import reduces_to_zero
 from symbolic.claims import Claim
 from symbolic.definedness import Condition, of_tree
 from symbolic.errors import SymbolicError
-from symbolic.exact import rational
+from symbolic.exact import is_zero, order, rational
 from symbolic.intervals import Interval
 from symbolic.language import X
 from symbolic.printing import to_language, to_text
-from symbolic.signs import ExpForm, NotRationalError, exp_form, explicit, factor_sign, sign_chart
+from symbolic.signs import (
+    ExpForm,
+    NotRationalError,
+    exp_form,
+    explicit,
+    factor_sign,
+    factor_sign_with_zeros,
+    sign_chart,
+)
 from symbolic.verdict import ALLOWED_SIGNS, Verdict
 
 MAX_CONDITION_DEPTH = 4
+MAX_PIECES = 16
 
 
 def obviously_positive(expr: Expr) -> bool:
@@ -121,11 +130,25 @@ def _undefined(condition: Condition, outcome: Verdict) -> Verdict:
     return Verdict("refuted", "definedness", certificate, found, witness=witness)
 
 
+MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+
+
 def _relation(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval) -> Verdict:
+    if domain.low.free_symbols or domain.high.free_symbols:
+        return _parametric_end(claim, lhs, rhs, op, domain)
     difference = lhs - rhs
+    if explicit(difference).has(sympy.Abs):
+        by_pieces = _by_abs_pieces(claim, lhs, rhs, op, domain)
+        if by_pieces is not None:
+            return by_pieces
     try:
         form = exp_form(difference)
     except NotRationalError as why:
+        transformed = strictly_increasing_inverse(lhs, rhs, op)
+        if transformed is not None:
+            verdict = _relation(claim, *transformed, domain)
+            verdict.certificate.insert(0, transformed_note(transformed))
+            return verdict
         return _without_exp_form(claim, lhs, rhs, op, domain, str(why))
     certificate = [f"d(x) = lhs − rhs; {form.describe()}"]
     if form.numerator.is_zero:
@@ -141,14 +164,154 @@ def _relation(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval) -> 
     return _by_sign_chart(claim, lhs, rhs, op, domain, form, chart, certificate)
 
 
+def _by_abs_pieces(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval) -> Verdict | None:
+    """Split the domain where every |g| is ±g, and decide the relation on each piece
+    (a witness on a piece is a point where the claim's own sides fail)."""
+    pieces = abs_pieces(explicit(lhs - rhs), domain)
+    if pieces is None or len(pieces) == 0:
+        return None
+    certificate = [
+        "split where the absolute values change form: "
+        + "; ".join(f"on {p}: {to_text(b)}" for p, b in pieces)
+    ]
+    for piece, branch in pieces:
+        if branch.has(sympy.Abs):
+            return None
+        verdict = _relation(claim, branch, sympy.S.Zero, op, piece)
+        if (
+            verdict.verdict == "refuted"
+            and verdict.witness
+            and verdict.witness.get("kind") in ("point", "tie")
+        ):
+            verdict.certificate = certificate + verdict.certificate
+            return verdict
+        if verdict.verdict != "proved":
+            return Verdict.unknown(verdict.method, verdict.reason or "undecided on a piece")
+        certificate += verdict.certificate
+    return Verdict("proved", "pieces where |g| = ±g, exact sign charts", certificate)
+
+
+def strictly_increasing_inverse(lhs: Expr, rhs: Expr, op: str) -> tuple[Expr, Expr, str] | None:
+    """log(g) op c  ⟺  g op e^c, and √g op c  ⟺  g op c² for c ≥ 0: log and √ are
+    strictly increasing where defined (definedness is proved separately)."""
+    left, right = explicit(lhs), explicit(rhs)
+    if left.has(X) and not right.has(X):
+        inner, constant, relation = left, right, op
+    elif right.has(X) and not left.has(X):
+        inner, constant, relation = right, left, MIRRORED[op]
+    else:
+        return None
+    if isinstance(inner, sympy.log):
+        return inner.args[0], sympy.exp(constant), relation
+    if inner.is_Pow and inner.exp == sympy.Rational(1, 2) and order(constant, 0) in (0, 1):
+        return inner.base, constant**2, relation
+    return None
+
+
+def transformed_note(transformed: tuple[Expr, Expr, str]) -> str:
+    g, c, op = transformed
+    return f"log and √ are strictly increasing: equivalently {to_text(g)} {op} {to_text(c)}"
+
+
+def _parametric_end(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval) -> Verdict:
+    """A parameter in the low end a of [a, b): decided when d = lhs − rhs is monotone
+    on the reals and d(a) = 0 exactly, so that the sign of d follows from monotonicity."""
+    method = "monotone difference, parameter in the domain's end"
+    everywhere = _relation(claim, lhs, rhs, op, Interval.reals())
+    if everywhere.verdict == "proved":
+        everywhere.certificate.append(
+            "it holds on all of ℝ, so on the domain, whatever the parameter"
+        )
+        return everywhere
+    found = witness_at(claim, lhs, rhs, op, None, domain)
+    if found:
+        shown, witness = found
+        return Verdict(
+            "refuted",
+            "counterexample (Arb)",
+            ["a parameter in a domain end"],
+            shown,
+            witness=witness,
+        )
+    a = domain.low
+    if domain.high.free_symbols or domain.low_open or a.has(X):
+        return Verdict.unknown(
+            method, "a parameter in a domain end: only a closed low end is handled"
+        )
+    d = explicit(lhs - rhs)
+    if not is_zero(d.xreplace({X: a})):
+        return Verdict.unknown(method, "a parameter in a domain end, and d(a) is not exactly 0")
+    slope = sympy.diff(d, X)
+    for direction, slope_op, holds in (
+        ("increasing", ">=", (">=",)),
+        ("decreasing", "<=", ("<=",)),
+    ):
+        if (
+            prove_relation(claim, slope, sympy.S.Zero, slope_op, Interval.reals()).verdict
+            != "proved"
+        ):
+            continue
+        certificate = [
+            f"d = lhs − rhs has d′ {slope_op} 0 on the reals, so d is {direction}",
+            f"d({to_text(a)}) = 0 exactly, so d {holds[0]} 0 on the domain",
+        ]
+        if op in holds or op == ("<=" if direction == "decreasing" else ">="):
+            return Verdict("proved", method, certificate)
+        if op in ("<", ">", "!="):
+            params = numeric.parameter_assignments(claim.parameters)[0]
+            point = a.xreplace(params)
+            found = {"x": to_language(point), "lhs": "equal to rhs (exact)", "rhs": "equal to lhs"}
+            found["parameters"] = ", ".join(f"{s} = {to_language(v)}" for s, v in params.items())
+            witness = {"kind": "tie", "x": point, "params": params}
+            return Verdict(
+                "refuted",
+                method,
+                [*certificate, f"and d = 0 at x = {to_text(a)}"],
+                found,
+                witness=witness,
+            )
+    return Verdict.unknown(method, "a parameter in a domain end, and d is not shown monotone")
+
+
+def abs_pieces(expr: Expr, domain: Interval, depth: int = 0) -> list[tuple[Interval, Expr]] | None:
+    """Closed pieces of the domain on which every |g| of expr is +g or −g."""
+    absolutes = [n for n in sympy.preorder_traversal(expr) if isinstance(n, sympy.Abs)]
+    if not absolutes:
+        return [(domain, expr)]
+    if depth > 4:
+        return None
+    inner = absolutes[-1]
+    try:
+        form = exp_form(inner.args[0])
+        chart = sign_chart(form, domain)
+    except (NotRationalError, sympy.polys.polyerrors.PolynomialError):
+        return None
+    cuts = [form.x_of_u(root) for root in chart.exact_zeros]
+    cuts = [c for c in cuts if order(c, domain.low) == 1 and order(c, domain.high) == -1]
+    ends = [domain.low, *cuts, domain.high]
+    pieces: list[tuple[Interval, Expr]] = []
+    for index, piece_sign in enumerate(p.sign for p in chart.pieces):
+        low, high = ends[index], ends[index + 1]
+        low_open = domain.low_open if index == 0 else False
+        high_open = domain.high_open if index == len(ends) - 2 else False
+        piece = Interval(low, high, low_open, high_open)
+        branch = expr.xreplace({inner: piece_sign * inner.args[0]})
+        deeper = abs_pieces(branch, piece, depth + 1)
+        if deeper is None:
+            return None
+        pieces += deeper
+    return pieces if len(pieces) <= MAX_PIECES and len(chart.pieces) == len(ends) - 1 else None
+
+
 def witness_at(
-    claim: Claim, lhs: Expr, rhs: Expr, op: str, points: list[Expr], domain: Interval
+    claim: Claim, lhs: Expr, rhs: Expr, op: str, points: list[Expr] | None, domain: Interval
 ) -> tuple[dict[str, str], dict] | None:
-    """A certified failing point among `points` (inside the domain), with its exact data."""
-    inside = [p for p in points if domain.contains(p)]
-    assignments = numeric.parameter_assignments(claim.parameters)
-    for params in assignments:
-        for x in inside:
+    """A certified failing point among `points` (default: samples of the domain, with
+    the parameters' values put into its ends), with its exact data."""
+    for params in numeric.parameter_assignments(claim.parameters):
+        where = domain.at(params)
+        candidates = numeric.domain_samples(where) if points is None else points
+        for x in (p for p in candidates if where.contains(p)):
             found = numeric.failing_balls(lhs, rhs, op, x, params)
             if found:
                 shown = numeric.counterexample(x, *found, params)
@@ -182,15 +345,17 @@ def _by_factor_signs(
     form: ExpForm,
     certificate: list[str],
 ) -> Verdict:
-    signs = [factor_sign(form.numerator.as_expr()), factor_sign(form.denominator.as_expr())]
-    if None in signs:
+    numerator = factor_sign_with_zeros(form.numerator.as_expr())
+    denominator = factor_sign(form.denominator.as_expr())
+    if numerator is None or denominator is None:
         return _search(claim, lhs, rhs, op, domain, certificate, "the sign of a factor is unknown")
-    sign = signs[0] * signs[1]
+    sign, vanishes = numerator[0] * denominator, numerator[1]
+    relation = ("≥ 0" if sign > 0 else "≤ 0") if vanishes else ("> 0" if sign > 0 else "< 0")
     certificate.append(
-        f"every factor of P and Q has a fixed sign for u > 0 and the parameters' assumptions: "
-        f"P/Q {'> 0' if sign > 0 else '< 0'} for every x"
+        "every factor of P and Q has a fixed sign for u > 0 and the parameters' assumptions "
+        f"(factors of unknown sign appear squared): P/Q {relation} for every x"
     )
-    if sign in ALLOWED_SIGNS[op]:
+    if sign in ALLOWED_SIGNS[op] and (not vanishes or 0 in ALLOWED_SIGNS[op]):
         return Verdict("proved", "e^x substitution, signs of factors", certificate)
     return _search(claim, lhs, rhs, op, domain, certificate, "the sign is wrong, no witness yet")
 
@@ -204,7 +369,7 @@ def _search(
     certificate: list[str],
     why: str,
 ) -> Verdict:
-    found = witness_at(claim, lhs, rhs, op, numeric.domain_samples(domain), domain)
+    found = witness_at(claim, lhs, rhs, op, None, domain)
     if found:
         shown, witness = found
         return Verdict("refuted", "counterexample (Arb)", certificate, shown, witness=witness)
@@ -272,6 +437,11 @@ def _points_in_piece(form: ExpForm, piece: object) -> list[Expr]:
 def _without_exp_form(
     claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval, why: str
 ) -> Verdict:
+    found = witness_at(claim, lhs, rhs, op, None, domain)
+    if found:
+        shown, witness = found
+        why = [f"no exact method: {why}"]
+        return Verdict("refuted", "counterexample (Arb)", why, shown, witness=witness)
     if op == "=" and reduces_to_zero(explicit(lhs - rhs)):
         certificate = ["lhs − rhs, with the definitions expanded, simplifies to exactly 0"]
         return Verdict("proved", "simplification to 0", certificate)

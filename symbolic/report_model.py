@@ -258,14 +258,9 @@ def _float_facts() -> dict[str, Any]:
         facts.append({"format": name, "x": repr(one), "true_derivative": true_value})
     from symbolic.grading import float_facts
 
-    graded = []
-    for fact in float_facts():
-        # 4 digits: enough to read, and robust to a last-bit difference of a platform's exp.
-        zero_from = fact["zero_from"]
-        graded.append(
-            {**fact, "zero_from": None if zero_from is None else f"{float(zero_from):.4g}"}
-        )
-    return {"rows": facts, "grading": graded}
+    # Each threshold is the exact float (found by bisection on the float grid), printed as
+    # the shortest decimal that round-trips in its format, as `float_facts` gives it.
+    return {"rows": facts, "grading": float_facts()}
 
 
 def _first_x_rounding_to_one(name: str) -> float:

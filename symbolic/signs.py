@@ -24,13 +24,16 @@ from sympy import Expr
 
 from symbolic.enclosure import enclose, precision, prepare
 from symbolic.errors import SymbolicError
-from symbolic.exact import exp_exact, fraction, order, rational, rational_between
+from symbolic.exact import exp_exact, order, rational, rational_between, sign
 from symbolic.functions import expand_definitions
 from symbolic.intervals import Interval
 from symbolic.language import X
 
 U = sympy.Symbol("u", positive=True)
 X_AS_U = sympy.Symbol("u_x", real=True)  # the variable of P and Q when u is x itself
+
+
+MAX_POWER = 400
 
 
 class NotRationalError(Exception):
@@ -116,6 +119,8 @@ def exp_form(expr: Expr) -> ExpForm:
         power = sympy.cancel(slope / kappa)  # exact: a constant is never guessed
         if not power.is_Integer:
             raise NotRationalError("exponents are not integer multiples of one another")
+        if abs(power) > MAX_POWER:
+            raise NotRationalError(f"e^x to a power above {MAX_POWER} (slopes nearly equal)")
         constant = sympy.expand(argument - slope * X)
         substituted = substituted.xreplace({e: sympy.exp(constant) * U ** int(power)})
     if substituted.has(X):
@@ -235,8 +240,8 @@ def sign_chart(form: ExpForm, domain: Interval) -> SignChart:
     """
     p, q = form.numerator, form.denominator
     for poly in (p, q):
-        if not all(c.is_Rational for c in poly.coeffs()):
-            raise NotRationalError("coefficients are not rational numbers")
+        if poly.free_symbols - set(poly.gens):
+            raise NotRationalError("coefficients hold parameters")
     low, high = u_interval(form, domain)
     ends = (low, high, domain.low_open, domain.high_open)
     p_roots = roots_inside(p, *ends)
@@ -250,56 +255,115 @@ def sign_chart(form: ExpForm, domain: Interval) -> SignChart:
         sample = rational_between(left, right)
         if sample is None:
             continue
-        value = _exact_value(p, sample) / _exact_value(q, sample)
-        pieces.append(Piece(left, right, sample, (value > 0) - (value < 0)))
+        value_sign = _sign_at(p, sample) * _sign_at(q, sample)
+        pieces.append(Piece(left, right, sample, value_sign))
     return SignChart(tuple(pieces), tuple(p_roots), tuple(q_roots))
 
 
-def _exact_value(poly: sympy.Poly, at: Fraction) -> Fraction:
-    """poly at a rational point, exactly (whatever its variable)."""
-    return fraction(poly.eval(rational(at)))
+def _sign_at(poly: sympy.Poly, at: Fraction) -> int:
+    """The exact sign of poly at a rational point that is not one of its roots."""
+    value = poly.eval(rational(at))
+    if value.is_Rational:
+        return int(bool(value > 0)) - int(bool(value < 0))
+    decided = sign(value)
+    if decided is None:
+        raise NotRationalError("the sign of a coefficient expression could not be decided")
+    return decided
 
 
 def roots_inside(
     poly: sympy.Poly, low: Expr, high: Expr, low_open: bool, high_open: bool
 ) -> list[Root]:
-    """The distinct real roots of poly in the u-interval, isolated and exact."""
+    """The distinct real roots of poly in the u-interval, exact."""
     if poly.degree() <= 0:
         return []
     inside = []
-    for (a, b), multiplicity in poly.intervals():
-        interval = _separate(
-            poly, Fraction(str(a)), Fraction(str(b)), low, high, low_open, high_open
-        )
-        if interval is not None:
-            exact = exact_root(poly, interval)
-            inside.append(Root(interval[0], interval[1], exact, multiplicity))
+    for root in real_roots(poly):
+        if _separate(root.exact, low, high, low_open, high_open):
+            inside.append(root)
     return inside
 
 
-def _separate(
-    poly: sympy.Poly,
-    a: Fraction,
-    b: Fraction,
-    low: Expr,
-    high: Expr,
-    low_open: bool,
-    high_open: bool,
-) -> tuple[Fraction, Fraction] | None:
-    """Refine [a, b] (which isolates one root r of poly) until r is known to be inside
-    or outside the u-interval; None when outside.
+def real_roots(poly: sympy.Poly) -> list[Root]:
+    """Every distinct real root, exactly: isolation over Q for rational coefficients;
+    formulas for degree ≤ 2 with real constant coefficients; for coefficients in
+    Q(r^(1/n)), the roots of the resultant that are roots of poly (exact test)."""
+    if all(c.is_Rational for c in poly.coeffs()):
+        found = []
+        for (a, b), multiplicity in poly.intervals():
+            interval = (Fraction(str(a)), Fraction(str(b)))
+            found.append(Root(*interval, exact_root(poly, interval), multiplicity))
+        return found
+    if poly.degree() <= 2:
+        return [Root(Fraction(0), Fraction(0), r, m) for r, m in _formula_roots(poly)]
+    norm = _norm(poly)
+    if norm is None:
+        raise NotRationalError("coefficients are not rational numbers")
+    found = []
+    for root in real_roots(norm):
+        value = sign(sympy.radsimp(poly.as_expr().xreplace({poly.gens[0]: root.exact})))
+        if value is None:
+            raise NotRationalError("a root of the norm could not be tested exactly")
+        if value == 0:
+            found.append(Root(root.low, root.high, root.exact, 1))
+    return found
 
-    An end equal to r is recognised by algebra (a rational end exactly, an algebraic
-    end by its minimal polynomial dividing poly); an end e^a with a ≠ 0 algebraic is
-    transcendental and is separated from r by refinement and Arb.
-    """
-    root = exact_root(poly, (a, b))
+
+def _formula_roots(poly: sympy.Poly) -> list[tuple[Expr, int]]:
+    if poly.degree() == 1:
+        return [(sympy.radsimp(-poly.nth(0) / poly.nth(1)), 1)]
+    c2, c1, c0 = poly.nth(2), poly.nth(1), poly.nth(0)
+    discriminant = sympy.expand(c1**2 - 4 * c2 * c0)
+    which = sign(discriminant)
+    if which is None:
+        raise NotRationalError("the sign of a discriminant could not be decided")
+    if which < 0:
+        return []
+    if which == 0:
+        return [(sympy.radsimp(-c1 / (2 * c2)), 2)]
+    roots = [
+        (-c1 - sympy.sqrt(discriminant)) / (2 * c2),
+        (-c1 + sympy.sqrt(discriminant)) / (2 * c2),
+    ]
+    roots.sort(key=cmp_to_key(lambda a, b: order(a, b) or 0))
+    return [(sympy.radsimp(r), 1) for r in roots]
+
+
+def _norm(poly: sympy.Poly) -> sympy.Poly | None:
+    """A polynomial with rational coefficients whose roots include poly's, when the
+    coefficients hold one radical r^(1/n) (resultant with t^n − r)."""
+    radicals = {
+        a
+        for c in poly.coeffs()
+        for a in c.atoms(sympy.Pow)
+        if a.base.is_Rational and a.exp.is_Rational and not a.exp.is_Integer
+    }
+    others = {a for c in poly.coeffs() for a in c.atoms(sympy.Function)}
+    if len(radicals) != 1 or others or any(c.has(sympy.pi, sympy.E) for c in poly.coeffs()):
+        return None
+    (radical,) = radicals
+    t = sympy.Dummy("t")
+    n = int(radical.exp.q)
+    base = radical.base ** int(radical.exp.p)
+    substituted = sympy.expand(poly.as_expr().xreplace({radical: t}))
+    if substituted.has(radical) or not substituted.is_polynomial(t):
+        return None
+    norm = sympy.Poly(sympy.resultant(substituted, t**n - base, t), poly.gens[0])
+    if norm.is_zero or not all(c.is_Rational for c in norm.coeffs()):
+        return None
+    return norm
+
+
+def _separate(root: Expr, low: Expr, high: Expr, low_open: bool, high_open: bool) -> bool:
+    """Whether an exact root lies in the u-interval. An end equal to it is recognised
+    by algebra (`exact.order`); an end e^a with a ≠ 0 algebraic is transcendental and
+    is separated from it in Arb."""
     where_low, where_high = _locate(low, root), _locate(high, root)
     if where_low is None or where_high is None:
         raise SymbolicError("a root could not be compared with an end of the domain")
     above = where_low < 0 or (where_low == 0 and not low_open)
     below = where_high > 0 or (where_high == 0 and not high_open)
-    return (a, b) if above and below else None
+    return above and below
 
 
 def _locate(end: Expr, root: Expr) -> int | None:
@@ -344,16 +408,29 @@ def exact_root(poly: sympy.Poly, interval: tuple[Fraction, Fraction]) -> Expr:
 def factor_sign(expr: Expr) -> int | None:
     """+1 or −1 when every factor of expr has a known sign for u > 0 and the parameters'
     assumptions; 0 when expr is identically 0; None otherwise."""
+    found = factor_sign_with_zeros(expr)
+    return None if found is None or found[1] else found[0]
+
+
+def factor_sign_with_zeros(expr: Expr) -> tuple[int, bool] | None:
+    """(sign, may vanish): like `factor_sign`, but a factor of unknown sign to an even
+    power counts as ≥ 0 (it vanishes only at its own roots)."""
     if expr == 0:
-        return 0
+        return 0, False
     coefficient, factors = sympy.factor_list(expr)
-    sign = _single_factor_sign(coefficient)
+    sign_so_far = _single_factor_sign(coefficient)
+    if sign_so_far is None:
+        return None
+    vanishes = False
     for factor, multiplicity in factors:
         factor_sign_value = _single_factor_sign(factor)
-        if sign is None or factor_sign_value is None:
-            return None
-        sign *= factor_sign_value**multiplicity
-    return sign
+        if factor_sign_value is None:
+            if multiplicity % 2:
+                return None
+            vanishes = True
+            continue
+        sign_so_far *= factor_sign_value**multiplicity
+    return sign_so_far, vanishes
 
 
 def _single_factor_sign(factor: Expr) -> int | None:

@@ -148,7 +148,7 @@ def _jump(claim: Claim, expr: Expr) -> Verdict | None:
                 why = [
                     f"|{to_text(g)}| changes sign at x = {to_text(x0)}, and the one-sided derivatives of order {k} differ"
                 ]
-                witness = {"kind": "jump", "x": x0, "order": k, "abs": node}
+                witness = {"kind": "jump", "x": x0, "order": k, "abs": node, "rewritten": expr}
                 return Verdict(
                     "refuted", "one-sided derivatives (Arb)", why, shown, witness=witness
                 )

@@ -17,8 +17,8 @@ from symbolic import numeric
 from symbolic.claims import Claim
 from symbolic.exact import is_root, order
 from symbolic.printing import to_language, to_text
-from symbolic.relations import check_definedness, conditions_of
-from symbolic.signs import NotRationalError, exp_form, sign_chart
+from symbolic.relations import abs_pieces, check_definedness, conditions_of
+from symbolic.signs import NotRationalError, exp_form, explicit, sign_chart
 from symbolic.verdict import Verdict
 
 METHOD = "e^x substitution, exact roots"
@@ -36,6 +36,8 @@ def prove_zeros(claim: Claim) -> Verdict:
     nonzero = _listed_nonzero(claim, expr, claimed)
     if nonzero:
         return nonzero
+    if explicit(expr).has(sympy.Abs):
+        return _by_pieces(claim, expr, claimed)
     try:
         form = exp_form(expr)
         chart = sign_chart(form, claim.domain)
@@ -77,6 +79,53 @@ def prove_zeros(claim: Claim) -> Verdict:
             witness = {"kind": "missing_zero", "x": x_root, "u": root}
             return Verdict("refuted", METHOD, [*certificate, why], found, witness=witness)
     return Verdict.unknown("zeros", "the zeros could not be matched")
+
+
+def _by_pieces(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict:
+    """With |g| in f: the zeros on each piece where every |g| is ±g, joined."""
+    pieces = abs_pieces(explicit(expr), claim.domain)
+    if pieces is None or any(branch.has(sympy.Abs) for _, branch in pieces):
+        return Verdict.unknown("zeros", "the absolute values could not be split exactly")
+    refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [expr], claim.domain)
+    if refuted or doubts:
+        return Verdict.unknown("zeros", "f is not shown to be defined on the whole domain")
+    actual: list[sympy.Expr] = []
+    for piece, branch in pieces:
+        try:
+            form = exp_form(branch)
+            chart = sign_chart(form, piece)
+        except NotRationalError as why:
+            return Verdict.unknown("zeros", f"no exact method applies on {piece} ({why})")
+        if chart.poles:
+            return Verdict.unknown("zeros", f"poles on {piece}")
+        for root in chart.exact_zeros:
+            x = form.x_of_u(root)
+            relations = [order(x, a) for a in actual]
+            if None in relations:
+                return Verdict.unknown("zeros", "two zeros could not be told apart")
+            if 0 not in relations:
+                actual.append(x)
+    certificate = [
+        "split where the absolute values change form: "
+        + "; ".join(f"on {p}: {to_text(b)}" for p, b in pieces),
+        f"the zeros on the pieces: {', '.join(to_text(a) for a in actual) or 'none'}",
+    ]
+    matches = [[order(z, a) for a in actual] for z in claimed]
+    if any(None in row for row in matches) or any(0 not in row for row in matches):
+        return Verdict.unknown("zeros", "a listed zero could not be matched exactly")
+    for a in actual:
+        if not any(order(a, z) == 0 for z in claimed):
+            found = {"x": to_language(a), "lhs": "0 (exact)", "rhs": "not listed"}
+            why = f"x = {to_text(a)} is a zero not listed"
+            witness = {"kind": "missing_zero", "x": a, "u": None}
+            return Verdict(
+                "refuted", "pieces, exact roots", [*certificate, why], found, witness=witness
+            )
+    return Verdict(
+        "proved",
+        "pieces, exact roots",
+        [*certificate, "each listed x is one of them, and there are no others"],
+    )
 
 
 def _listed_nonzero(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict | None:
