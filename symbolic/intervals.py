@@ -51,6 +51,15 @@ class Interval:
         high_ok = below < 0 or (below == 0 and not self.high_open)
         return low_ok and high_ok
 
+    def excludes(self, value: Expr) -> bool:
+        """Certainly outside (an exact order with an end is decided)."""
+        from symbolic.exact import order
+
+        below, above = order(value, self.low), order(value, self.high)
+        if below is not None and (below < 0 or (below == 0 and self.low_open)):
+            return True
+        return above is not None and (above > 0 or (above == 0 and self.high_open))
+
     def at(self, values: dict) -> Interval:
         """The interval with parameters replaced by values."""
         if not values:

@@ -77,7 +77,7 @@ def prove_symmetry(claim: Claim) -> Verdict:
 def prove_extremum(claim: Claim) -> Verdict:
     expr, point, value = (claim.fields[k] for k in ("expr", "at", "value"))
     kind = claim.fields["type"]
-    if not claim.domain.contains(point):
+    if claim.domain.excludes(point):
         found = {"x": to_language(point), "lhs": "outside the domain", "rhs": str(claim.domain)}
         witness = {"kind": "outside", "x": point}
         why = [f"x = {to_text(point)} is not in the domain"]

@@ -95,8 +95,10 @@ def _recheck_proof(claim: Claim) -> str | None:
             found = numeric.search_counterexample(lhs, rhs, op, points, [params], escalate_first=0)
             if found is not None:
                 return f"x = {found['x']} gives {found['lhs']} vs {found['rhs']}"
-        elif check is not None and not params:
-            return check(claim, points)
+        elif check is not None:
+            problem = check(claim, points, params)
+            if problem:
+                return problem
     return None
 
 
@@ -109,12 +111,12 @@ def _listed_points(claim: Claim) -> list[Expr]:
     return []
 
 
-def _monotone_proof(claim: Claim, points: list[Expr]) -> str | None:
+def _monotone_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     expr = claim.fields["expr"]
     ordered = sorted(points, key=lambda p: sympy.N(p, 40))
     increasing = claim.fields["direction"] == "increasing"
     for a, b in pairwise(ordered):
-        fa, fb = numeric.ball(expr, a, {}), numeric.ball(expr, b, {})
+        fa, fb = numeric.ball(expr, a, params), numeric.ball(expr, b, params)
         if fa is None or fb is None:
             continue
         if (fa > fb) if increasing else (fa < fb):
@@ -122,23 +124,23 @@ def _monotone_proof(claim: Claim, points: list[Expr]) -> str | None:
     return None
 
 
-def _range_proof(claim: Claim, points: list[Expr]) -> str | None:
+def _range_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     expr, claimed = claim.fields["expr"], claim.fields["range"]
     for x in points:
         for end, op in ((claimed.low, ">="), (claimed.high, "<=")):
-            if end.is_finite and numeric.failing_balls(expr, end, op, x, {}, escalate=False):
+            if end.is_finite and numeric.failing_balls(expr, end, op, x, params, escalate=False):
                 return f"f({x}) is outside the claimed range"
     return None
 
 
-def _zeros_proof(claim: Claim, points: list[Expr]) -> str | None:
+def _zeros_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     expr, listed = claim.fields["expr"], claim.fields["zeros"]
     for z in listed:
-        if numeric.failing_balls(expr, sympy.S.Zero, "=", z, {}):
+        if numeric.failing_balls(expr, sympy.S.Zero, "=", z, params):
             return f"f({z}) is not 0"
     ordered = sorted(points, key=lambda p: sympy.N(p, 40))
     for a, b in pairwise(ordered):
-        fa, fb = numeric.ball(expr, a, {}), numeric.ball(expr, b, {})
+        fa, fb = numeric.ball(expr, a, params), numeric.ball(expr, b, params)
         if fa is None or fb is None or not ((fa > 0 and fb < 0) or (fa < 0 and fb > 0)):
             continue
         if not any(order(a, z) == -1 and order(z, b) == -1 for z in listed):
@@ -146,15 +148,15 @@ def _zeros_proof(claim: Claim, points: list[Expr]) -> str | None:
     return None
 
 
-def _smooth_proof(claim: Claim, points: list[Expr]) -> str | None:
+def _smooth_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     expr = claim.fields["expr"]
     for x in points:
-        if numeric.ball(expr, x, {}) is None:
+        if numeric.ball(expr, x, params) is None:
             return f"f is not a finite real at x = {x}"
     return None
 
 
-def _limit_proof(claim: Claim, points: list[Expr]) -> str | None:
+def _limit_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     """f just beside the point (1e30 out for ±oo) must be near the limit: within 1e-3
     (relative) of a finite one, beyond 1e6 for an infinite one. A sanity check of
     the algebra, not a proof: a failure only turns the verdict into unknown."""
@@ -165,20 +167,20 @@ def _limit_proof(claim: Claim, points: list[Expr]) -> str | None:
     else:
         nears = [point - 1 / far, point + 1 / far]
     for near in nears:
-        got = numeric.ball(expr, near, {}, 512)
+        got = numeric.ball(expr, near, params, 512)
         if got is None:
             continue
         if value.is_infinite:
             wrong = not (got > 10**6) if value == sympy.oo else not (got < -(10**6))
         else:
-            target = numeric.ball(value, sympy.S.Zero, {}, 512)
+            target = numeric.ball(value, sympy.S.Zero, params, 512)
             wrong = target is None or not (abs(got - target) < (1 + abs(target)) / 1000)
         if wrong:
             return f"f({near}) is not near {value}"
     return None
 
 
-def _value_proof(claim: Claim, points: list[Expr]) -> str | None:
+def _value_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     """The digits again with mpmath (a second engine, not Arb)."""
     rounded = mpmath_digits(claim)
     if rounded is None or Decimal(rounded) == Decimal(claim.fields["value"]):
@@ -210,7 +212,7 @@ def _round_significant(value: Decimal, digits: int) -> str:
     return str(value.quantize(quantum, rounding=ROUND_HALF_EVEN))
 
 
-PROOF_CHECKS: dict[str, Callable[[Claim, list[Expr]], str | None]] = {
+PROOF_CHECKS: dict[str, Callable[[Claim, list[Expr], dict], str | None]] = {
     "monotone": _monotone_proof,
     "range": _range_proof,
     "zeros": _zeros_proof,
@@ -383,6 +385,10 @@ def _jump(claim: Claim, witness: dict) -> bool:
     for point in numeric.check_points(claim.domain, [x]):
         if numeric.failing_balls(expr, rewritten, "=", point, {}, escalate=False):
             return False
+    g, near = node.args[0], sympy.Rational(1, 10**30)
+    left, right = numeric.ball(g, x - near, {}, 512), numeric.ball(g, x + near, {}, 512)
+    if left is None or right is None or not ((left < 0 < right) or (right < 0 < left)):
+        return False  # |g| must change form at x: g changes sign there
     return one_sided_jump(rewritten, node, x) is not None
 
 

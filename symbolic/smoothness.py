@@ -20,6 +20,7 @@ from sympy import Expr
 from symbolic import numeric
 from symbolic.claims import Claim
 from symbolic.definedness import Condition
+from symbolic.exact import order
 from symbolic.language import X
 from symbolic.printing import to_language, to_text
 from symbolic.relations import check_definedness, conditions_of, prove_relation
@@ -132,7 +133,7 @@ def _jump(claim: Claim, expr: Expr) -> Verdict | None:
         except (NotRationalError, sympy.polys.polyerrors.PolynomialError):
             continue
         for root in chart.roots:
-            if root.multiplicity % 2 == 0:
+            if not _changes_sign(chart, root.exact):
                 continue
             x0 = form.x_of_u(root.exact)
             if not (claim.domain.contains(x0) and _interior(claim, x0)):
@@ -153,6 +154,13 @@ def _jump(claim: Claim, expr: Expr) -> Verdict | None:
                     "refuted", "one-sided derivatives (Arb)", why, shown, witness=witness
                 )
     return None
+
+
+def _changes_sign(chart: object, root: Expr) -> bool:
+    """The exact signs of the chart's pieces on the two sides of the root differ."""
+    left = [p.sign for p in chart.pieces if order(p.high, root) == 0]
+    right = [p.sign for p in chart.pieces if order(p.low, root) == 0]
+    return len(left) == 1 and len(right) == 1 and left[0] != right[0]
 
 
 def _interior(claim: Claim, x0: Expr) -> bool:

@@ -27,7 +27,7 @@ METHOD = "e^x substitution, exact roots"
 def prove_zeros(claim: Claim) -> Verdict:
     expr, claimed = claim.fields["expr"], claim.fields["zeros"]
     for z in claimed:
-        if not claim.domain.contains(z):
+        if claim.domain.excludes(z):
             found = {"x": to_language(z), "lhs": "outside the domain", "rhs": str(claim.domain)}
             witness = {"kind": "outside", "x": z}
             return Verdict(
