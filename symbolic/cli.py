@@ -378,10 +378,32 @@ def _run_grade(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if exceeded else EXIT_OK
 
 
+VALUE_OPTIONS = ("--at", "--from", "--to", "--step")
+
+
+def join_negative_values(argv: Sequence[str]) -> list[str]:
+    """`--at -7e-300` as `--at=-7e-300`: argparse would take a value that starts with
+    '-' for an option (it only knows plain negative numbers such as -2.5)."""
+    joined: list[str] = []
+    tokens = list(argv)
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if token in VALUE_OPTIONS and following and following.startswith("-") and following != "--":
+            joined.append(f"{token}={following}")
+            index += 2
+            continue
+        joined.append(token)
+        index += 1
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        tokens = join_negative_values(sys.argv[1:] if argv is None else argv)
+        args = build_parser().parse_args(tokens)
         return args.handler(args)
     except SymbolicError as error:
         one_line = " ".join(str(error).split())
