@@ -21,6 +21,18 @@ from symbolic.signs import ExpForm, NotRationalError, exp_form, explicit, sign_c
 from symbolic.verdict import Verdict
 
 
+def _certain_coefficients(p: sympy.Poly, q: sympy.Poly) -> bool:
+    """The leading and trailing coefficients are certainly nonzero (a coefficient such
+    as √2·√3 − √6 is 0 in disguise and would give the wrong degree)."""
+    ends = [
+        p.LC(),
+        q.LC(),
+        p.nth(min(m[0] for m in p.monoms())),
+        q.nth(min(m[0] for m in q.monoms())),
+    ]
+    return all(c.is_Rational or sign(c) in (-1, 1) for c in ends)
+
+
 def _at_infinity(p: sympy.Poly, q: sympy.Poly, sign_flip: int) -> Expr:
     """lim P(u)/Q(u) as u → +∞ (sign_flip −1 for u → −∞ with odd degree difference)."""
     dp, dq = p.degree(), q.degree()
@@ -36,6 +48,8 @@ def rational_limit(form: ExpForm, point: Expr, side: int = 0) -> Expr | None:
     """The limit of P/Q as x → point (from the side −1 or +1 for a finite point; 0:
     both sides must agree), or None when it cannot be computed exactly."""
     p, q = form.numerator, form.denominator
+    if point.is_infinite and not _certain_coefficients(p, q):
+        return None
     if point.is_infinite:
         if form.u_is_x:
             flip = (-1) ** (p.degree() - q.degree()) if point == -sympy.oo else 1

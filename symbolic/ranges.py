@@ -20,7 +20,7 @@ from sympy import Expr
 from symbolic import numeric
 from symbolic.claims import Claim
 from symbolic.enclosure import exact_bounds
-from symbolic.exact import is_zero, order, rational, rational_between
+from symbolic.exact import is_zero, order, rational, rational_between, sign
 from symbolic.intervals import Interval
 from symbolic.limits import limit_at_u, rational_limit
 from symbolic.printing import to_language, to_text
@@ -123,7 +123,7 @@ def _candidates(
         (domain.high, domain.high_open, -1),
     ):
         limit = rational_limit(form, end)
-        if limit is None and pieces:
+        if limit is None and pieces and end.is_finite and _pole(form, form.u_of_x(end)):
             limit = sympy.oo if pieces[side].sign > 0 else -sympy.oo  # a pole at the open end
         if limit is None:
             return None
@@ -132,6 +132,14 @@ def _candidates(
         found.append(Candidate(limit, not is_open, f"{label} at x = {to_text(end)}", x_end))
     certificate.append("candidates: " + "; ".join(f"{c.where}: {to_text(c.value)}" for c in found))
     return found
+
+
+def _pole(form: ExpForm, u0: Expr) -> bool:
+    """Q(u0) = 0 exactly and P(u0) ≠ 0 certainly: P/Q tends to ±∞ at u0."""
+    p, q = form.numerator, form.denominator
+    at_q = sympy.radsimp(q.as_expr().xreplace({q.gens[0]: u0}))
+    at_p = sympy.radsimp(p.as_expr().xreplace({p.gens[0]: u0}))
+    return sign(at_q) == 0 and sign(at_p) in (-1, 1)
 
 
 def _extreme(candidates: list[Candidate], direction: int) -> Candidate | None:

@@ -294,6 +294,8 @@ def real_roots(poly: sympy.Poly) -> list[Root]:
             interval = (Fraction(str(a)), Fraction(str(b)))
             found.append(Root(*interval, exact_root(poly, interval), multiplicity))
         return found
+    if sign(poly.LC()) not in (-1, 1):
+        raise NotRationalError("the leading coefficient is not certainly nonzero")
     if poly.degree() <= 2:
         return [Root(Fraction(0), Fraction(0), r, m) for r, m in _formula_roots(poly)]
     norm = _norm(poly)
@@ -425,8 +427,8 @@ def factor_sign_with_zeros(expr: Expr) -> tuple[int, bool] | None:
     for factor, multiplicity in factors:
         factor_sign_value = _single_factor_sign(factor)
         if factor_sign_value is None:
-            if multiplicity % 2:
-                return None
+            if multiplicity % 2 or not factor.has(U, X_AS_U):
+                return None  # odd, or free of u: it may vanish for every x at once
             vanishes = True
             continue
         sign_so_far *= factor_sign_value**multiplicity
