@@ -15,7 +15,7 @@ import time
 import mpmath
 import numpy as np
 
-from symbolic import grading
+from symbolic.grade import grading
 
 
 def main() -> None:

@@ -21,10 +21,10 @@ import mpmath
 import numpy as np
 import sympy
 
-from symbolic import oracle
-from symbolic.closed_forms import sigmoid_derivative_coefficients
 from symbolic.functions import expand_definitions, sigmoid
-from symbolic.language import X
+from symbolic.language.parser import X
+from symbolic.numbers import oracle
+from symbolic.numbers.closed_forms import sigmoid_derivative_coefficients
 
 T = TypeVar("T")
 

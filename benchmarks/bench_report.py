@@ -14,8 +14,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from symbolic import figures, report_model, reports
-from symbolic.verify import catalogue, run_all
+from symbolic.prove.verify import catalogue, run_all
+from symbolic.report import figures
+from symbolic.report import model as report_model
+from symbolic.report import render as reports
 
 
 def timed(label: str, function: Callable[[], object], rows: list[tuple[str, float]]) -> object:

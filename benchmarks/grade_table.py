@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from symbolic import grading
+from symbolic.grade import grading
 
 ROWS = [
     ("numpy", "sigmoid(x)", "1/(1 + exp(−x))"),

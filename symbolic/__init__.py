@@ -1,6 +1,6 @@
 """symbolic: the machine-checked reference for the logistic sigmoid σ and σ′ = σ(1 − σ).
 
-`symbolic.oracle` (certified values and correctly rounded floats) is imported on first
+`symbolic.numbers.oracle` (certified values and correctly rounded floats) is imported on first
 use, so that `import symbolic` stays light for the derivation commands.
 """
 
@@ -11,7 +11,7 @@ from types import ModuleType
 
 from symbolic.errors import ExpressionError, SymbolicError
 from symbolic.functions import logit, sigmoid, softplus
-from symbolic.language import X, parse
+from symbolic.language.parser import X, parse
 
 __all__ = [
     "ExpressionError",
@@ -25,10 +25,16 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-_LAZY_MODULES = {"oracle", "ieee", "closed_forms", "fastpath"}
+_LAZY_MODULES = {
+    "oracle": "symbolic.numbers.oracle",
+    "ieee": "symbolic.numbers.ieee",
+    "closed_forms": "symbolic.numbers.closed_forms",
+    "fastpath": "symbolic.numbers.fastpath",
+}
 
 
 def __getattr__(name: str) -> ModuleType:
+    """`symbolic.oracle` and kin, imported on first use (they pull in NumPy and Arb)."""
     if name in _LAZY_MODULES:
-        return importlib.import_module(f"symbolic.{name}")
+        return importlib.import_module(_LAZY_MODULES[name])
     raise AttributeError(f"module 'symbolic' has no attribute {name!r}")

@@ -230,9 +230,9 @@ def _add_table(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_derive(args: argparse.Namespace) -> int:
-    from symbolic.derivation import derive
-    from symbolic.derivation_formats import render
-    from symbolic.language import parse
+    from symbolic.derive.derivation import derive
+    from symbolic.derive.formats import render
+    from symbolic.language.parser import parse
 
     derivation = derive(parse(args.expr), args.order, args.route)
     sys.stdout.write(render(derivation, args.format))
@@ -242,8 +242,8 @@ def _run_derive(args: argparse.Namespace) -> int:
 def _run_eval(args: argparse.Namespace) -> int:
     import json
 
-    from symbolic import ieee, oracle, tables
-    from symbolic.printing import to_language
+    from symbolic.language.printing import to_language
+    from symbolic.numbers import ieee, oracle, tables
 
     expr = oracle.to_expression(args.expr, args.order)
     oracle.check_digits(args.digits)
@@ -267,7 +267,7 @@ def _run_eval(args: argparse.Namespace) -> int:
 
 
 def _run_table(args: argparse.Namespace) -> int:
-    from symbolic import oracle, tables
+    from symbolic.numbers import oracle, tables
 
     expr = oracle.to_expression(args.expr, args.order)
     oracle.check_digits(args.digits)
@@ -292,8 +292,8 @@ def _run_table(args: argparse.Namespace) -> int:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    from symbolic import verify
     from symbolic.files import write_atomically
+    from symbolic.prove import verify
 
     if not 0 < args.timeout <= 86_400:
         raise SymbolicError(f"--timeout must be between 0 and 86400 seconds, got {args.timeout}")
@@ -312,7 +312,8 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from symbolic import report_model, reports
+    from symbolic.report import model as report_model
+    from symbolic.report import render as reports
 
     reports.template_directory(args.templates)  # fail early, before the slow part
     if args.format == "all":
@@ -348,7 +349,7 @@ def _run_report(args: argparse.Namespace) -> int:
 def _run_grade(args: argparse.Namespace) -> int:
     import json
 
-    from symbolic import grading
+    from symbolic.grade import grading
 
     if not 0 <= args.worst <= 1000:
         raise SymbolicError("--worst must be from 0 to 1000")
@@ -366,8 +367,9 @@ def _run_grade(args: argparse.Namespace) -> int:
     data = result.as_json()
     if args.plot:
         from symbolic.files import write_atomically
+        from symbolic.report.figures import grade_plot
 
-        write_atomically(args.plot, grading.plot_svg(result))
+        write_atomically(args.plot, grade_plot(result))
     sys.stdout.write(
         json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         if args.json

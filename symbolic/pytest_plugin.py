@@ -35,7 +35,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Fil
 
 class ClaimsFileCollector(pytest.File):
     def collect(self):
-        from symbolic.claims import load_claims
+        from symbolic.prove.claims import load_claims
 
         try:
             claims_file = load_claims(self.path)
@@ -56,7 +56,7 @@ class ClaimItem(pytest.Item):
         self.result = None
 
     def runtest(self) -> None:
-        from symbolic.verify import run_claim
+        from symbolic.prove.verify import run_claim
 
         timeout = self.config.getoption("--claims-timeout")
         self.result = run_claim(self.claim, timeout)
@@ -65,7 +65,7 @@ class ClaimItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> str:
         if isinstance(excinfo.value, ClaimFailureError) and self.result is not None:
-            from symbolic.verify import failure_text
+            from symbolic.prove.verify import failure_text
 
             return failure_text(self.result)
         return super().repr_failure(excinfo)

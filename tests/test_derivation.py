@@ -11,13 +11,13 @@ import pytest
 import sympy
 from sympy import Rational
 
-from symbolic import rules
-from symbolic.checking import check_equal
 from symbolic.cli import main
-from symbolic.derivation import derive
-from symbolic.derivation_formats import render
+from symbolic.derive import rules
+from symbolic.derive.checking import check_equal
+from symbolic.derive.derivation import derive
+from symbolic.derive.formats import render
 from symbolic.functions import expand_definitions, sigmoid
-from symbolic.language import X, parse
+from symbolic.language.parser import X, parse
 
 S = sigmoid(X)
 

@@ -11,7 +11,14 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic.exact import exp_exact, is_root, is_zero, order, rational_between, simplest_between
+from symbolic.numbers.exact import (
+    exp_exact,
+    is_root,
+    is_zero,
+    order,
+    rational_between,
+    simplest_between,
+)
 
 fractions = st.fractions(min_value=-1000, max_value=1000, max_denominator=10**6)
 
@@ -21,7 +28,11 @@ def _brute_simplest(low: Fraction, high: Fraction) -> Fraction:
     q = 1
     while True:
         start = (low * q).__floor__() + 1
-        candidates = [Fraction(p, q) for p in range(start, (high * q).__ceil__()) if low < Fraction(p, q) < high]
+        candidates = [
+            Fraction(p, q)
+            for p in range(start, (high * q).__ceil__())
+            if low < Fraction(p, q) < high
+        ]
         if candidates:
             return min(candidates, key=abs)
         q += 1

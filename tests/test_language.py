@@ -15,7 +15,7 @@ from sympy import Derivative, Rational, exp, log, pi, sqrt, tanh
 from symbolic.cli import main
 from symbolic.errors import ExpressionError
 from symbolic.functions import sigmoid, softplus
-from symbolic.language import Environment, X, parse, parse_constant
+from symbolic.language.parser import Environment, X, parse, parse_constant
 
 CANARY = Path("/tmp/symbolic-canary-file")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from symbolic import verify
-from symbolic.claims import ClaimError, load_claims, load_claims_text
 from symbolic.cli import main
-from symbolic.prover import Verdict
+from symbolic.prove import verify
+from symbolic.prove.claims import ClaimError, load_claims, load_claims_text
+from symbolic.prove.prover import Verdict
 
 HERE = Path(__file__).parent
 TRUTH = HERE / "claims" / "truth.toml"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from symbolic import reports
 from symbolic.cli import main
 from symbolic.errors import SymbolicError
-from symbolic.report_model import build_claims_report, build_sigmoid_report
+from symbolic.report import render as reports
+from symbolic.report.model import build_claims_report, build_sigmoid_report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +68,7 @@ def test_templates_come_from_an_installed_wheel(tmp_path: Path) -> None:
         '[[claim]]\nid = "neg"\nlhs = "sigmoid(-x)"\nrhs = "1 - sigmoid(x)"\n', encoding="utf-8"
     )
     script = (
-        "import symbolic.reports as r, symbolic.report_model as m;"
+        "import symbolic.report.render as r, symbolic.report.model as m;"
         "print(r.template_directory());"
         f"print(r.render(m.build_claims_report([r'{claims}']), 'html')[:200])"
     )

@@ -58,8 +58,8 @@ from mpmath import (
     tanh,
 )
 
-from symbolic import verify
-from symbolic.claims import load_claims
+from symbolic.prove import verify
+from symbolic.prove.claims import load_claims
 
 HERE = Path(__file__).parent
 SOUNDNESS = HERE / "claims" / "soundness.toml"

@@ -1,0 +1,706 @@
+"""ULP grading of float implementations against certified references.
+
+Inputs are bit patterns of the format, taken in bit order (so |x| grows within each
+sign): every pattern (--exhaustive) or a seeded uniform sample of patterns, which spreads
+the samples over the whole exponent range. Each chunk is graded on its own and the
+statistics are merged, so memory stays flat and chunks can go to worker processes.
+
+References: for σ and σ′ the double-word fast path (`symbolic.numbers.fastpath`) gives both the
+correctly rounded result and the true value to 2^-86, so ULP errors are exact to many
+digits; undecided points and other expressions go through Arb (`symbolic.numbers.oracle`).
+At ±inf the references are the limits (σ: 1 and 0, σ′: 0); NaN maps to NaN.
+
+`zero_from` (where results become wrongly 0 for good) is certified, not just sampled:
+the samples only bracket it, and a search over the floats in between (bisection in bit
+order, checking the implementation and the oracle at every float it visits) finds the
+exact float; see `Grade.as_json` for precisely what is checked.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+import sympy
+
+from symbolic.errors import SymbolicError
+from symbolic.functions import sigmoid
+from symbolic.grade.implementations import BUILT_IN, Implementation, resolve
+from symbolic.language.parser import X
+from symbolic.language.printing import to_language
+from symbolic.numbers import fastpath, ieee, oracle
+
+CHUNK_BITS = 22
+SEARCH_POINTS = 257  # floats evaluated per round of the threshold search (ends included)
+MAX_SAMPLES = 100_000_000
+HISTOGRAM_EDGES = [0.5] + [2.0**k for k in range(0, 21)]
+HISTOGRAM_LABELS = (
+    ["<= 0.5"] + [f"({a:g}, {b:g}]" for a, b in pairwise(HISTOGRAM_EDGES)] + ["> 2^20", "inf"]
+)
+
+
+@dataclass
+class Worst:
+    ulp: float
+    bits: int
+    x: float
+    got: float
+    want: float
+
+
+@dataclass
+class Stats:
+    """Statistics of a set of graded inputs, mergeable in bit order."""
+
+    inputs: int = 0
+    correctly_rounded: int = 0
+    wrong_zeros: int = 0
+    nan: int = 0
+    inf: int = 0
+    max_ulp: float = 0.0  # full precision: compared with --max-ulp; rounded only for display
+    histogram: list[int] = field(default_factory=lambda: [0] * len(HISTOGRAM_LABELS))
+    worst: list[Worst] = field(default_factory=list)
+    # Per sign (0: +, 1: −), as bit patterns: the last input seen with a correct non-zero
+    # result, and the first wrong zero after it (None: none yet). zero_from is filled in
+    # by `grade` once the exact threshold inside that bracket is found.
+    zero_run: dict[int, tuple[int | None, int | None]] = field(
+        default_factory=lambda: {0: (None, None), 1: (None, None)}
+    )
+    zero_state: dict[int, tuple[str, int | None, int | None]] = field(
+        default_factory=lambda: {0: ("none", None, None), 1: ("none", None, None)}
+    )
+    zero_from: dict[int, float | None] = field(default_factory=lambda: {0: None, 1: None})
+    plot: list[tuple[float, float]] = field(default_factory=list)
+
+    def merge(self, other: Stats, keep: int) -> None:
+        self.inputs += other.inputs
+        self.correctly_rounded += other.correctly_rounded
+        self.wrong_zeros += other.wrong_zeros
+        self.nan += other.nan
+        self.inf += other.inf
+        self.max_ulp = max(self.max_ulp, other.max_ulp)
+        self.histogram = [a + b for a, b in zip(self.histogram, other.histogram, strict=True)]
+        self.worst = sorted(self.worst + other.worst, key=lambda w: (-w.ulp, w.bits))[:keep]
+        for side in (0, 1):
+            self.zero_run[side] = _merge_zero_run(self.zero_run[side], other, side)
+        self.plot += other.plot
+
+
+def _merge_zero_run(
+    current: tuple[int | None, int | None], later: Stats, side: int
+) -> tuple[int | None, int | None]:
+    """(last correct non-zero, start of the run of wrong zeros after it) on this side,
+    after a chunk of larger |x|.
+
+    "reset": the chunk had a correct non-zero result, so only a run after it counts;
+    "zeros": only wrong zeros, so a run in progress goes on (or starts here); "none": no
+    input with a non-zero true value, nothing changes.
+    """
+    kind, start, last_good = later.zero_state[side]
+    if kind == "reset":
+        return last_good, start
+    if kind == "zeros":
+        return current if current[1] is not None else (current[0], start)
+    return current
+
+
+@dataclass(frozen=True)
+class Target:
+    expr: sympy.Expr
+    order: int | None  # 0 or 1 for σ, σ′ (fast path); None for any other expression
+
+
+def target_of(text: str) -> Target:
+    expr = oracle.to_expression(text)
+    if expr == sigmoid(X):
+        return Target(expr, 0)
+    if expr == sympy.Derivative(sigmoid(X), (X, 1)):
+        return Target(expr, 1)
+    return Target(expr, None)
+
+
+# ---------------------------------------------------------------- references
+
+
+def references(
+    target: Target, x: np.ndarray, fmt: ieee.Format
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Correctly rounded results (dtype) and the true values as double-words (hi, lo)."""
+    x64 = _as_float64(x)
+    rounded = np.full(x64.shape, np.nan, dtype=np.float64)
+    hi = np.full(x64.shape, np.nan)
+    lo = np.zeros(x64.shape)
+    finite = np.isfinite(x64)
+    if target.order is not None:
+        limits = {0: (1.0, 0.0), 1: (0.0, 0.0)}[target.order]
+        rounded[np.isposinf(x64)] = hi[np.isposinf(x64)] = limits[0]
+        rounded[np.isneginf(x64)] = hi[np.isneginf(x64)] = limits[1]
+        values, decided, true_hi, true_lo = fastpath.fast_rounded_and_true(
+            target.order, x64[finite], fmt
+        )
+        rounded[finite] = values.astype(np.float64)
+        hi[finite], lo[finite] = true_hi, true_lo
+        index = np.flatnonzero(finite)
+        for i in index[~decided]:
+            rounded[i] = oracle.rounded_value(
+                target.expr, oracle.to_point(float(x64[i])), fmt
+            ).as_float()
+        near = finite & (np.abs(x64) <= fastpath.MAX_DOUBLE_WORD_ARGUMENT)
+        far = finite & ~near
+        if fmt.name == "float64":
+            for i in np.flatnonzero(far & (np.abs(x64) < fastpath.threshold_zero(fmt))):
+                hi[i], lo[i] = _double_word(
+                    oracle.true_fraction(target.expr, oracle.to_point(float(x64[i])), fmt)
+                )
+    else:
+        for i in np.flatnonzero(finite):
+            point = oracle.to_point(float(x64[i]))
+            rounded[i] = oracle.rounded_value(target.expr, point, fmt).as_float()
+            hi[i], lo[i] = _double_word(oracle.true_fraction(target.expr, point, fmt))
+    return rounded.astype(fmt.dtype), hi, lo
+
+
+def _as_float64(values: np.ndarray) -> np.ndarray:
+    """Exact conversion to float64; NaN bit patterns (graded on purpose) stay NaN quietly."""
+    with np.errstate(invalid="ignore"):
+        return values.astype(np.float64)
+
+
+def _call(implementation: Implementation, x: np.ndarray, fmt: ieee.Format) -> np.ndarray:
+    """The implementation's results in the format. Every bit pattern is graded, NaN and
+    ±inf included, so NumPy's floating-point warnings on them are expected, not news."""
+    with np.errstate(all="ignore"):
+        return np.asarray(implementation(x)).astype(fmt.dtype)
+
+
+def _double_word(value: object) -> tuple[float, float]:
+    from fractions import Fraction
+
+    high = float(value)
+    return high, float(Fraction(value) - Fraction(high)) if math.isfinite(high) else 0.0
+
+
+# ---------------------------------------------------------------- grading one chunk
+
+
+def ulp_errors(got: np.ndarray, hi: np.ndarray, lo: np.ndarray, fmt: ieee.Format) -> np.ndarray:
+    """|y − v| / 2^(max(e, emin) − p + 1) with v = hi + lo the true value (inf for inf/NaN)."""
+    y = got.astype(np.float64)
+    fraction, exponent = np.frexp(hi)
+    exponent = (
+        exponent - 1 - ((np.abs(fraction) == 0.5) & (np.sign(lo) == -np.sign(hi))).astype(int)
+    )
+    exponent = np.where(hi == 0, fmt.emin, exponent)
+    quantum = np.ldexp(1.0, np.maximum(exponent, fmt.emin) - fmt.precision + 1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = np.abs((y - hi) - lo) / quantum
+    bad = ~np.isfinite(y) & np.isfinite(hi)
+    error = np.where(bad, np.inf, error)
+    both_nan = np.isnan(y) & np.isnan(hi)
+    return np.where(both_nan, 0.0, np.where(np.isnan(error), np.inf, error))
+
+
+def grade_chunk(
+    bits: np.ndarray,
+    implementation: Implementation,
+    target: Target,
+    fmt: ieee.Format,
+    keep: int,
+    plot_points: int = 64,
+) -> Stats:
+    x = bits.view(fmt.dtype)
+    got = _call(implementation, x, fmt)
+    want, hi, lo = references(target, x, fmt)
+    g, w = _as_float64(got), _as_float64(want)
+    correct = (g == w) | (np.isnan(g) & np.isnan(w))
+    # A correctly rounded result is within 0.5 ULP by definition: exact errors are needed
+    # only for the others (and for all when every result is correct, to report the max).
+    # The definition also settles the last bit of the float64 arithmetic: an incorrect
+    # result is more than 0.5 ULP away and a correctly rounded one at most 0.5 ULP.
+    wrong = np.flatnonzero(~correct)
+    errors = np.maximum(ulp_errors(got[wrong], hi[wrong], lo[wrong], fmt), np.nextafter(0.5, 1))
+    stats = Stats(inputs=len(bits), correctly_rounded=int(correct.sum()))
+    stats.wrong_zeros = int(((g == 0) & (w != 0) & ~np.isnan(w)).sum())
+    stats.nan = int((np.isnan(g) & ~np.isnan(w)).sum())
+    stats.inf = int((np.isinf(g) & ~np.isinf(w)).sum())
+    if len(errors):
+        stats.max_ulp = float(errors.max())
+    elif len(bits):
+        every = np.minimum(ulp_errors(got, hi, lo, fmt), 0.5)
+        stats.max_ulp = float(every[np.isfinite(g)].max(initial=0.0))
+    stats.histogram = _histogram(errors)
+    stats.histogram[0] += int(correct.sum())
+    keep_count = min(keep, len(errors))
+    top = (
+        np.argpartition(-errors, keep_count - 1)[:keep_count]
+        if keep_count
+        else np.array([], dtype=int)
+    )
+    order = top[np.lexsort((bits[wrong][top], -errors[top]))]  # largest first, then by bit pattern
+    stats.worst = [
+        Worst(float(errors[j]), int(bits[i]), float(x[i]), float(g[i]), float(w[i]))
+        for j, i in ((j, wrong[j]) for j in order)
+        if errors[j] > 0.5
+    ]
+    stats.zero_state = _zero_state(bits, g, w, fmt)
+    window = np.flatnonzero(np.abs(_as_float64(x)) <= 50)
+    shown = window[:: max(1, len(window) // plot_points)]
+    for i, error in zip(shown, ulp_errors(got[shown], hi[shown], lo[shown], fmt), strict=True):
+        stats.plot.append((float(x[i]), float(min(max(error, 1e-3), 1e6))))
+    return stats
+
+
+def _histogram(errors: np.ndarray) -> list[int]:
+    counts = [0] * len(HISTOGRAM_LABELS)
+    finite = errors[np.isfinite(errors)]
+    positions = np.searchsorted(np.array(HISTOGRAM_EDGES), finite, side="left")
+    for position, count in zip(*np.unique(positions, return_counts=True), strict=True):
+        counts[int(position)] += int(count)
+    counts[-1] = int(np.isinf(errors).sum())
+    return counts
+
+
+def _zero_state(
+    bits: np.ndarray, got: np.ndarray, want: np.ndarray, fmt: ieee.Format
+) -> dict[int, tuple[str, int | None, int | None]]:
+    """Per sign (0: +, 1: −), scanning away from 0: did a correct non-zero result reset the
+    run of wrong zeros ("reset", with the bits of the last such input), and where (bits)
+    does the last run start?"""
+    sign_bit = 1 << (fmt.dtype.itemsize * 8 - 1)
+    negative = (bits & sign_bit) != 0
+    state: dict[int, tuple[str, int | None, int | None]] = {}
+    for side, mask in ((0, ~negative), (1, negative)):
+        g, w, b = got[mask], want[mask], bits[mask]  # chunks come in bit order: |x| grows
+        relevant = (w != 0) & ~np.isnan(w)
+        wrong_zero = relevant & (g == 0)
+        good = relevant & (g != 0)
+        if not wrong_zero.any() and not good.any():
+            state[side] = ("none", None, None)
+            continue
+        last_good = np.flatnonzero(good)[-1] if good.any() else -1
+        after = np.flatnonzero(wrong_zero[last_good + 1 :])
+        start = int(b[last_good + 1 + after[0]]) if len(after) else None
+        if last_good >= 0:
+            state[side] = ("reset", start, int(b[last_good]))
+        else:
+            state[side] = ("zeros", start, None)
+    return state
+
+
+# ---------------------------------------------------------------- exact thresholds
+
+
+class _ChangedAnswerError(SymbolicError):
+    pass
+
+
+def threshold_search(
+    below: int | None,
+    start: int,
+    flagged: Callable[[np.ndarray], np.ndarray],
+    fmt: ieee.Format,
+    first: bool = False,
+) -> int:
+    """The exact float (bit pattern) where a property starts, between two checked inputs.
+
+    `below` is an input nearer 0 where `flagged` is false (None: none, then the search
+    starts at ±0 of `start`'s sign) and `start` one farther out, on the same side, where it
+    is true. Rounds of `SEARCH_POINTS` floats evenly spaced in bit order between the two
+    (ends included, so both are checked again) narrow the bracket to the last unflagged
+    input followed by the flagged one (`first`: to the first flagged input and the one
+    before it) until the two are neighbours: the search is bisection on the float grid,
+    257-way. Returns the flagged neighbour, which was evaluated in the same call as its
+    unflagged neighbour nearer 0; it returns ±0 only if ±0 itself is flagged.
+
+    What it certifies: every float it evaluated between that neighbour and `start` is
+    flagged (with `first`: every float it evaluated before the answer is not), and the
+    float just nearer 0 is not. Floats it did not evaluate are assumed to behave like
+    the evaluated ones around them (monotone behaviour between checked points): a result
+    that flickers between two checked floats is not seen. An implementation that gives a
+    different answer when evaluated again at `below` or `start` is an error.
+    """
+    width = fmt.dtype.itemsize * 8
+    unsigned = np.dtype(f"uint{width}")
+    lo = below if below is not None else start & (1 << (width - 1))
+    lo_checked, hi = below is not None, start
+    while True:
+        span = hi - lo
+        count = min(SEARCH_POINTS, span + 1)
+        points = sorted({lo + span * i // (count - 1) for i in range(count)})
+        marks = np.asarray(flagged(np.array(points, dtype=unsigned)), dtype=bool)
+        if first:
+            hits = np.flatnonzero(marks)
+            if not len(hits):
+                raise _changed(points[-1], fmt)
+            k = int(hits[0])
+        else:
+            if not marks[-1]:
+                raise _changed(points[-1], fmt)
+            clear = np.flatnonzero(~marks)
+            k = int(clear[-1]) + 1 if len(clear) else 0
+        if k == 0:
+            if lo_checked:
+                raise _changed(lo, fmt)
+            return lo  # ±0 itself is flagged: there is nothing nearer 0 on this side
+        lo, hi, lo_checked = points[k - 1], points[k], True
+        if hi - lo == 1:
+            return hi
+
+
+def _changed(bits: int, fmt: ieee.Format) -> SymbolicError:
+    return _ChangedAnswerError(
+        f"the implementation changed its answer at x = {_shortest(_bits_to_float(bits, fmt), fmt)} when evaluated "
+        "again, so the threshold where it goes wrongly to 0 cannot be certified"
+    )
+
+
+def _bits_to_float(bits: int, fmt: ieee.Format) -> float:
+    unsigned = np.dtype(f"uint{fmt.dtype.itemsize * 8}")
+    return float(np.array([bits], dtype=unsigned).view(fmt.dtype)[0])
+
+
+def _wrongly_zero(
+    implementation: Implementation, target: Target, fmt: ieee.Format
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Bits → mask: the implementation returns 0 where the oracle's correctly rounded
+    value is not 0 (the inputs searched are finite)."""
+
+    def flagged(bits: np.ndarray) -> np.ndarray:
+        x = bits.view(fmt.dtype)
+        got = _as_float64(_call(implementation, x, fmt))
+        want = oracle.rounded(target.expr, x, dtype=fmt.name).astype(np.float64)
+        return (got == 0) & (want != 0) & ~np.isnan(want)
+
+    return flagged
+
+
+def exact_zero_from(
+    zero_run: dict[int, tuple[int | None, int | None]],
+    flagged: Callable[[np.ndarray], np.ndarray],
+    fmt: ieee.Format,
+) -> dict[int, float | None]:
+    """Per side, the certified start of the run of wrong zeros bracketed by the samples."""
+    found: dict[int, float | None] = {}
+    for side, (below, start) in zero_run.items():
+        found[side] = (
+            None
+            if start is None
+            else _bits_to_float(threshold_search(below, start, flagged, fmt), fmt)
+        )
+    return found
+
+
+# ---------------------------------------------------------------- whole grades
+
+
+@dataclass
+class Grade:
+    impl: str
+    of: str
+    fmt: ieee.Format
+    mode: str
+    stats: Stats
+
+    def as_json(self) -> dict[str, object]:
+        """The `grade --json` object (DESIGN.md). `max_ulp` and each `ulp` are rounded to
+        4 significant digits for display; `--max-ulp` compares the unrounded maximum.
+
+        `zero_from` is the float nearest 0 (either side; + first on a tie) where the
+        results become wrongly 0 (0 while the correctly rounded value is not) and stay so
+        moving away from 0. Exhaustive, every input is checked. Sampled, the samples only
+        bracket it: `threshold_search` then evaluates the implementation and the oracle at
+        floats between the last sample with a correct non-zero result and the first wrong
+        zero after it, down to two neighbouring floats. Certified: the result is wrongly 0
+        at `zero_from` and at every float checked beyond it (the samples, whose results
+        may also be 0 where the true value rounds to 0, and the floats the search visited),
+        and the neighbouring float nearer 0 was evaluated and is not wrongly 0. Not
+        certified: floats neither sampled nor visited, which are assumed to behave
+        monotonically between the checked ones (a lone correct result among them, or a
+        run of wrong zeros nearer 0 that no sample hit, would not be seen).
+        """
+        s, fmt = self.stats, self.fmt
+        candidates = [v for v in s.zero_from.values() if v is not None]
+        zero_from = min(candidates, key=abs) if candidates else None
+        return {
+            "impl": self.impl,
+            "of": self.of,
+            "dtype": fmt.name,
+            "mode": self.mode,
+            "inputs": s.inputs,
+            "correctly_rounded": s.correctly_rounded,
+            "incorrect": s.inputs - s.correctly_rounded,
+            "max_ulp": _number(s.max_ulp),
+            "worst": [
+                {
+                    "x": _shortest(w.x, fmt),
+                    "x_hex": ieee.hex_string(_rounded(w.x, fmt)),
+                    "got": _shortest(w.got, fmt),
+                    "want": _shortest(w.want, fmt),
+                    "ulp": _number(w.ulp),
+                }
+                for w in s.worst
+            ],
+            "wrong_zeros": s.wrong_zeros,
+            "nan": s.nan,
+            "inf": s.inf,
+            "zero_from": None if zero_from is None else _shortest(zero_from, fmt),
+            "histogram": dict(zip(HISTOGRAM_LABELS, s.histogram, strict=True)),
+        }
+
+
+def _rounded(value: float, fmt: ieee.Format) -> ieee.Rounded:
+    if math.isnan(value):
+        return ieee.Rounded(False, None, 0)
+    from fractions import Fraction
+
+    if math.isinf(value):
+        return ieee.Rounded(value < 0, None, 0)
+    rounded = ieee.round_fraction(Fraction(value), fmt)
+    return (
+        ieee.Rounded(math.copysign(1, value) < 0, rounded.significand, rounded.exponent)
+        if value == 0
+        else rounded
+    )
+
+
+def _shortest(value: float, fmt: ieee.Format) -> str:
+    if math.isnan(value):
+        return "nan"
+    return ieee.shortest_decimal(_rounded(value, fmt), fmt)
+
+
+def _number(value: float) -> float | str:
+    if math.isinf(value):
+        return "inf"
+    return float(f"{value:.4g}")
+
+
+def _input_chunks(
+    fmt: ieee.Format, exhaustive: bool, samples: int, seed: int, stride: int = 1
+) -> Iterator[np.ndarray | tuple[int, int, int, str]]:
+    width = fmt.dtype.itemsize * 8
+    unsigned = np.dtype(f"uint{width}")
+    if exhaustive:
+        if width > 32:
+            raise SymbolicError(
+                "--exhaustive is for float32, float16 and bfloat16 (2^64 inputs is too many): use --samples"
+            )
+        step = 1 << min(CHUNK_BITS, width)
+        for start in range(0, 1 << width, step):
+            yield (
+                start,
+                start + step,
+                stride,
+                unsigned.str,
+            )  # workers build the chunk: no 16 MB pickles
+        return
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise SymbolicError(f"--samples must be from 1 to {MAX_SAMPLES}")
+    rng = np.random.default_rng(seed)
+    bits = np.sort(
+        rng.integers(0, 1 << width, size=samples, dtype=np.uint64, endpoint=False).astype(unsigned)
+    )
+    step = 1 << CHUNK_BITS
+    for start in range(0, len(bits), step):
+        yield bits[start : start + step]
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _worker_grade(chunk: np.ndarray | tuple[int, int, int, str]) -> Stats:
+    if isinstance(chunk, tuple):
+        start, stop, stride, unsigned = chunk
+        bits = np.arange(start, stop, stride, dtype=np.uint64).astype(np.dtype(unsigned))
+    else:
+        bits = chunk
+    return grade_chunk(
+        bits, _WORKER["implementation"], _WORKER["target"], _WORKER["fmt"], _WORKER["keep"]
+    )
+
+
+def grade(
+    impl: str,
+    of: str = "sigmoid(x)",
+    dtype: str = "float32",
+    exhaustive: bool = False,
+    samples: int = 100_000,
+    worst: int = 10,
+    jobs: int = 1,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    stride: int = 1,
+) -> Grade:
+    """Grade an implementation. `stride` > 1 (benchmarks only) takes every stride-th bit
+    pattern of an exhaustive run."""
+    fmt = ieee.format_named(dtype)
+    target = target_of(of)
+    if exhaustive and target.order is None and fmt.dtype.itemsize > 2:
+        raise SymbolicError(
+            "--exhaustive float32 needs the fast path: --of sigmoid(x) or diff(sigmoid(x), x)"
+        )
+    if impl in BUILT_IN and target.order is None:
+        raise SymbolicError(
+            "the built-in implementations compute σ or σ′; for --of other expressions grade package.module:function"
+        )
+    implementation = resolve(impl, target.order if target.order is not None else 0)
+    if not 1 <= jobs <= 64:
+        raise SymbolicError("--jobs must be from 1 to 64")
+    total = (1 << (fmt.dtype.itemsize * 8)) // stride if exhaustive else samples
+    stats = Stats()
+    chunks = _input_chunks(fmt, exhaustive, samples, seed, stride)
+    done = 0
+    _WORKER.update(implementation=implementation, target=target, fmt=fmt, keep=worst)
+    if jobs > 1:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for chunk_stats in pool.imap(_worker_grade, chunks):
+                done = _absorb(stats, chunk_stats, worst, done, total, progress)
+    else:
+        for chunk in chunks:
+            done = _absorb(stats, _worker_grade(chunk), worst, done, total, progress)
+    flagged = _wrongly_zero(implementation, target, fmt)
+    try:
+        stats.zero_from = exact_zero_from(stats.zero_run, flagged, fmt)
+    except _ChangedAnswerError as error:
+        raise SymbolicError(f"{impl}: {error}") from None
+    return Grade(
+        impl, to_language(target.expr), fmt, "exhaustive" if exhaustive else "sampled", stats
+    )
+
+
+def _absorb(
+    stats: Stats,
+    chunk: Stats,
+    keep: int,
+    done: int,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    stats.merge(chunk, keep)
+    done += chunk.inputs
+    if progress:
+        progress(done, total)
+    return done
+
+
+def terminal_progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        end = "\n" if done >= total else ""
+        sys.stderr.write(
+            f"\rgrading: {100 * done / total:5.1f}% ({done:,} of {total:,} inputs){end}"
+        )
+        sys.stderr.flush()
+
+
+def as_text(data: dict[str, object]) -> str:
+    incorrect = data["incorrect"]
+    lines = [
+        f"{data['impl']} computing {data['of']} in {data['dtype']} ({data['mode']}, {data['inputs']:,} inputs)",
+        f"  correctly rounded: {data['correctly_rounded']:,}; incorrect: {incorrect:,}; max ULP error: {data['max_ulp']}",
+        f"  wrong zeros: {data['wrong_zeros']:,}; NaN: {data['nan']:,}; inf: {data['inf']:,}; "
+        f"wrongly 0 from x = {data['zero_from'] if data['zero_from'] is not None else '(never)'}",
+    ]
+    if data["worst"]:
+        lines.append("  worst inputs (x, got, correctly rounded, ULP error):")
+        lines += [
+            f"    {w['x']} ({w['x_hex']}): {w['got']} vs {w['want']}, {w['ulp']} ulp"
+            for w in data["worst"]
+        ]
+    lines.append(
+        "  histogram of ULP errors: "
+        + ", ".join(f"{k}: {v:,}" for k, v in data["histogram"].items() if v)
+    )
+    return "\n".join(lines) + "\n"
+
+
+FACT_FORMULAS = [
+    ("numpy", "sigmoid(x)", "σ as 1/(1 + exp(−x))"),
+    ("naive", "diff(sigmoid(x), x)", "σ′ as s·(1 − s)"),
+    ("product", "diff(sigmoid(x), x)", "σ′ as σ(x)·σ(−x)"),
+    ("stable", "diff(sigmoid(x), x)", "σ′ as e^(−|x|)/(1 + e^(−|x|))²"),
+]
+
+
+def float_facts(points: int = 1 << 16, limit: float = 800.0) -> list[dict[str, object]]:
+    """For σ and each σ′ formula, in float32 and float64: where results go wrongly to 0
+    (zero_from) and where they first lose every digit (lost_from: relative error ≥ 1
+    while the correctly rounded value is not 0), as exact floats (shortest decimals).
+
+    A fixed grid of `points` inputs in [−limit, limit] brackets each threshold (per sign);
+    `threshold_search` then finds the exact float between the grid point nearer 0 and the
+    first flagged one, evaluating the implementation and the oracle as it goes. The same
+    certificate as a sampled `grade`: the float found is flagged, its neighbour nearer 0
+    is not, and so is every float checked beyond it (for lost_from: every float checked
+    nearer 0 is not flagged); floats never evaluated are assumed to behave monotonically
+    between the checked ones. `lost_count` counts grid points only.
+    """
+    facts = []
+    grid = np.linspace(-limit, limit, points)
+    for impl, of, label in FACT_FORMULAS:
+        target = target_of(of)
+        implementation = resolve(impl, target.order)
+        for name in ("float32", "float64"):
+            fmt = ieee.FORMATS[name]
+            x = grid.astype(fmt.dtype)
+            bits = x.view(np.dtype(f"uint{fmt.dtype.itemsize * 8}"))
+            order = np.argsort(bits, kind="stable")  # bit order: |x| grows on each side
+            x, bits = x[order], bits[order]
+            got = _as_float64(_call(implementation, x, fmt))
+            w = oracle.rounded(target.expr, x).astype(np.float64)  # correctly rounded
+            lost = _lost(got, w)
+            state = _zero_state(bits, got, w, fmt)
+            zero_run = {side: (last_good, start) for side, (_, start, last_good) in state.items()}
+            zeros = exact_zero_from(zero_run, _wrongly_zero(implementation, target, fmt), fmt)
+            zero_from = [v for v in zeros.values() if v is not None]
+            lost_from = _exact_lost_from(bits, lost, implementation, target, fmt)
+            facts.append(
+                {
+                    "formula": label,
+                    "format": name,
+                    "zero_from": None if not zero_from else _shortest(min(zero_from, key=abs), fmt),
+                    "lost_from": None if lost_from is None else _shortest(lost_from, fmt),
+                    "lost_count": int(lost.sum()),
+                }
+            )
+    return facts
+
+
+def _lost(got: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """Every digit lost: relative error ≥ 1 while the correctly rounded value is not 0."""
+    with np.errstate(all="ignore"):
+        relative = np.abs(got - want) / np.abs(want)
+    return (relative >= 1) & (want != 0)
+
+
+def _exact_lost_from(
+    bits: np.ndarray,
+    lost: np.ndarray,
+    implementation: Implementation,
+    target: Target,
+    fmt: ieee.Format,
+) -> float | None:
+    """The least |x| where every digit is lost, exact: per side, searched between the
+    first lost grid point (bits in bit order) and the grid point before it."""
+    sign_bit = 1 << (fmt.dtype.itemsize * 8 - 1)
+
+    def flagged(candidates: np.ndarray) -> np.ndarray:
+        x = candidates.view(fmt.dtype)
+        got = _as_float64(_call(implementation, x, fmt))
+        return _lost(got, oracle.rounded(target.expr, x, dtype=fmt.name).astype(np.float64))
+
+    found = []
+    for negative in (False, True):
+        side = ((bits & sign_bit) != 0) == negative
+        hits = np.flatnonzero(side & lost)
+        if not len(hits):
+            continue
+        before = np.flatnonzero(side[: hits[0]])
+        below = int(bits[before[-1]]) if len(before) else None
+        start = threshold_search(below, int(bits[hits[0]]), flagged, fmt, first=True)
+        found.append(abs(_bits_to_float(start, fmt)))
+    return min(found) if found else None

@@ -1,0 +1,79 @@
+"""Where an expression is defined: the conditions its parts put on x.
+
+A claim holds at x only where both of its sides are defined (the convention of the
+claims format: a point of the domain where a side is undefined refutes the claim).
+The language records each condition as the user wrote it, before SymPy simplifies
+anything (SymPy turns x/x into 1 at once): a divisor is not 0, a logarithm's
+argument is > 0, a square root's is ≥ 0, and so on. These are the *certain*
+conditions: failing one at a point of the domain is a counterexample.
+
+Derivatives add conditions of their own (d|x|/dx = x/|x|), which say where SymPy's
+formula is defined, not where the derivative exists (x³·|x| has a derivative at 0).
+Those are *uncertain*: a proof needs them, but failing one refutes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+from sympy import Expr
+
+from symbolic.language.printing import to_text
+
+
+@dataclass(frozen=True)
+class Condition:
+    """`argument op 0` must hold (op is "!=", ">" or ">=")."""
+
+    argument: Expr
+    op: str
+
+    def at(self, substitution: dict[Expr, Expr]) -> Condition:
+        return Condition(self.argument.xreplace(substitution), self.op)
+
+    def __str__(self) -> str:
+        return f"{to_text(self.argument)} {self.op} 0"
+
+
+def _variable(expr: Expr) -> bool:
+    return bool(expr.free_symbols)
+
+
+def of_power(base: Expr, exponent: Expr) -> list[Condition]:
+    """Conditions for base**exponent to be a real number."""
+    if not _variable(base):
+        return []
+    if exponent.is_Integer:
+        return [Condition(base, "!=")] if exponent < 0 else []
+    if exponent.is_Rational and exponent > 0:
+        return [Condition(base, ">=")]
+    return [Condition(base, ">")]
+
+
+def of_call(function: type, argument: Expr) -> list[Condition]:
+    """Conditions for function(argument) to be a real number."""
+    if not _variable(argument):
+        return []
+    if function is sympy.log:
+        return [Condition(argument, ">")]
+    if function is sympy.acosh:
+        return [Condition(argument - 1, ">=")]
+    if function is sympy.atanh:
+        return [Condition(1 - argument**2, ">")]
+    if function is sympy.tan:
+        return [Condition(sympy.cos(argument), "!=")]
+    return []
+
+
+def of_tree(expr: Expr) -> list[Condition]:
+    """The conditions of every part of an (already built) expression."""
+    found: list[Condition] = []
+    for node in sympy.preorder_traversal(expr):
+        if node.is_Pow:
+            found += of_power(*node.as_base_exp())
+        elif isinstance(node, sympy.sign):
+            found.append(Condition(node.args[0], "!="))
+        elif isinstance(node, sympy.Function) and len(node.args) == 1:
+            found += of_call(type(node), node.args[0])
+    return list(dict.fromkeys(found))

@@ -1,0 +1,38 @@
+"""Arb (python-flint) basics: working precision, exact rational balls, and the exact
+rational bounds of a ball. No other module of symbolic is needed here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+
+import flint
+
+
+@contextmanager
+def precision(bits: int) -> Iterator[None]:
+    """Run Arb at `bits` of working precision."""
+    old = flint.ctx.prec
+    flint.ctx.prec = bits
+    try:
+        yield
+    finally:
+        flint.ctx.prec = old
+
+
+def ball_of_rational(p: int, q: int = 1) -> flint.arb:
+    """p/q as a ball (exact when q is a power of two)."""
+    if q & (q - 1) == 0:
+        return flint.arb(flint.fmpz(p)) * flint.arb(2) ** -(q.bit_length() - 1)
+    return flint.arb(flint.fmpq(p, q))
+
+
+def exact_bounds(ball: flint.arb) -> tuple[Fraction, Fraction]:
+    """Rational numbers `low ≤ value ≤ high` for every value in the ball (exact: the
+    midpoint and radius of an Arb ball are dyadic numbers, read without rounding)."""
+    mantissa, exponent = ball.mid().man_exp()
+    middle = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+    radius_mantissa, radius_exponent = ball.rad().man_exp()
+    radius = Fraction(int(radius_mantissa)) * Fraction(2) ** int(radius_exponent)
+    return middle - radius, middle + radius

@@ -1,0 +1,243 @@
+"""Rigorous enclosures: a SymPy expression evaluated in Arb ball arithmetic (python-flint).
+
+A ball [m ± r] is guaranteed to contain the true value; how wide it is depends on
+the working precision. `symbolic.numbers.oracle` raises the precision until the ball is
+narrow enough to decide the rounding it needs (Ziv's strategy).
+
+Before evaluation, `prepare` turns diff(...) into explicit formulas: derivatives of
+σ(a·x + b) use the closed form a^n·P_n(σ) (see `closed_forms`), other derivatives
+are taken by SymPy on the expression in which σ′ = σ(1 − σ) (derived and checked
+by `symbolic derive`). Every function is evaluated in its numerically stable form
+(σ(u) = e^u/(1 + e^u) for u < 0), so that the ball stays tight for large |x|.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+
+import flint
+import sympy
+from sympy import Expr
+
+from symbolic.errors import SymbolicError
+from symbolic.functions import logit, sigmoid, softplus
+from symbolic.language.parser import X
+from symbolic.numbers.arb import ball_of_rational, exact_bounds, precision
+from symbolic.numbers.closed_forms import MAX_DERIVATIVE_ORDER, sigmoid_derivative_coefficients
+
+MAX_GENERAL_DERIVATIVE_ORDER = 40
+
+
+class SigmoidDerivative(sympy.Function):
+    """σ^(n)(u), evaluated by the closed form. Internal: not part of the language."""
+
+    nargs = 2
+
+
+class _SigmoidByIdentity(sympy.Function):
+    """σ whose derivative SymPy takes as σ(1 − σ): the identity `symbolic derive` proves."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> Expr:
+        return self * (1 - self)
+
+
+def prepare(expr: Expr) -> Expr:
+    """Replace every diff(...) by an explicit formula that can be evaluated."""
+    derivatives = [n for n in sympy.preorder_traversal(expr) if isinstance(n, sympy.Derivative)]
+    if not derivatives:
+        return expr
+    node = derivatives[-1]  # innermost last in preorder: resolve inner ones first
+    return prepare(expr.xreplace({node: _explicit_derivative(node)}))
+
+
+def _explicit_derivative(node: sympy.Derivative) -> Expr:
+    (_, order), *_ = node.variable_count
+    order = int(order)
+    inner = prepare(node.expr)
+    if isinstance(inner, sigmoid):
+        argument = inner.args[0]
+        slope = sympy.diff(argument, X)
+        if argument.is_polynomial(X) and not slope.has(X):
+            if order > MAX_DERIVATIVE_ORDER:
+                raise SymbolicError(f"derivative order {order} is more than {MAX_DERIVATIVE_ORDER}")
+            return slope**order * SigmoidDerivative(sympy.Integer(order), argument)
+    if order > MAX_GENERAL_DERIVATIVE_ORDER:
+        raise SymbolicError(
+            f"derivative order {order} is more than {MAX_GENERAL_DERIVATIVE_ORDER} "
+            "(only σ(a*x + b) has a closed form for any order)"
+        )
+    marked = inner.replace(sigmoid, _SigmoidByIdentity)
+    return sympy.diff(marked, X, order).replace(_SigmoidByIdentity, sigmoid)
+
+
+def enclose(expr: Expr, point: flint.arb | None, bits: int) -> flint.arb:
+    """A ball containing expr at x = point (an exact or tight ball), at `bits` precision."""
+    with precision(bits):
+        return _Evaluator(point).evaluate(expr)
+
+
+class _Evaluator:
+    def __init__(self, point: flint.arb | None) -> None:
+        self.point = point
+        self.cache: dict[Expr, flint.arb] = {}
+
+    def evaluate(self, expr: Expr) -> flint.arb:
+        if expr in self.cache:
+            return self.cache[expr]
+        value = self._evaluate(expr)
+        self.cache[expr] = value
+        return value
+
+    def _evaluate(self, expr: Expr) -> flint.arb:
+        if expr == X:
+            if self.point is None:
+                raise SymbolicError("the expression depends on x, but no x was given")
+            return self.point
+        if expr.is_Rational:
+            return ball_of_rational(int(expr.p), int(expr.q))
+        if expr is sympy.pi:
+            return flint.arb.pi()
+        if expr is sympy.E:
+            return flint.arb(1).exp()
+        if expr.is_infinite or expr is sympy.nan:
+            raise SymbolicError(f"cannot evaluate {expr}: not a finite number")
+        if expr.is_Add:
+            return _sum(self.evaluate(arg) for arg in expr.args)
+        if expr.is_Mul:
+            return _product(self.evaluate(arg) for arg in expr.args)
+        if expr.is_Pow:
+            return self._power(expr)
+        if isinstance(expr, sympy.CRootOf):
+            return _real_root_ball(expr)
+        if isinstance(expr, SigmoidDerivative):
+            return _sigmoid_derivative(int(expr.args[0]), self.evaluate(expr.args[1]))
+        function = FUNCTIONS.get(type(expr))
+        if function is None:
+            raise SymbolicError(f"cannot evaluate {type(expr).__name__} numerically")
+        return function(self.evaluate(expr.args[0]))
+
+    def _power(self, expr: Expr) -> flint.arb:
+        base, exponent = expr.as_base_exp()
+        b = self.evaluate(base)
+        if exponent.is_Integer:
+            return b ** int(exponent)
+        if exponent == sympy.Rational(1, 2):
+            return b.sqrt()
+        if exponent == -sympy.Rational(1, 2):
+            return b.rsqrt()
+        if exponent.is_Rational and exponent.q <= 64:
+            root = b.root(int(exponent.q)) if b > 0 else flint.arb.nan()
+            return root ** int(exponent.p)
+        return (self.evaluate(exponent) * b.log()).exp()
+
+
+def _real_root_ball(root: sympy.CRootOf) -> flint.arb:
+    """A real algebraic root as a ball: its isolating interval (exact rational ends,
+    SymPy's exact real-root isolation) refined to the working precision."""
+    if not root.is_real:
+        raise SymbolicError(f"{root} is not real")
+    interval = root._get_interval()
+    width = sympy.Rational(1, 2 ** (flint.ctx.prec + 4))
+    low, high = root.poly.refine_root(interval.a, interval.b, eps=width)
+    low, high = sympy.Rational(low), sympy.Rational(high)
+    middle, half = (low + high) / 2, (high - low) / 2
+    ball = flint.arb(flint.fmpq(int(middle.p), int(middle.q)))
+    return ball + flint.arb(0, flint.arb(flint.fmpq(int(half.p), int(half.q))).upper())
+
+
+def _sum(values: Iterator[flint.arb]) -> flint.arb:
+    total = flint.arb(0)
+    for value in values:
+        total += value
+    return total
+
+
+def _product(values: Iterator[flint.arb]) -> flint.arb:
+    total = flint.arb(1)
+    for value in values:
+        total *= value
+    return total
+
+
+def sigmoid_ball(u: flint.arb) -> flint.arb:
+    """σ(u) without cancellation or overflow: e^u/(1 + e^u) for u < 0."""
+    if u < 0:
+        e = u.exp()
+        return e / (1 + e)
+    if u > 0:
+        return 1 / (1 + (-u).exp())
+    return 1 / (1 + (-u).exp())
+
+
+def _one_minus_sigmoid(u: flint.arb) -> flint.arb:
+    return sigmoid_ball(-u)
+
+
+def _sigmoid_derivative(n: int, u: flint.arb) -> flint.arb:
+    """σ^(n)(u) = P_n(σ(u)); for u > 0 use σ^(n)(u) = (−1)^(n+1) σ^(n)(−u), where σ is small."""
+    coefficients = sigmoid_derivative_coefficients(n)
+    if n >= 1 and u > 0:
+        sign = -1 if n % 2 == 0 else 1
+        return sign * _horner(coefficients, sigmoid_ball(-u))
+    return _horner(coefficients, sigmoid_ball(u))
+
+
+def _horner(coefficients: tuple[int, ...], s: flint.arb) -> flint.arb:
+    total = flint.arb(0)
+    for c in reversed(coefficients):
+        total = total * s + flint.arb(flint.fmpz(c))
+    return total
+
+
+def _logit(u: flint.arb) -> flint.arb:
+    return u.log() - (-u).log1p()
+
+
+def _softplus(u: flint.arb) -> flint.arb:
+    if u > 0:
+        return u + (-u).exp().log1p()
+    return u.exp().log1p()
+
+
+def _acosh(u: flint.arb) -> flint.arb:
+    return u.acosh() if u >= 1 else flint.arb.nan()
+
+
+def _atanh(u: flint.arb) -> flint.arb:
+    return u.atanh() if abs(u) < 1 else flint.arb.nan()
+
+
+def _log(u: flint.arb) -> flint.arb:
+    return u.log() if u > 0 else flint.arb.nan()
+
+
+FUNCTIONS: dict[type, Callable[[flint.arb], flint.arb]] = {
+    sympy.exp: lambda u: u.exp(),
+    sympy.log: _log,
+    sympy.Abs: abs,
+    sympy.sign: lambda u: u.sgn(),
+    sympy.sin: lambda u: u.sin(),
+    sympy.cos: lambda u: u.cos(),
+    sympy.tan: lambda u: u.tan(),
+    sympy.sinh: lambda u: u.sinh(),
+    sympy.cosh: lambda u: u.cosh(),
+    sympy.tanh: lambda u: u.tanh(),
+    sympy.sech: lambda u: u.sech(),
+    sympy.asinh: lambda u: u.asinh(),
+    sympy.acosh: _acosh,
+    sympy.atanh: _atanh,
+    sigmoid: sigmoid_ball,
+    logit: _logit,
+    softplus: _softplus,
+}
+
+
+def constant_bounds(expr: Expr, bits: int) -> tuple[Fraction, Fraction]:
+    """Rigorous rational bounds of a real constant expression, at `bits` of precision."""
+    ball = enclose(prepare(expr), None, bits)
+    if not ball.is_finite() or ball.is_nan():
+        raise SymbolicError(f"{expr} is not a finite real number")
+    return exact_bounds(ball)

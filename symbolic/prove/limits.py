@@ -1,0 +1,168 @@
+"""Limits of P(u)/Q(u): at ±∞, at an end of the u-interval, one-sided at a pole.
+
+All exact: leading and trailing coefficients, exact values at algebraic points, and
+at a pole (Q(u0) = 0 with P(u0) ≠ 0, P/Q in lowest terms) the limit is ±∞ with the
+sign of P/Q on that side, read from an exact rational point between u0 and the next
+root of P or Q.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Expr
+
+from symbolic.language.parser import X
+from symbolic.language.printing import to_language, to_text
+from symbolic.numbers.exact import is_zero, order, sign
+from symbolic.numbers.intervals import Interval
+from symbolic.prove import numeric
+from symbolic.prove.claims import Claim
+from symbolic.prove.signs import ExpForm, NotRationalError, exp_form, explicit, sign_chart
+from symbolic.prove.verdict import Verdict
+
+
+def _certain_coefficients(p: sympy.Poly, q: sympy.Poly) -> bool:
+    """The leading and trailing coefficients are certainly nonzero (a coefficient such
+    as √2·√3 − √6 is 0 in disguise and would give the wrong degree)."""
+    ends = [
+        p.LC(),
+        q.LC(),
+        p.nth(min(m[0] for m in p.monoms())),
+        q.nth(min(m[0] for m in q.monoms())),
+    ]
+    return all(c.is_Rational or sign(c) in (-1, 1) for c in ends)
+
+
+def _at_infinity(p: sympy.Poly, q: sympy.Poly, sign_flip: int) -> Expr:
+    """lim P(u)/Q(u) as u → +∞ (sign_flip −1 for u → −∞ with odd degree difference)."""
+    dp, dq = p.degree(), q.degree()
+    ratio = p.LC() / q.LC()
+    if dp < dq:
+        return sympy.S.Zero
+    if dp == dq:
+        return sympy.simplify(ratio)
+    return sympy.oo * sympy.sign(ratio * sign_flip)
+
+
+def rational_limit(form: ExpForm, point: Expr, side: int = 0) -> Expr | None:
+    """The limit of P/Q as x → point (from the side −1 or +1 for a finite point; 0:
+    both sides must agree), or None when it cannot be computed exactly."""
+    p, q = form.numerator, form.denominator
+    if point.is_infinite and not _certain_coefficients(p, q):
+        return None
+    if point.is_infinite:
+        if form.u_is_x:
+            flip = (-1) ** (p.degree() - q.degree()) if point == -sympy.oo else 1
+            return _at_infinity(p, q, flip)
+        if point == sympy.oo:
+            return _at_infinity(p, q, 1)
+        return _at_zero(p, q)
+    return limit_at_u(form, form.u_of_x(point), side)
+
+
+def _at_zero(p: sympy.Poly, q: sympy.Poly) -> Expr:
+    """lim P(u)/Q(u) as u → 0+ (x → −∞ with u = e^(κx))."""
+    a = min(m[0] for m in p.monoms())
+    b = min(m[0] for m in q.monoms())
+    p0 = p.nth(a)
+    q0 = q.nth(b)
+    if a > b:
+        return sympy.S.Zero
+    if a == b:
+        return sympy.simplify(p0 / q0)
+    return sympy.oo * sympy.sign(p0 / q0)
+
+
+def limit_at_u(form: ExpForm, u0: Expr, side: int = 0) -> Expr | None:
+    """lim P(u)/Q(u) as u → u0 where Q(u0) ≠ 0 (the value there, exactly); None at a
+    pole (the caller knows the sign of P/Q beside it) or when undecided."""
+    p, q = form.numerator, form.denominator
+    variable = p.gens[0]
+    denominator = sympy.radsimp(q.as_expr().xreplace({variable: u0}))
+    numerator = sympy.radsimp(p.as_expr().xreplace({variable: u0}))
+    if sign(denominator) in (None, 0):
+        return None
+    return sympy.radsimp(numerator / denominator)
+
+
+def prove_limit(claim: Claim) -> Verdict:
+    expr, point, value = (claim.fields[k] for k in ("expr", "point", "value"))
+    try:
+        form = exp_form(expr)
+    except NotRationalError as why:
+        return _at_finite_point(claim, expr, point, value, str(why))
+    certificate = [form.describe()]
+    limit = rational_limit(form, point)
+    if limit is None and point.is_finite:
+        return _at_pole(form, point, value, certificate)
+    if limit is None:
+        return Verdict.unknown("limit", "the limit could not be computed exactly")
+    certificate.append(
+        f"as x → {to_text(point)}, u → {to_text(form.u_of_x(point))} and P/Q → {to_text(limit)}"
+    )
+    method = "e^x substitution, limit of a rational function"
+    verdict_order = order(limit, value)
+    if verdict_order == 0:
+        return Verdict("proved", method, certificate)
+    if verdict_order is None:
+        return Verdict.unknown(
+            method, f"could not compare the limit {to_text(limit)} with {to_text(value)}"
+        )
+    found = {"x": to_language(point), "lhs": to_language(limit), "rhs": to_language(value)}
+    witness = {"kind": "limit", "limit": limit}
+    return Verdict("refuted", method, [*certificate, f"≠ {to_text(value)}"], found, witness=witness)
+
+
+def _at_pole(form: ExpForm, point: Expr, value: Expr, certificate: list[str]) -> Verdict:
+    """At a root u0 of Q (P(u0) ≠ 0 in lowest terms) the one-sided limits are ±∞ with
+    the signs of P/Q on the two pieces of the exact sign chart next to u0."""
+    method = "e^x substitution, signs beside a pole"
+    u0 = form.u_of_x(point)
+    chart = sign_chart(form, Interval.reals())
+    sides = []
+    for piece in chart.pieces:
+        if order(piece.high, u0) == 0:
+            sides.append(("left", piece.sign))
+        if order(piece.low, u0) == 0:
+            sides.append(("right", piece.sign))
+    if len(sides) != 2 or is_zero(form.numerator.as_expr().xreplace({form.numerator.gens[0]: u0})):
+        return Verdict.unknown("limit", "the limit at a root of Q could not be computed exactly")
+    limits = {side: sympy.oo * s for side, s in sides}
+    certificate.append(
+        f"u = {to_text(u0)} is a root of Q but not of P: the limit from the left is "
+        f"{to_text(limits['left'])}, from the right {to_text(limits['right'])}"
+    )
+    if limits["left"] != limits["right"]:
+        found = {
+            "x": to_language(point),
+            "lhs": "no limit (the one-sided limits differ)",
+            "rhs": to_language(value),
+        }
+        witness = {"kind": "no_limit", "left": limits["left"], "right": limits["right"]}
+        return Verdict("refuted", method, certificate, found, witness=witness)
+    if limits["left"] == value:
+        return Verdict("proved", method, certificate)
+    found = {"x": to_language(point), "lhs": to_language(limits["left"]), "rhs": to_language(value)}
+    return Verdict(
+        "refuted", method, certificate, found, witness={"kind": "limit", "limit": limits["left"]}
+    )
+
+
+def _at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:
+    if not point.is_finite:
+        return Verdict.unknown("limit", f"no exact method for a limit at infinity ({why})")
+    if numeric.ball(expr, point, {}) is None:
+        return Verdict.unknown("limit", "f is not defined at the point")
+    at_point = explicit(expr).xreplace({X: point})
+    certificate = [
+        f"f is continuous at x = {to_text(point)} (every part is defined and finite there)"
+    ]
+    if is_zero(at_point - value):
+        return Verdict(
+            "proved", "continuity", [*certificate, f"f({to_text(point)}) = {to_text(value)}"]
+        )
+    if order(at_point, value) in (-1, 1):
+        found = {"x": to_language(point), "lhs": to_language(at_point), "rhs": to_language(value)}
+        witness = {"kind": "limit", "limit": at_point}
+        return Verdict("refuted", "continuity, value (Arb)", certificate, found, witness=witness)
+    return Verdict.unknown("limit", "the value at the point could not be decided")

@@ -1,0 +1,420 @@
+"""The second, independent route for every verdict.
+
+- `proved`: the claimed relation is evaluated with Arb balls at the domain's exact
+  ends, near them (down to 1e-30 away), near 0, at ±200 and on both sides of the
+  listed points; any certified failure turns the verdict into `unknown`, loudly.
+- `refuted`: the counterexample's exact data is re-verified from the claim's fields
+  alone (not from the strategy's rewritten forms): Arb balls that exclude the
+  relation, exact algebra for a tie, the defining condition for an undefined point.
+  A refutation whose witness does not re-verify becomes `unknown`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import pairwise
+
+import sympy
+from sympy import Expr
+
+from symbolic.language.parser import X
+from symbolic.numbers.exact import is_root, is_zero, order
+from symbolic.prove import numeric
+from symbolic.prove.claims import Claim
+from symbolic.prove.monotone import certified_pair
+from symbolic.prove.relations import conditions_of, prove_relation, substitute
+from symbolic.prove.signs import exp_form, explicit
+from symbolic.prove.smoothness import one_sided_jump
+from symbolic.prove.verdict import Verdict
+
+
+def recheck(claim: Claim, verdict: Verdict) -> Verdict:
+    if verdict.verdict == "proved":
+        problem = _recheck_proof(claim)
+        if problem is None:
+            verdict.certificate.append(
+                "re-checked independently with Arb balls at the ends, near them, near 0 and far out"
+            )
+            return verdict
+        return _disagreement(verdict, f"the proof says proved, but {problem}")
+    if verdict.verdict == "refuted":
+        if verdict.witness is None:
+            return _disagreement(verdict, "a refutation came without a witness")
+        check = WITNESS_CHECKS.get(verdict.witness["kind"])
+        if check is None or not check(claim, verdict.witness):
+            return _disagreement(
+                verdict, f"the counterexample ({verdict.witness['kind']}) did not re-verify"
+            )
+        verdict.certificate.append("counterexample re-verified from the claim alone")
+    return verdict
+
+
+def _disagreement(verdict: Verdict, message: str) -> Verdict:
+    text = f"INTERNAL DISAGREEMENT: {message}; please report this"
+    return Verdict(
+        "unknown",
+        verdict.method,
+        [*verdict.certificate, text],
+        None,
+        {"disagreement": message},
+        "internal disagreement",
+    )
+
+
+# ---------------------------------------------------------------- relations of each kind
+
+
+def relation(claim: Claim) -> tuple[Expr, Expr, str] | None:
+    """The claim as `lhs op rhs` for every x, for the kinds that are one relation."""
+    f = claim.fields
+    if claim.kind == "identity":
+        return f["lhs"], f["rhs"], "="
+    if claim.kind == "inequality":
+        return f["lhs"], f["rhs"], f["op"]
+    if claim.kind == "parity":
+        other = f["expr"] if f["parity"] == "even" else -f["expr"]
+        return substitute(f["expr"], -X), other, "="
+    if claim.kind == "symmetry":
+        if "axis" in f:
+            a = f["axis"]
+            return substitute(f["expr"], a - X), substitute(f["expr"], a + X), "="
+        a, b = f["center"]
+        return substitute(f["expr"], a - X) + substitute(f["expr"], a + X), 2 * b, "="
+    if claim.kind == "extremum":
+        return f["expr"], f["value"], "<=" if f["type"] == "max" else ">="
+    return None
+
+
+def _recheck_proof(claim: Claim) -> str | None:
+    as_relation = relation(claim)
+    check = PROOF_CHECKS.get(claim.kind)
+    for params in numeric.parameter_assignments(claim.parameters):
+        domain = claim.domain.at(params)
+        points = numeric.check_points(domain, _listed_points(claim))
+        if as_relation is not None:
+            lhs, rhs, op = as_relation
+            found = numeric.search_counterexample(lhs, rhs, op, points, [params], escalate_first=0)
+            if found is not None:
+                return f"x = {found['x']} gives {found['lhs']} vs {found['rhs']}"
+        elif check is not None:
+            problem = check(claim, points, params)
+            if problem:
+                return problem
+    return None
+
+
+def _listed_points(claim: Claim) -> list[Expr]:
+    f = claim.fields
+    if claim.kind == "zeros":
+        return list(f["zeros"])
+    if claim.kind in ("extremum", "value"):
+        return [f["at"]]
+    return []
+
+
+def _monotone_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
+    expr = claim.fields["expr"]
+    ordered = sorted(points, key=lambda p: sympy.N(p, 40))
+    increasing = claim.fields["direction"] == "increasing"
+    for a, b in pairwise(ordered):
+        fa, fb = numeric.ball(expr, a, params), numeric.ball(expr, b, params)
+        if fa is None or fb is None:
+            continue
+        if (fa > fb) if increasing else (fa < fb):
+            return f"f({a}) and f({b}) go the wrong way"
+    return None
+
+
+def _range_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
+    expr, claimed = claim.fields["expr"], claim.fields["range"]
+    for x in points:
+        for end, op in ((claimed.low, ">="), (claimed.high, "<=")):
+            if end.is_finite and numeric.failing_balls(expr, end, op, x, params, escalate=False):
+                return f"f({x}) is outside the claimed range"
+    return None
+
+
+def _zeros_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
+    expr, listed = claim.fields["expr"], claim.fields["zeros"]
+    for z in listed:
+        if numeric.failing_balls(expr, sympy.S.Zero, "=", z, params):
+            return f"f({z}) is not 0"
+    ordered = sorted(points, key=lambda p: sympy.N(p, 40))
+    for a, b in pairwise(ordered):
+        fa, fb = numeric.ball(expr, a, params), numeric.ball(expr, b, params)
+        if fa is None or fb is None or not ((fa > 0 and fb < 0) or (fa < 0 and fb > 0)):
+            continue
+        if not any(order(a, z) == -1 and order(z, b) == -1 for z in listed):
+            return f"f changes sign between {a} and {b} with no listed zero there"
+    return None
+
+
+def _smooth_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
+    expr = claim.fields["expr"]
+    for x in points:
+        if numeric.ball(expr, x, params) is None:
+            return f"f is not a finite real at x = {x}"
+    return None
+
+
+def _limit_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
+    """f just beside the point (1e30 out for ±oo) must be near the limit: within 1e-3
+    (relative) of a finite one, beyond 1e6 for an infinite one. A sanity check of
+    the algebra, not a proof: a failure only turns the verdict into unknown."""
+    expr, point, value = (claim.fields[k] for k in ("expr", "point", "value"))
+    far = sympy.Integer(10) ** 30
+    if point.is_infinite:
+        nears = [far if point == sympy.oo else -far]
+    else:
+        nears = [point - 1 / far, point + 1 / far]
+    for near in nears:
+        got = numeric.ball(expr, near, params, 512)
+        if got is None:
+            continue
+        if value.is_infinite:
+            wrong = not (got > 10**6) if value == sympy.oo else not (got < -(10**6))
+        else:
+            target = numeric.ball(value, sympy.S.Zero, params, 512)
+            wrong = target is None or not (abs(got - target) < (1 + abs(target)) / 1000)
+        if wrong:
+            return f"f({near}) is not near {value}"
+    return None
+
+
+def _value_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
+    """The digits again with mpmath (a second engine, not Arb)."""
+    rounded = mpmath_digits(claim)
+    if rounded is None or Decimal(rounded) == Decimal(claim.fields["value"]):
+        return None
+    return f"mpmath rounds it to {rounded}"
+
+
+def mpmath_digits(claim: Claim) -> str | None:
+    """The value rounded to the claim's digits by mpmath at two working precisions
+    that must agree; None when they do not (a value too near a rounding tie)."""
+    expr, at, digits = (claim.fields[k] for k in ("expr", "at", "digits"))
+    exact = explicit(expr).xreplace({X: at})
+    answers = set()
+    for extra in (60, 120):
+        try:
+            value = sympy.N(exact, digits + extra)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+        if not value.is_Number or not value.is_finite:
+            return None
+        answers.add(_round_significant(Decimal(str(value)), digits))
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _round_significant(value: Decimal, digits: int) -> str:
+    if value == 0:
+        return "0"
+    quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
+    return str(value.quantize(quantum, rounding=ROUND_HALF_EVEN))
+
+
+PROOF_CHECKS: dict[str, Callable[[Claim, list[Expr], dict], str | None]] = {
+    "monotone": _monotone_proof,
+    "range": _range_proof,
+    "zeros": _zeros_proof,
+    "smooth": _smooth_proof,
+    "limit": _limit_proof,
+    "value": _value_proof,
+}
+
+
+# ---------------------------------------------------------------- witnesses of refutations
+
+
+def _point(claim: Claim, witness: dict) -> bool:
+    as_relation = relation(claim)
+    if as_relation is None:
+        return False
+    lhs, rhs, op = as_relation
+    params = witness.get("params", {})
+    if not claim.domain.at(params).contains(witness["x"]):
+        return False
+    return numeric.failing_balls(lhs, rhs, op, witness["x"], params) is not None
+
+
+def _tie(claim: Claim, witness: dict) -> bool:
+    as_relation = relation(claim)
+    if as_relation is None or as_relation[2] not in ("<", ">", "!="):
+        return False
+    lhs, rhs, _ = as_relation
+    x, params = witness["x"], witness.get("params", {})
+    if (
+        not claim.domain.at(params).contains(x)
+        or numeric.ball(lhs, x, params) is None
+        or numeric.ball(rhs, x, params) is None
+    ):
+        return False
+    return is_zero(_exact(lhs - rhs, x, params))
+
+
+def _exact(expr: Expr, x: Expr, params: dict) -> Expr:
+    return explicit(expr).xreplace(params).xreplace({X: x})
+
+
+def _undefined(claim: Claim, witness: dict) -> bool:
+    condition, x = witness["condition"], witness["x"]
+    params = witness.get("params", {})
+    known = [c for key in claim.conditions for c in claim.conditions[key]]
+    mirrored = [c.at({X: -X}) for c in known] + [
+        c.at({X: s}) for c in known for s in _shifts(claim)
+    ]
+    if condition not in known + mirrored or not claim.domain.at(params).contains(x):
+        return False
+    value = _exact(condition.argument, x, params)
+    if condition.op == "!=":
+        return is_zero(value)
+    if condition.op == ">":
+        return (
+            is_zero(value)
+            or numeric.failing_balls(condition.argument, sympy.S.Zero, ">", x, params) is not None
+        )
+    return numeric.failing_balls(condition.argument, sympy.S.Zero, ">=", x, params) is not None
+
+
+def _shifts(claim: Claim) -> list[Expr]:
+    f = claim.fields
+    a = f.get("axis", f["center"][0] if "center" in f else None)
+    return [] if a is None else [a - X, a + X]
+
+
+def _outside(claim: Claim, witness: dict) -> bool:
+    """Certainly outside: an exact order with an end that is decided."""
+    x, domain = witness["x"], claim.domain
+    below, above = order(x, domain.low), order(x, domain.high)
+    if below is None or above is None:
+        return False
+    return (
+        below < 0
+        or (below == 0 and domain.low_open)
+        or above > 0
+        or (above == 0 and domain.high_open)
+    )
+
+
+def _value_at(claim: Claim, witness: dict) -> bool:
+    f = claim.fields
+    params = witness.get("params", {})
+    return numeric.failing_balls(f["expr"], f["value"], "=", witness["x"], params) is not None
+
+
+def _listed_nonzero(claim: Claim, witness: dict) -> bool:
+    return witness["x"] in claim.fields["zeros"] and (
+        numeric.failing_balls(
+            claim.fields["expr"], sympy.S.Zero, "=", witness["x"], witness.get("params", {})
+        )
+        is not None
+    )
+
+
+def _missing_zero(claim: Claim, witness: dict) -> bool:
+    x, u = witness["x"], witness["u"]
+    expr = claim.fields["expr"]
+    if not claim.domain.contains(x) or numeric.ball(expr, x, {}) is None:
+        return False
+    if any(order(x, z) in (0, None) for z in claim.fields["zeros"]):
+        return False
+    if u is None:
+        return is_zero(_exact(expr, x, {}))
+    form = exp_form(expr)
+    return is_root(form.numerator, u) is True and order(form.u_of_x(x), u) == 0
+
+
+def _pair(claim: Claim, witness: dict) -> bool:
+    a, b, params = witness["a"], witness["b"], witness.get("params", {})
+    domain = claim.domain.at(params)
+    if order(a, b) != -1 or not (domain.contains(a) and domain.contains(b)):
+        return False
+    tie = witness["kind"] == "pair_tie" and claim.fields.get("strict", False)
+    return certified_pair(claim, claim.fields["expr"], a, b, tie, params) is not None
+
+
+def _outside_range(claim: Claim, witness: dict) -> bool:
+    x, claimed, expr = witness["x"], claim.fields["range"], claim.fields["expr"]
+    if not claim.domain.contains(x):
+        return False
+    for end, op, is_open in (
+        (claimed.low, ">=", claimed.low_open),
+        (claimed.high, "<=", claimed.high_open),
+    ):
+        if end.is_infinite:
+            continue
+        if numeric.failing_balls(expr, end, op, x, {}) is not None:
+            return True
+        if is_open and is_zero(_exact(expr, x, {}) - end):
+            return True
+    return False
+
+
+def _value_avoided(claim: Claim, witness: dict) -> bool:
+    value, claimed, expr = witness["value"], claim.fields["range"], claim.fields["expr"]
+    if not claimed.contains(value):
+        return False
+    avoided = prove_relation(claim, expr, value, "!=", claim.domain, conditions_of(claim, "expr"))
+    if avoided.verdict != "proved":
+        return False
+    points = numeric.check_points(claim.domain)
+    return numeric.search_counterexample(expr, value, "!=", points, [{}]) is None
+
+
+def _limit(claim: Claim, witness: dict) -> bool:
+    return order(witness["limit"], claim.fields["value"]) in (-1, 1)
+
+
+def _digits(claim: Claim, witness: dict) -> bool:
+    rounded = mpmath_digits(claim)
+    return rounded is not None and Decimal(rounded) != Decimal(claim.fields["value"])
+
+
+def _jump(claim: Claim, witness: dict) -> bool:
+    """The rewritten form (each rewrite a proved identity) must agree with the claim's
+    expression at the check points, and its one-sided derivatives must jump at x."""
+    rewritten, node, x = witness["rewritten"], witness["abs"], witness["x"]
+    expr = claim.fields["expr"]
+    if not claim.domain.contains(x):
+        return False
+    for point in numeric.check_points(claim.domain, [x]):
+        if numeric.failing_balls(expr, rewritten, "=", point, {}, escalate=False):
+            return False
+    g, near = node.args[0], sympy.Rational(1, 10**30)
+    left, right = numeric.ball(g, x - near, {}, 512), numeric.ball(g, x + near, {}, 512)
+    if left is None or right is None or not ((left < 0 < right) or (right < 0 < left)):
+        return False  # |g| must change form at x: g changes sign there
+    return one_sided_jump(rewritten, node, x) is not None
+
+
+def _no_limit(claim: Claim, witness: dict) -> bool:
+    """Both sides near the point, evaluated from the claim: huge and of opposite signs."""
+    point, expr = claim.fields["point"], claim.fields["expr"]
+    near = sympy.Rational(1, 10**30)
+    left, right = (
+        numeric.ball(expr, point - near, {}, 512),
+        numeric.ball(expr, point + near, {}, 512),
+    )
+    if left is None or right is None:
+        return False
+    return bool((left < -(10**6) and right > 10**6) or (left > 10**6 and right < -(10**6)))
+
+
+WITNESS_CHECKS: dict[str, Callable[[Claim, dict], bool]] = {
+    "no_limit": _no_limit,
+    "point": _point,
+    "tie": _tie,
+    "undefined": _undefined,
+    "outside": _outside,
+    "value_at": _value_at,
+    "listed_nonzero": _listed_nonzero,
+    "missing_zero": _missing_zero,
+    "pair": _pair,
+    "pair_tie": _pair,
+    "outside_range": _outside_range,
+    "value_avoided": _value_avoided,
+    "limit": _limit,
+    "digits": _digits,
+    "jump": _jump,
+}

@@ -1,0 +1,243 @@
+"""Running claims: time limits, results, and the CI outputs (text, JSON, JUnit, summary).
+
+Each claim is proved in a forked child process, so the time limit holds even when
+SymPy is stuck inside one long computation: the child is killed, the claim becomes
+`unknown` with reason `timeout`, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass
+from importlib import resources
+
+from symbolic.prove.claims import Claim, ClaimsFile, load_claims, load_claims_text
+from symbolic.prove.prover import Verdict, prove
+
+CATALOGUE = "sigmoid.claims.toml"
+DEFAULT_TIMEOUT = 60.0
+
+
+@dataclass
+class Result:
+    claim: Claim
+    verdict: Verdict
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict.verdict == self.claim.expect
+
+    def as_json(self) -> dict[str, object]:
+        v = self.verdict
+        return {
+            "id": self.claim.id,
+            "kind": self.claim.kind,
+            "statement": self.claim.statement,
+            "verdict": v.verdict,
+            "expected": self.claim.expect,
+            "ok": self.ok,
+            "method": v.method,
+            "certificate": v.certificate,
+            "counterexample": v.counterexample,
+            "seconds": round(self.seconds, 3),
+            "reason": v.reason,
+            "evidence": v.evidence,
+            "text": self.claim.text,
+            "source": self.claim.source,
+            "file": self.claim.file,
+            "line": self.claim.line,
+        }
+
+
+def catalogue() -> ClaimsFile:
+    """The built-in catalogue of the article's claims, shipped inside the package."""
+    text = resources.files("symbolic.functions").joinpath(CATALOGUE).read_text(encoding="utf-8")
+    return load_claims_text(text, "<built-in catalogue.claims.toml>")
+
+
+def load_all(paths: list[str]) -> list[ClaimsFile]:
+    return [load_claims(path) for path in paths] if paths else [catalogue()]
+
+
+def _child(claim: Claim, connection: multiprocessing.connection.Connection) -> None:
+    try:
+        verdict = prove(claim)
+    except Exception as error:
+        verdict = Verdict.unknown(claim.kind, f"internal error: {type(error).__name__}: {error}")
+    connection.send(asdict(verdict))
+    connection.close()
+
+
+def run_claim(claim: Claim, timeout: float = DEFAULT_TIMEOUT) -> Result:
+    """Prove one claim in a child process, killed after `timeout` seconds."""
+    started = time.perf_counter()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(claim, sender), daemon=True)
+    process.start()
+    sender.close()
+    verdict = None
+    if receiver.poll(timeout):
+        try:
+            verdict = Verdict(**receiver.recv())
+        except EOFError:
+            verdict = Verdict.unknown(claim.kind, "the prover process died")
+    else:
+        verdict = Verdict(
+            "unknown",
+            claim.kind,
+            [f"no verdict within {timeout:g} s"],
+            None,
+            {"timeout_seconds": timeout},
+            "timeout",
+        )
+    process.kill()
+    process.join()
+    receiver.close()
+    return Result(claim, verdict, time.perf_counter() - started)
+
+
+def run_all(files: list[ClaimsFile], timeout: float, only: str | None = None) -> list[Result]:
+    results = []
+    for file in files:
+        for claim in file.claims:
+            if only is None or claim.id == only:
+                results.append(run_claim(claim, timeout))
+    return results
+
+
+def summary(results: list[Result]) -> dict[str, int]:
+    counts = {"proved": 0, "refuted": 0, "unknown": 0, "failed": 0}
+    for result in results:
+        counts[result.verdict.verdict] += 1
+        counts["failed"] += not result.ok
+    return counts
+
+
+def as_json(results: list[Result]) -> str:
+    data = {"claims": [r.as_json() for r in results], "summary": summary(results)}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+MARKS = {"proved": "✓", "refuted": "✗", "unknown": "?"}
+
+
+def as_text(results: list[Result]) -> str:
+    lines = []
+    for r in results:
+        v = r.verdict
+        status = "ok" if r.ok else f"FAILED (expected {r.claim.expect})"
+        lines.append(
+            f"{MARKS[v.verdict]} {v.verdict:8} {r.claim.id}: {r.claim.statement}"
+            f"  [{status}, {r.seconds:.2f} s]"
+        )
+        if v.verdict == "refuted" and v.counterexample:
+            lines.append(f"    counterexample: {_counterexample_text(v.counterexample)}")
+        if v.verdict != "proved" or not r.ok:
+            lines += [f"    {step}" for step in v.certificate[-3:]]
+    refuted_article = [
+        r
+        for r in results
+        if r.verdict.verdict == "refuted" and r.claim.source.startswith("article")
+    ]
+    if refuted_article:
+        lines.append("")
+        lines.append("Statements of the article that are false:")
+        for r in refuted_article:
+            said = r.claim.text or r.claim.statement
+            lines.append(f"  - {r.claim.id} ({r.claim.source}): {said}")
+            lines.append(
+                f"    why: {_counterexample_text(r.verdict.counterexample or {})}; "
+                f"{r.verdict.certificate[-1]}"
+            )
+    counts = summary(results)
+    lines.append("")
+    lines.append(
+        f"{len(results)} claims: {counts['proved']} proved, {counts['refuted']} refuted, "
+        f"{counts['unknown']} unknown; {counts['failed']} not as expected"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _counterexample_text(found: dict[str, str]) -> str:
+    parts = [f"x = {found['x']}"] if found.get("x") else []
+    if "lhs" in found:
+        parts.append(f"lhs = {found['lhs']}")
+    if "rhs" in found:
+        parts.append(f"rhs = {found['rhs']}")
+    if "parameters" in found:
+        parts.append(found["parameters"])
+    if "value" in found:
+        parts.append(f"value {found['value']}: {found['why']} (image {found['image']})")
+    return ", ".join(parts)
+
+
+def as_junit(results: list[Result]) -> str:
+    suites = ET.Element("testsuites", name="symbolic verify")
+    by_file: dict[str, list[Result]] = {}
+    for r in results:
+        by_file.setdefault(r.claim.file, []).append(r)
+    for file, group in by_file.items():
+        failures = sum(not r.ok for r in group)
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=file,
+            tests=str(len(group)),
+            failures=str(failures),
+            errors="0",
+            skipped="0",
+            time=f"{sum(r.seconds for r in group):.3f}",
+        )
+        for r in group:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=file,
+                name=r.claim.id,
+                time=f"{r.seconds:.3f}",
+                file=file,
+                line=str(r.claim.line),
+            )
+            if not r.ok:
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    type=r.verdict.verdict,
+                    message=f"verdict {r.verdict.verdict}, expected {r.claim.expect}",
+                )
+                failure.text = failure_text(r)
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def failure_text(r: Result) -> str:
+    v = r.verdict
+    lines = [
+        f"{r.claim.file}:{r.claim.line}: claim {r.claim.id}: {r.claim.statement}",
+        f"verdict: {v.verdict} (expected {r.claim.expect}) by {v.method}",
+    ]
+    if v.counterexample:
+        lines.append(f"counterexample: {_counterexample_text(v.counterexample)}")
+    lines += [f"  {step}" for step in v.certificate]
+    return "\n".join(lines)
+
+
+def github_summary(results: list[Result]) -> str:
+    lines = ["| claim | verdict | expected | ok |", "|---|---|---|---|"]
+    for r in results:
+        lines.append(
+            f"| `{r.claim.id}` | {r.verdict.verdict} | {r.claim.expect} "
+            f"| {'✅' if r.ok else '❌'} |"
+        )
+    counts = summary(results)
+    lines.append("")
+    lines.append(
+        f"{counts['proved']} proved, {counts['refuted']} refuted, {counts['unknown']} unknown, "
+        f"{counts['failed']} failed"
+    )
+    return "\n".join(lines) + "\n"

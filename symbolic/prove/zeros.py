@@ -1,0 +1,167 @@
+"""Zero sets: the listed zeros are exactly the zeros of f on the domain.
+
+Each listed z is a zero by algebra: u_z = e^(κz) (exact: e^acosh(2) = 2 + √3) is a
+root of P, shown by its minimal polynomial dividing P. The listed zeros are then
+compared with the exact roots of P inside the domain, by count and by exact order.
+A refutation needs a certified witness: a listed z where Arb shows f(z) ≠ 0, a
+listed z outside the domain, or an exact root of P, not listed, where f is defined.
+"""
+
+from __future__ import annotations
+
+from functools import cmp_to_key
+
+import sympy
+
+from symbolic.language.printing import to_language, to_text
+from symbolic.numbers.exact import is_root, order
+from symbolic.prove import numeric
+from symbolic.prove.claims import Claim
+from symbolic.prove.relations import abs_pieces, check_definedness, conditions_of
+from symbolic.prove.signs import NotRationalError, exp_form, explicit, sign_chart
+from symbolic.prove.verdict import Verdict
+
+METHOD = "e^x substitution, exact roots"
+
+
+def prove_zeros(claim: Claim) -> Verdict:
+    expr, claimed = claim.fields["expr"], claim.fields["zeros"]
+    for z in claimed:
+        if claim.domain.excludes(z):
+            found = {"x": to_language(z), "lhs": "outside the domain", "rhs": str(claim.domain)}
+            witness = {"kind": "outside", "x": z}
+            return Verdict(
+                "refuted", "domain", [f"{to_text(z)} is not in the domain"], found, witness=witness
+            )
+    nonzero = _listed_nonzero(claim, expr, claimed)
+    if nonzero:
+        return nonzero
+    if explicit(expr).has(sympy.Abs):
+        return _by_pieces(claim, expr, claimed)
+    try:
+        form = exp_form(expr)
+        chart = sign_chart(form, claim.domain)
+    except NotRationalError as why:
+        return Verdict.unknown("zeros", f"no exact method applies ({why})")
+    refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [expr], claim.domain)
+    if refuted or doubts or chart.poles:
+        return Verdict.unknown("zeros", "f is not shown to be defined on the whole domain")
+    certificate = [form.describe()]
+    actual = [form.x_of_u(root) for root in chart.exact_zeros]
+    certificate.append(
+        f"the roots of P in the domain give x = {', '.join(to_text(a) for a in actual) or 'none'}"
+    )
+    listed_u = []
+    for z in claimed:
+        u_z = form.u_of_x(z)
+        if is_root(form.numerator, u_z) is not True:
+            return Verdict.unknown("zeros", f"could not show that {to_text(z)} is a zero exactly")
+        listed_u.append(u_z)
+    certificate.append(
+        "each listed x gives a root u = e^(κx) of P (its minimal polynomial divides P)"
+    )
+    distinct = _distinct(listed_u)
+    if distinct is None:
+        return Verdict.unknown("zeros", "the listed zeros could not be told apart exactly")
+    if len(distinct) == len(chart.roots):
+        certificate.append(
+            f"{len(distinct)} distinct listed zeros, {len(chart.roots)} roots of P inside: no others"
+        )
+        return Verdict("proved", METHOD, certificate)
+    for root in chart.exact_zeros:
+        matches = [order(root, u) for u in distinct]
+        if None in matches:
+            return Verdict.unknown("zeros", "a root could not be compared with the listed zeros")
+        if 0 not in matches:
+            x_root = form.x_of_u(root)
+            why = f"x = {to_text(x_root)} is a zero (u = {to_text(root)} is a root of P) not listed"
+            found = {"x": to_language(x_root), "lhs": "0 (exact root)", "rhs": "not listed"}
+            witness = {"kind": "missing_zero", "x": x_root, "u": root}
+            return Verdict("refuted", METHOD, [*certificate, why], found, witness=witness)
+    return Verdict.unknown("zeros", "the zeros could not be matched")
+
+
+def _by_pieces(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict:
+    """With |g| in f: the zeros on each piece where every |g| is ±g, joined."""
+    pieces = abs_pieces(explicit(expr), claim.domain)
+    if pieces is None or any(branch.has(sympy.Abs) for _, branch in pieces):
+        return Verdict.unknown("zeros", "the absolute values could not be split exactly")
+    refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [expr], claim.domain)
+    if refuted or doubts:
+        return Verdict.unknown("zeros", "f is not shown to be defined on the whole domain")
+    actual: list[sympy.Expr] = []
+    for piece, branch in pieces:
+        try:
+            form = exp_form(branch)
+            chart = sign_chart(form, piece)
+        except NotRationalError as why:
+            return Verdict.unknown("zeros", f"no exact method applies on {piece} ({why})")
+        if chart.poles:
+            return Verdict.unknown("zeros", f"poles on {piece}")
+        for root in chart.exact_zeros:
+            x = form.x_of_u(root)
+            relations = [order(x, a) for a in actual]
+            if None in relations:
+                return Verdict.unknown("zeros", "two zeros could not be told apart")
+            if 0 not in relations:
+                actual.append(x)
+    certificate = [
+        "split where the absolute values change form: "
+        + "; ".join(f"on {p}: {to_text(b)}" for p, b in pieces),
+        f"the zeros on the pieces: {', '.join(to_text(a) for a in actual) or 'none'}",
+    ]
+    matches = [[order(z, a) for a in actual] for z in claimed]
+    if any(None in row for row in matches) or any(0 not in row for row in matches):
+        return Verdict.unknown("zeros", "a listed zero could not be matched exactly")
+    for a in actual:
+        if not any(order(a, z) == 0 for z in claimed):
+            found = {"x": to_language(a), "lhs": "0 (exact)", "rhs": "not listed"}
+            why = f"x = {to_text(a)} is a zero not listed"
+            witness = {"kind": "missing_zero", "x": a, "u": None}
+            return Verdict(
+                "refuted", "pieces, exact roots", [*certificate, why], found, witness=witness
+            )
+    return Verdict(
+        "proved",
+        "pieces, exact roots",
+        [*certificate, "each listed x is one of them, and there are no others"],
+    )
+
+
+def _listed_nonzero(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict | None:
+    """A listed zero where Arb certifies f ≠ 0."""
+    for params in numeric.parameter_assignments(claim.parameters):
+        for z in claimed:
+            balls = numeric.failing_balls(expr, sympy.S.Zero, "=", z, params)
+            if balls:
+                found = numeric.counterexample(z, *balls, params)
+                why = [f"f({to_text(z)}) ≠ 0 (certified with Arb)"]
+                witness = {"kind": "listed_nonzero", "x": z, "params": params}
+                return Verdict(
+                    "refuted", "value at a listed zero (Arb)", why, found, witness=witness
+                )
+    return None
+
+
+def _distinct(values: list[sympy.Expr]) -> list[sympy.Expr] | None:
+    """The values without exact repeats (sorted), or None when some pair is undecided."""
+    try:
+        ordered = sorted(values, key=cmp_to_key(_strict_order))
+    except _UndecidedError:
+        return None
+    distinct: list[sympy.Expr] = []
+    for value in ordered:
+        if not distinct or order(distinct[-1], value) != 0:
+            distinct.append(value)
+    return distinct
+
+
+class _UndecidedError(Exception):
+    pass
+
+
+def _strict_order(a: sympy.Expr, b: sympy.Expr) -> int:
+    relation = order(a, b)
+    if relation is None:
+        raise _UndecidedError
+    return relation

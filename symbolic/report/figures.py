@@ -1,0 +1,255 @@
+"""Figures of the report: the data (from the oracle) and a small deterministic SVG plotter.
+
+The same data feed all formats: an SVG file beside the Markdown report, inline SVG in
+the HTML report, and pgfplots coordinates in the LaTeX report. The SVG has no ids,
+dates or random parts, so rendering twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from symbolic.grade.grading import Grade
+from symbolic.numbers import oracle
+
+COLOURS = ("#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad")
+WIDTH, HEIGHT = 640, 360
+LEFT, RIGHT, TOP, BOTTOM = 64, 20, 28, 44
+
+
+@dataclass(frozen=True)
+class Curve:
+    label: str
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    title: str
+    caption: str
+    x_label: str
+    y_label: str
+    curves: tuple[Curve, ...]
+    log_y: bool = False
+    y_range: tuple[float, float] | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def pgfplots_coordinates(self) -> list[str]:
+        """One coordinates string per curve, for \\addplot coordinates {…}."""
+        return [
+            " ".join(
+                f"({x:.6g},{y:.6g})"
+                for x, y in zip(c.xs, c.ys, strict=True)
+                if _finite(y, self.log_y)
+            )
+            for c in self.curves
+        ]
+
+    def svg(self) -> str:
+        return render_svg(self)
+
+
+def _finite(y: float, log_y: bool) -> bool:
+    return math.isfinite(y) and (y > 0 or not log_y)
+
+
+def _grid(low: float, high: float, count: int) -> np.ndarray:
+    return np.linspace(low, high, count)
+
+
+def sigma_and_derivative() -> Figure:
+    xs = _grid(-8, 8, 161)
+    s = oracle.rounded("sigmoid(x)", xs)
+    ds = oracle.rounded("sigmoid(x)", xs, order=1)
+    return Figure(
+        "sigmoid",
+        "σ(x) and σ′(x)",
+        "The sigmoid σ (Figure 1 of the article) and its derivative σ′ = σ(1 − σ) (Figure 2), "
+        "values from the certified oracle.",
+        "x",
+        "y",
+        (Curve("σ(x)", tuple(xs), tuple(s)), Curve("σ′(x)", tuple(xs), tuple(ds))),
+    )
+
+
+def higher_derivatives() -> Figure:
+    xs = _grid(-8, 8, 161)
+    second = oracle.rounded("sigmoid(x)", xs, order=2)
+    third = oracle.rounded("sigmoid(x)", xs, order=3)
+    return Figure(
+        "higher_derivatives",
+        "σ″(x) and σ‴(x)",
+        "σ″ vanishes at 0 (the inflection point of σ); σ‴ vanishes at ±ln(2 + √3), the "
+        "inflection points of σ′.",
+        "x",
+        "y",
+        (Curve("σ″(x)", tuple(xs), tuple(second)), Curve("σ‴(x)", tuple(xs), tuple(third))),
+    )
+
+
+def naive_gradient_error() -> Figure:
+    """Relative error of σ′ computed as s·(1 − s) in float32 and float64.
+
+    s is σ(x) correctly rounded to the format (the best any code can do), so the figure
+    shows the loss due to s·(1 − s) alone, and it is the same on every machine: the
+    products and differences are exact IEEE operations, no libm call is involved.
+    """
+    xs = _grid(-40, 40, 321)
+    truth = oracle.rounded("sigmoid(x)", xs, order=1)  # float64, correctly rounded
+    curves = []
+    for name, dtype in (("float32", np.float32), ("float64", np.float64)):
+        s = oracle.rounded("sigmoid(x)", xs.astype(dtype))
+        computed = (s * (dtype(1) - s)).astype(np.float64)
+        error = np.abs(computed - truth) / truth
+        clipped = np.clip(error, 1e-18, 1.0)
+        curves.append(Curve(f"s·(1 − s) in {name}", tuple(xs), tuple(clipped)))
+    return Figure(
+        "naive_gradient_error",
+        "Relative error of σ′ computed as s·(1 − s)",
+        "Relative error of σ′(x) computed as s·(1 − s) in float32 and float64, where s is σ(x) "
+        "correctly rounded to the format, against the certified value. Errors are clipped to "
+        "[1e-18, 1]; 1 means every digit is lost (the result is 0).",
+        "x",
+        "relative error",
+        tuple(curves),
+        log_y=True,
+        y_range=(1e-18, 1.0),
+    )
+
+
+def all_figures() -> list[Figure]:
+    return [sigma_and_derivative(), higher_derivatives(), naive_gradient_error()]
+
+
+# ---------------------------------------------------------------- SVG
+
+
+def render_svg(figure: Figure) -> str:
+    xs = [x for c in figure.curves for x in c.xs]
+    ys = [y for c in figure.curves for y in c.ys if _finite(y, figure.log_y)]
+    x_low, x_high = min(xs), max(xs)
+    transform = (lambda v: math.log10(v)) if figure.log_y else (lambda v: v)
+    if figure.y_range:
+        y_low, y_high = (transform(v) for v in figure.y_range)
+    else:
+        y_low, y_high = min(ys), max(ys)
+        pad = (y_high - y_low) * 0.05 or 1.0
+        y_low, y_high = y_low - pad, y_high + pad
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def px(x: float) -> float:
+        return LEFT + (x - x_low) / (x_high - x_low) * plot_w
+
+    def py(y: float) -> float:
+        return TOP + (1 - (transform(y) - y_low) / (y_high - y_low)) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" font-family="DejaVu Sans, Arial, sans-serif" '
+        f'font-size="12">',
+        f"<title>{_escape(figure.title)}</title>",
+        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
+    ]
+    parts += _axes(figure, x_low, x_high, y_low, y_high, px, py)
+    for index, curve in enumerate(figure.curves):
+        points = " ".join(
+            f"{px(x):.2f},{py(y):.2f}"
+            for x, y in zip(curve.xs, curve.ys, strict=True)
+            if _finite(y, figure.log_y)
+        )
+        colour = COLOURS[index % len(COLOURS)]
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>'
+        )
+        ly = TOP + 16 + 18 * index
+        parts.append(
+            f'<line x1="{LEFT + 12}" y1="{ly - 4}" x2="{LEFT + 36}" y2="{ly - 4}" '
+            f'stroke="{colour}" stroke-width="2"/>'
+        )
+        parts.append(f'<text x="{LEFT + 42}" y="{ly}">{_escape(curve.label)}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _axes(figure, x_low, x_high, y_low, y_high, px, py) -> list[str]:
+    parts = [
+        f'<rect x="{LEFT}" y="{TOP}" width="{WIDTH - LEFT - RIGHT}" height="{HEIGHT - TOP - BOTTOM}" '
+        f'fill="none" stroke="#444"/>'
+    ]
+    for tick in _ticks(x_low, x_high):
+        x = px(tick)
+        parts.append(
+            f'<line x1="{x:.2f}" y1="{HEIGHT - BOTTOM}" x2="{x:.2f}" y2="{HEIGHT - BOTTOM + 5}" stroke="#444"/>'
+        )
+        parts.append(
+            f'<text x="{x:.2f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">{_number(tick)}</text>'
+        )
+    y_ticks = (
+        range(math.ceil(y_low), math.floor(y_high) + 1, 3)
+        if figure.log_y
+        else _ticks(y_low, y_high)
+    )
+    for tick in y_ticks:
+        value = 10.0**tick if figure.log_y else tick
+        y = py(value)
+        label = f"1e{tick}" if figure.log_y else _number(tick)
+        parts.append(
+            f'<line x1="{LEFT - 5}" y1="{y:.2f}" x2="{WIDTH - RIGHT}" y2="{y:.2f}" stroke="#ddd"/>'
+        )
+        parts.append(f'<text x="{LEFT - 8}" y="{y + 4:.2f}" text-anchor="end">{label}</text>')
+    parts.append(
+        f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2:.0f}" y="{HEIGHT - 6}" '
+        f'text-anchor="middle">{_escape(figure.x_label)}</text>'
+    )
+    parts.append(
+        f'<text x="{WIDTH / 2:.0f}" y="18" text-anchor="middle" font-weight="bold">'
+        f"{_escape(figure.title)}</text>"
+    )
+    return parts
+
+
+def _ticks(low: float, high: float) -> list[float]:
+    span = high - low
+    step = 10 ** math.floor(math.log10(span / 4))
+    for factor in (1, 2, 5, 10):
+        if span / (step * factor) <= 8:
+            step *= factor
+            break
+    start = math.ceil(low / step) * step
+    ticks = []
+    value = start
+    while value <= high + 1e-12:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace("-", "−")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def grade_plot(result: Grade) -> str:
+    """The ULP error of a grade against x, as an SVG figure (`symbolic grade --plot`)."""
+    points = sorted(result.stats.plot)
+    xs = tuple(p[0] for p in points) or (0.0,)
+    ys = tuple(p[1] for p in points) or (1e-3,)
+    figure = Figure(
+        "grade",
+        f"ULP error of {result.impl} ({result.fmt.name})",
+        "",
+        "x",
+        "ULP error",
+        (Curve(result.of, xs, ys),),
+        log_y=True,
+        y_range=(1e-3, 1e6),
+    )
+    return render_svg(figure)

@@ -1,0 +1,289 @@
+"""The report model: plain data, built once, that every template renders.
+
+It gathers the derivation (both routes, every step checked), the verdicts of the
+catalogue (or of the user's claims files), the audit of the article, its worked
+examples beside certified values, higher derivatives, the Taylor series, float facts
+and figures. Every formula is given as LaTeX (Markdown and TeX) and as MathML (HTML),
+so the templates only lay things out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+from sympy import Expr
+from sympy.printing.mathml import MathMLPresentationPrinter
+
+from symbolic import __version__
+from symbolic.derive.derivation import derive
+from symbolic.functions import sigmoid
+from symbolic.grade.grading import float_facts
+from symbolic.language.parser import X
+from symbolic.language.printing import to_latex, to_text
+from symbolic.numbers import oracle
+from symbolic.numbers.closed_forms import (
+    sigmoid_derivative_polynomial,
+    sigmoid_derivative_zeros,
+    taylor_coefficients,
+)
+from symbolic.prove.verify import Result, catalogue, load_all, run_all, summary
+from symbolic.report.figures import Figure, all_figures
+
+# For each statement of the article found false: the catalogue's claims that say what is true.
+CORRECTIONS = {
+    "deriv_sigmoid_as_worded": ["deriv_sigmoid"],
+    "sigmoid_def_as_printed": ["sigmoid_def"],
+    "deriv_sigmoid_range_closed": ["deriv_sigmoid_range"],
+    "sigmoid_symmetric_about_y_axis": ["sigmoid_symmetric_about_half", "sigmoid_neg"],
+    "deriv_sigmoid_antitone": ["deriv_sigmoid_strictMonoOn_Iic", "deriv_sigmoid_strictAntiOn_Ici"],
+    "example4_deriv_sigmoid_two": [],
+    "example5_deriv_sigmoid_neg_two": [],
+}
+
+
+class _MathML(MathMLPresentationPrinter):
+    """SymPy's presentation MathML, with σ for sigmoid and d/dx for placeholders."""
+
+    def _print_sigmoid(self, expr: Expr) -> Any:
+        row = self.dom.createElement("mrow")
+        name = self.dom.createElement("mi")
+        name.appendChild(self.dom.createTextNode("σ"))
+        row.appendChild(name)
+        row.appendChild(self._paren(self._print(expr.args[0])))
+        return row
+
+    def _print_UnevaluatedExpr(self, expr: Expr) -> Any:  # noqa: N802
+        return self._print(expr.args[0])
+
+    def _paren(self, inner: Any) -> Any:
+        row = self.dom.createElement("mrow")
+        for text, node in (("(", None), (None, inner), (")", None)):
+            if node is not None:
+                row.appendChild(node)
+            else:
+                mo = self.dom.createElement("mo")
+                mo.appendChild(self.dom.createTextNode(text))
+                row.appendChild(mo)
+        return row
+
+
+def mathml(expr: Expr | str, display: bool = False) -> str:
+    body = expr if isinstance(expr, str) else _MathML({"order": "none"}).doprint(expr)
+    mode = "block" if display else "inline"
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="{mode}">{body}</math>'
+
+
+def math_item(expr: Expr, prefix: str = "") -> dict[str, str]:
+    latex = to_latex(expr)
+    return {"latex": f"{prefix}{latex}", "mathml": mathml(expr), "text": to_text(expr)}
+
+
+def equation_item(left: Expr, right: Expr) -> dict[str, str]:
+    body = _MathML({"order": "none"}).doprint(sympy.Eq(left, right, evaluate=False))
+    return {
+        "latex": f"{to_latex(left)} = {to_latex(right)}",
+        "mathml": mathml(body),
+        "text": f"{to_text(left)} = {to_text(right)}",
+    }
+
+
+@dataclass
+class ReportModel:
+    data: dict[str, Any]
+    figures: list[Figure]
+
+
+def build_sigmoid_report() -> ReportModel:
+    results = run_all([catalogue()], timeout=60)
+    figures = all_figures()
+    data = {
+        "title": "The derivative of the sigmoid, machine-checked",
+        "version": __version__,
+        "kind": "sigmoid",
+        "definition": equation_item(sigmoid(X), 1 / (1 + sympy.exp(-X))),
+        "derivations": _derivations(),
+        "claims": [
+            _claim(r) for r in results if not r.claim.source.startswith("article, 'Example")
+        ],
+        "refuted": _refuted(results),
+        "examples": _examples(results),
+        "higher": _higher_derivatives(),
+        "taylor": _taylor(),
+        "floats": _float_facts(),
+        "figures": [_figure(f) for f in figures],
+        "summary": _summary(results),
+    }
+    return ReportModel(data, figures)
+
+
+def build_claims_report(paths: list[str]) -> ReportModel:
+    files = load_all(paths)
+    results = run_all(files, timeout=60)
+    data = {
+        "title": "Verification report: " + ", ".join(f.path for f in files),
+        "version": __version__,
+        "kind": "claims",
+        "definition": None,
+        "derivations": [],
+        "claims": [_claim(r) for r in results],
+        "refuted": [],
+        "examples": [],
+        "higher": [],
+        "taylor": None,
+        "floats": None,
+        "figures": [],
+        "summary": _summary(results),
+    }
+    return ReportModel(data, [])
+
+
+def _derivations() -> list[dict[str, Any]]:
+    derivation = derive(sigmoid(X), 1, "all")
+    sections = []
+    for section in derivation.sections:
+        steps = []
+        for step in section.steps:
+            item = equation_item(step.before, step.after) if step.lemma else math_item(step.after)
+            steps.append(
+                {
+                    "rule": step.rule,
+                    "name": step.name,
+                    "math": item,
+                    "lemma": step.lemma,
+                    "checked": step.checked,
+                }
+            )
+        sections.append({"title": section.title, "start": math_item(section.start), "steps": steps})
+    return sections
+
+
+def _claim(result: Result) -> dict[str, Any]:
+    v = result.verdict
+    return {
+        "id": result.claim.id,
+        "text": result.claim.text or result.claim.statement,
+        "statement": result.claim.statement,
+        "kind": result.claim.kind,
+        "verdict": v.verdict,
+        "expected": result.claim.expect,
+        "ok": result.ok,
+        "method": v.method,
+        "certificate": list(v.certificate),
+        "counterexample": _counterexample_text(v.counterexample),
+        "source": result.claim.source,
+    }
+
+
+def _counterexample_text(found: dict[str, str] | None) -> str:
+    if not found:
+        return ""
+    if "value" in found:
+        return f"the value {found['value']}: {found['why']} (the image is {found['image']})"
+    parts = [f"x = {found['x']}"] if found.get("x") else []
+    parts += [f"left side {found['lhs']}", f"right side {found['rhs']}"]
+    return ", ".join(parts)
+
+
+def _refuted(results: list[Result]) -> list[dict[str, Any]]:
+    by_id = {r.claim.id: r for r in results}
+    rows = []
+    for r in results:
+        if r.verdict.verdict != "refuted" or not r.claim.source.startswith("article"):
+            continue
+        corrections = [_claim(by_id[i]) for i in CORRECTIONS.get(r.claim.id, []) if i in by_id]
+        rows.append({**_claim(r), "why": r.verdict.certificate[-1], "corrections": corrections})
+    return rows
+
+
+def _examples(results: list[Result]) -> list[dict[str, Any]]:
+    rows = []
+    for r in results:
+        if r.claim.kind != "value" or not r.claim.source.startswith("article"):
+            continue
+        f = r.claim.fields
+        certified = oracle.value(f["expr"], to_text(f["at"]), digits=20)
+        rows.append(
+            {
+                "id": r.claim.id,
+                "source": r.claim.source.removeprefix("article, "),
+                "quantity": to_text(f["expr"]).replace("d/dx[σ(x)]", "σ′(x)")
+                + f" at x = {to_text(f['at'])}",
+                "article": f["value"],
+                "digits": f["digits"],
+                "certified": certified,
+                "correct": r.verdict.verdict == "proved",
+                "rounded": r.verdict.certificate[0].rsplit(" ", 1)[-1],
+            }
+        )
+    return rows
+
+
+def _higher_derivatives() -> list[dict[str, Any]]:
+    rows = []
+    for n in range(2, 7):
+        polynomial = sigmoid_derivative_polynomial(n, X)
+        zeros = []
+        for zero in sigmoid_derivative_zeros(n):
+            exact = to_latex(zero.exact) if zero.exact is not None else None
+            zeros.append({"latex": exact, "decimal": zero.decimal(12)})
+        name = {2: "σ″", 3: "σ‴"}.get(n, f"σ^({n})")
+        rows.append(
+            {
+                "order": n,
+                "name": name,
+                "latex_name": rf"\sigma^{{({n})}}",
+                "polynomial": math_item(polynomial),
+                "zeros": zeros,
+            }
+        )
+    return rows
+
+
+def _taylor() -> dict[str, Any]:
+    coefficients = taylor_coefficients(11)
+    terms = [
+        sympy.Rational(c.numerator, c.denominator) * X**k for k, c in enumerate(coefficients) if c
+    ]
+    series = sympy.Add(*terms, sympy.O(X**13), evaluate=False)  # ascending powers
+    return {"series": math_item(series), "coefficients": [str(c) for c in coefficients]}
+
+
+def _float_facts() -> dict[str, Any]:
+    """Where s·(1 − s) fails: the x beyond which the float σ(x) rounds to 1."""
+    facts = []
+    for name in ("float32", "float64"):
+        one = _first_x_rounding_to_one(name)
+        true_value = oracle.value("sigmoid(x)", repr(one), digits=6, order=1)
+        facts.append({"format": name, "x": repr(one), "true_derivative": true_value})
+    # Each threshold is the exact float (found by bisection on the float grid), printed as
+    # the shortest decimal that round-trips in its format, as `float_facts` gives it.
+    return {"rows": facts, "grading": float_facts()}
+
+
+def _first_x_rounding_to_one(name: str) -> float:
+    """The least float x (on a 1/64 grid) with σ(x) correctly rounded to exactly 1."""
+    grid = np.arange(0, 64, 1 / 64)
+    rounded = oracle.rounded("sigmoid(x)", grid, dtype=name)
+    index = int(np.argmax(rounded.astype(np.float64) == 1.0))
+    return float(grid[index])
+
+
+def _figure(figure: Figure) -> dict[str, Any]:
+    return {
+        "name": figure.name,
+        "title": figure.title,
+        "caption": figure.caption,
+        "x_label": figure.x_label,
+        "y_label": figure.y_label,
+        "log_y": figure.log_y,
+        "labels": [c.label for c in figure.curves],
+        "coordinates": figure.pgfplots_coordinates(),
+        "svg": figure.svg(),
+    }
+
+
+def _summary(results: list[Result]) -> dict[str, int]:
+    return summary(results)

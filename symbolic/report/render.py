@@ -1,0 +1,149 @@
+"""Rendering the report model with Jinja2 templates: Markdown, LaTeX, HTML and PDF.
+
+Templates are looked up in this order: the directory given with --templates; the
+top-level `templates/` of a source checkout (editable install); the copy inside an
+installed wheel (`symbolic/templates`). StrictUndefined makes a missing value fail
+loudly. LaTeX templates use ((( ))) and ((* *)) delimiters, which do not fight TeX,
+and a `tex` filter for user text; HTML is autoescaped.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from symbolic.errors import SymbolicError
+from symbolic.files import write_atomically
+from symbolic.language.printing import tex_escape
+from symbolic.report.model import ReportModel
+
+FORMATS = ("md", "tex", "html", "pdf")
+TEMPLATE_NAMES = {"md": "report.md.j2", "tex": "report.tex.j2", "html": "report.html.j2"}
+
+
+def template_directory(custom: str | None = None) -> Path:
+    if custom is not None:
+        path = Path(custom)
+        if not path.is_dir():
+            raise SymbolicError(f"--templates {custom}: not a directory")
+        return path
+    package = Path(__file__).resolve().parent.parent  # symbolic/
+    source_checkout = package.parent / "templates"
+    if (source_checkout / TEMPLATE_NAMES["md"]).is_file():
+        return source_checkout
+    installed = package / "templates"
+    if (installed / TEMPLATE_NAMES["md"]).is_file():
+        return installed
+    raise SymbolicError("the report templates are missing from this installation")
+
+
+def _environment(directory: Path, fmt: str) -> jinja2.Environment:
+    options: dict[str, object] = {
+        "loader": jinja2.FileSystemLoader(str(directory)),
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": fmt != "md",
+        "lstrip_blocks": fmt != "md",
+        "autoescape": fmt == "html",
+    }
+    if fmt == "tex":
+        options |= {
+            "block_start_string": "((*",
+            "block_end_string": "*))",
+            "variable_start_string": "(((",
+            "variable_end_string": ")))",
+            "comment_start_string": "((=",
+            "comment_end_string": "=))",
+        }
+    env = jinja2.Environment(**options)
+    env.filters["tex"] = tex_escape
+    env.filters["md"] = markdown_escape
+    env.filters["block"] = lambda mathml: Markup(
+        mathml.replace('display="inline"', 'display="block"', 1)
+    )
+    return env
+
+
+def markdown_escape(text: str) -> str:
+    """Plain text that Markdown (and GitHub tables) must not read as markup."""
+    for char in "\\`*_[]<>|$":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def render(model: ReportModel, fmt: str, templates: str | None = None) -> str:
+    directory = template_directory(templates)
+    try:
+        template = _environment(directory, fmt).get_template(TEMPLATE_NAMES[fmt])
+        return template.render(model=model.data)
+    except jinja2.TemplateNotFound as missing:
+        raise SymbolicError(f"template {missing.name} not found in {directory}") from None
+    except jinja2.UndefinedError as error:
+        raise SymbolicError(f"template error in {directory}: {error.message}") from None
+    except jinja2.TemplateSyntaxError as error:
+        raise SymbolicError(
+            f"template syntax error in {error.name}:{error.lineno}: {error.message}"
+        ) from None
+
+
+def write_report(
+    model: ReportModel, formats: list[str], out: str, name: str, templates: str | None
+) -> list[Path]:
+    """Render and write each format into `out`; files are written atomically."""
+    directory = Path(out)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    rendered = {fmt: render(model, fmt, templates) for fmt in formats if fmt != "pdf"}
+    if "pdf" in formats and "tex" not in rendered:
+        rendered["tex"] = render(model, "tex", templates)
+    for fmt in ("md", "tex", "html"):
+        if fmt in rendered and fmt in formats:
+            path = directory / f"{name}.{fmt}"
+            write_atomically(str(path), rendered[fmt])
+            written.append(path)
+    if "md" in formats and model.figures:
+        figure_directory = directory / "figures"
+        figure_directory.mkdir(exist_ok=True)
+        for figure in model.figures:
+            path = figure_directory / f"{figure.name}.svg"
+            write_atomically(str(path), figure.svg())
+            written.append(path)
+    if "pdf" in formats:
+        written.append(compile_pdf(rendered["tex"], directory / f"{name}.pdf"))
+    return written
+
+
+def latexmk_available() -> bool:
+    return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
+
+
+def compile_pdf(tex: str, target: Path) -> Path:
+    if not latexmk_available():
+        raise SymbolicError(
+            "PDF needs TeX (latexmk and pdflatex), which is not installed; on Debian or Ubuntu: "
+            "apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures lmodern"
+        )
+    with tempfile.TemporaryDirectory(prefix="symbolic-pdf-") as build:
+        source = Path(build) / "report.tex"
+        source.write_text(tex, encoding="utf-8")
+        command = ["latexmk", "-pdf", "-halt-on-error", "-interaction=nonstopmode", "report.tex"]
+        result = subprocess.run(command, cwd=build, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            log = Path(build) / "report.log"
+            tail = (
+                log.read_text(encoding="utf-8", errors="replace")[-1500:]
+                if log.exists()
+                else result.stdout[-1500:]
+            )
+            print(tail, file=sys.stderr)
+            raise SymbolicError("latexmk failed to compile the report (its log is above)")
+        temporary = target.with_suffix(".pdf.tmp")
+        shutil.copyfile(Path(build) / "report.pdf", temporary)
+        temporary.replace(target)
+    return target
