@@ -172,10 +172,6 @@ def sigmoid_ball(u: flint.arb) -> flint.arb:
     return 1 / (1 + (-u).exp())
 
 
-def _one_minus_sigmoid(u: flint.arb) -> flint.arb:
-    return sigmoid_ball(-u)
-
-
 def _sigmoid_derivative(n: int, u: flint.arb) -> flint.arb:
     """σ^(n)(u) = P_n(σ(u)); for u > 0 use σ^(n)(u) = (−1)^(n+1) σ^(n)(−u), where σ is small."""
     coefficients = sigmoid_derivative_coefficients(n)

@@ -15,6 +15,7 @@ import ml_dtypes
 import numpy as np
 
 from symbolic.errors import SymbolicError
+from symbolic.numbers.decimals import round_half_even
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def round_dyadic(mantissa: int, exponent: int, fmt: Format) -> Rounded:
     shift = quantum - exponent
     if shift > m.bit_length() + 1:
         return Rounded(negative, 0, 0)  # below half the smallest subnormal
-    significand = m << -shift if shift <= 0 else _round_half_even(m, shift)
+    significand = m << -shift if shift <= 0 else round_half_even(Fraction(m, 1 << shift))
     return _normalised(negative, significand, quantum, fmt)
 
 
@@ -110,14 +111,6 @@ def _normalised(negative: bool, significand: int, quantum: int, fmt: Format) -> 
     if significand.bit_length() - 1 + quantum > fmt.emax:
         return Rounded(negative, None, 0)
     return Rounded(negative, significand, quantum)
-
-
-def _round_half_even(m: int, shift: int) -> int:
-    quotient, remainder = divmod(m, 1 << shift)
-    half = 1 << (shift - 1)
-    if remainder > half or (remainder == half and quotient & 1):
-        quotient += 1
-    return quotient
 
 
 def round_fraction(value: Fraction, fmt: Format) -> Rounded:
@@ -140,11 +133,6 @@ def round_fraction(value: Fraction, fmt: Format) -> Rounded:
     if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and significand & 1):
         significand += 1
     return _normalised(negative, significand, quantum, fmt)
-
-
-def exact_fraction(value: float | np.floating) -> Fraction:
-    """The exact rational value of a finite float of any format."""
-    return Fraction(float(value))
 
 
 def to_dtype(values: list[Rounded], fmt: Format) -> np.ndarray:

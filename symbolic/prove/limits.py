@@ -11,13 +11,14 @@ from __future__ import annotations
 import sympy
 from sympy import Expr
 
+from symbolic.derive.checking import explicit
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import is_zero, order, sign
 from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
 from symbolic.prove.claims import Claim
-from symbolic.prove.signs import ExpForm, NotRationalError, exp_form, explicit, sign_chart
+from symbolic.prove.signs import ExpForm, NotRationalError, exp_form, sign_chart
 from symbolic.prove.verdict import Verdict
 
 

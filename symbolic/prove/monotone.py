@@ -13,6 +13,7 @@ from itertools import pairwise
 import sympy
 from sympy import Expr
 
+from symbolic.derive.checking import explicit
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import is_zero
@@ -20,7 +21,7 @@ from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
 from symbolic.prove.claims import Claim
 from symbolic.prove.relations import abs_pieces, check_definedness, conditions_of, prove_relation
-from symbolic.prove.signs import NotRationalError, exp_form, explicit
+from symbolic.prove.signs import NotRationalError, exp_form
 from symbolic.prove.verdict import Verdict
 
 STEPS = ("1e-3", "1e-6", "1e-10", "1e-20", "1e-40", "1e-80")

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import sympy
 
+from symbolic.derive.checking import explicit
 from symbolic.errors import SymbolicError
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
@@ -27,7 +28,7 @@ from symbolic.prove.limits import prove_limit
 from symbolic.prove.monotone import prove_monotone
 from symbolic.prove.ranges import prove_range
 from symbolic.prove.relations import conditions_of, prove_relation, substitute
-from symbolic.prove.signs import NotRationalError, explicit
+from symbolic.prove.signs import NotRationalError
 from symbolic.prove.smoothness import prove_smooth
 from symbolic.prove.verdict import Verdict
 from symbolic.prove.zeros import prove_zeros

@@ -17,6 +17,7 @@ from fractions import Fraction
 import sympy
 from sympy import Expr
 
+from symbolic.derive.checking import explicit
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.arb import exact_bounds
 from symbolic.numbers.exact import is_zero, order, rational, rational_between, sign
@@ -36,7 +37,6 @@ from symbolic.prove.signs import (
     NotRationalError,
     SignChart,
     exp_form,
-    explicit,
     roots_inside,
     sign_chart,
 )

@@ -18,13 +18,14 @@ from itertools import pairwise
 import sympy
 from sympy import Expr
 
+from symbolic.derive.checking import explicit
 from symbolic.language.parser import X
 from symbolic.numbers.exact import is_root, is_zero, order
 from symbolic.prove import numeric
 from symbolic.prove.claims import Claim
 from symbolic.prove.monotone import certified_pair
 from symbolic.prove.relations import conditions_of, prove_relation, substitute
-from symbolic.prove.signs import exp_form, explicit
+from symbolic.prove.signs import exp_form
 from symbolic.prove.smoothness import one_sided_jump
 from symbolic.prove.verdict import Verdict
 

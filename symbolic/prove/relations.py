@@ -19,7 +19,7 @@ from __future__ import annotations
 import sympy
 from sympy import Expr
 
-from symbolic.derive.checking import reduces_to_zero
+from symbolic.derive.checking import explicit, reduces_to_zero
 from symbolic.errors import SymbolicError
 from symbolic.language.definedness import Condition, of_tree
 from symbolic.language.parser import X
@@ -32,7 +32,6 @@ from symbolic.prove.signs import (
     ExpForm,
     NotRationalError,
     exp_form,
-    explicit,
     factor_sign,
     factor_sign_with_zeros,
     sign_chart,

@@ -22,8 +22,8 @@ import flint
 import sympy
 from sympy import Expr
 
+from symbolic.derive.checking import explicit
 from symbolic.errors import SymbolicError
-from symbolic.functions import expand_definitions
 from symbolic.language.parser import X
 from symbolic.language.printing import to_text
 from symbolic.numbers.arb import precision
@@ -40,15 +40,6 @@ MAX_POWER = 400
 
 class NotRationalError(Exception):
     """The expression is not a rational function of one exponential."""
-
-
-def explicit(expr: Expr) -> Expr:
-    """Definitions expanded, derivatives taken (by SymPy, on the definitions)."""
-    expanded = expand_definitions(expr)
-    derivatives = [n for n in sympy.preorder_traversal(expanded) if isinstance(n, sympy.Derivative)]
-    if derivatives:
-        expanded = expanded.doit()
-    return expanded
 
 
 @dataclass(frozen=True)

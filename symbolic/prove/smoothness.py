@@ -17,6 +17,7 @@ from __future__ import annotations
 import sympy
 from sympy import Expr
 
+from symbolic.derive.checking import explicit
 from symbolic.language.definedness import Condition
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
@@ -24,7 +25,7 @@ from symbolic.numbers.exact import order
 from symbolic.prove import numeric
 from symbolic.prove.claims import Claim
 from symbolic.prove.relations import check_definedness, conditions_of, prove_relation
-from symbolic.prove.signs import NotRationalError, exp_form, explicit, sign_chart
+from symbolic.prove.signs import NotRationalError, exp_form, sign_chart
 from symbolic.prove.verdict import Verdict
 
 MAX_REWRITES = 8

@@ -136,7 +136,7 @@ def as_text(results: list[Result]) -> str:
             f"  [{status}, {r.seconds:.2f} s]"
         )
         if v.verdict == "refuted" and v.counterexample:
-            lines.append(f"    counterexample: {_counterexample_text(v.counterexample)}")
+            lines.append(f"    counterexample: {counterexample_text(v.counterexample)}")
         if v.verdict != "proved" or not r.ok:
             lines += [f"    {step}" for step in v.certificate[-3:]]
     refuted_article = [
@@ -151,7 +151,7 @@ def as_text(results: list[Result]) -> str:
             said = r.claim.text or r.claim.statement
             lines.append(f"  - {r.claim.id} ({r.claim.source}): {said}")
             lines.append(
-                f"    why: {_counterexample_text(r.verdict.counterexample or {})}; "
+                f"    why: {counterexample_text(r.verdict.counterexample or {})}; "
                 f"{r.verdict.certificate[-1]}"
             )
     counts = summary(results)
@@ -163,16 +163,16 @@ def as_text(results: list[Result]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _counterexample_text(found: dict[str, str]) -> str:
+def counterexample_text(found: dict[str, str] | None) -> str:
+    """A counterexample in one line (the CLI, JUnit and the reports say it the same way)."""
+    if not found:
+        return ""
+    if "value" in found:
+        return f"the value {found['value']}: {found['why']} (the image is {found['image']})"
     parts = [f"x = {found['x']}"] if found.get("x") else []
-    if "lhs" in found:
-        parts.append(f"lhs = {found['lhs']}")
-    if "rhs" in found:
-        parts.append(f"rhs = {found['rhs']}")
+    parts += [f"left side {found['lhs']}", f"right side {found['rhs']}"]
     if "parameters" in found:
         parts.append(found["parameters"])
-    if "value" in found:
-        parts.append(f"value {found['value']}: {found['why']} (image {found['image']})")
     return ", ".join(parts)
 
 
@@ -222,7 +222,7 @@ def failure_text(r: Result) -> str:
         f"verdict: {v.verdict} (expected {r.claim.expect}) by {v.method}",
     ]
     if v.counterexample:
-        lines.append(f"counterexample: {_counterexample_text(v.counterexample)}")
+        lines.append(f"counterexample: {counterexample_text(v.counterexample)}")
     lines += [f"  {step}" for step in v.certificate]
     return "\n".join(lines)
 

@@ -13,12 +13,13 @@ from functools import cmp_to_key
 
 import sympy
 
+from symbolic.derive.checking import explicit
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import is_root, order
 from symbolic.prove import numeric
 from symbolic.prove.claims import Claim
 from symbolic.prove.relations import abs_pieces, check_definedness, conditions_of
-from symbolic.prove.signs import NotRationalError, exp_form, explicit, sign_chart
+from symbolic.prove.signs import NotRationalError, exp_form, sign_chart
 from symbolic.prove.verdict import Verdict
 
 METHOD = "e^x substitution, exact roots"

@@ -29,7 +29,7 @@ from symbolic.numbers.closed_forms import (
     sigmoid_derivative_zeros,
     taylor_coefficients,
 )
-from symbolic.prove.verify import Result, catalogue, load_all, run_all, summary
+from symbolic.prove.verify import Result, catalogue, counterexample_text, load_all, run_all, summary
 from symbolic.report.figures import Figure, all_figures
 
 # For each statement of the article found false: the catalogue's claims that say what is true.
@@ -172,19 +172,9 @@ def _claim(result: Result) -> dict[str, Any]:
         "ok": result.ok,
         "method": v.method,
         "certificate": list(v.certificate),
-        "counterexample": _counterexample_text(v.counterexample),
+        "counterexample": counterexample_text(v.counterexample),
         "source": result.claim.source,
     }
-
-
-def _counterexample_text(found: dict[str, str] | None) -> str:
-    if not found:
-        return ""
-    if "value" in found:
-        return f"the value {found['value']}: {found['why']} (the image is {found['image']})"
-    parts = [f"x = {found['x']}"] if found.get("x") else []
-    parts += [f"left side {found['lhs']}", f"right side {found['rhs']}"]
-    return ", ".join(parts)
 
 
 def _refuted(results: list[Result]) -> list[dict[str, Any]]:
