@@ -235,7 +235,7 @@ def decide_decimal(digits: int):
     def decide(ball: flint.arb) -> DecimalValue | None:
         low, high = dyadic_ends(ball)
         if low == high:
-            return _exact_decimal(_fraction(low), digits)
+            return exact_decimal(_fraction(low), digits)
         if low[0] <= 0 <= high[0]:
             return None  # the ball touches 0: its sign and exponent are unknown
         return _rounded_decimal_of_ball(ball, digits)
@@ -274,7 +274,7 @@ def _round_half_even_fraction(value: Fraction) -> int:
     return n
 
 
-def _exact_decimal(value: Fraction, digits: int) -> DecimalValue:
+def exact_decimal(value: Fraction, digits: int) -> DecimalValue:
     """An exact value: all its digits when it has at most D of them, else rounded."""
     if value == 0:
         return DecimalValue(False, "0", 0, exact=True)

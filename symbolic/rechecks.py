@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from itertools import pairwise
 
 import sympy
@@ -151,7 +151,7 @@ def _zeros_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
 def _smooth_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     expr = claim.fields["expr"]
     for x in points:
-        if numeric.ball(expr, x, params) is None:
+        if all(numeric.ball(expr, x, params, bits) is None for bits in numeric.ESCALATION[:3]):
             return f"f is not a finite real at x = {x}"
     return None
 
@@ -165,8 +165,9 @@ def _limit_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     if point.is_infinite:
         nears = [far if point == sympy.oo else -far]
     else:
-        nears = [point - 1 / far, point + 1 / far]
-    for near in nears:
+        step = min(1 / far, abs(point) / 10) if point != 0 else 1 / far
+        nears = [point - step, point + step]
+    for near in (n for n in nears if claim.domain.at(params).contains(n)):
         got = numeric.ball(expr, near, params, 512)
         if got is None:
             continue
@@ -208,8 +209,10 @@ def mpmath_digits(claim: Claim) -> str | None:
 def _round_significant(value: Decimal, digits: int) -> str:
     if value == 0:
         return "0"
-    quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
-    return str(value.quantize(quantum, rounding=ROUND_HALF_EVEN))
+    with localcontext() as context:
+        context.prec = digits + 20
+        quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
+        return str(value.quantize(quantum, rounding=ROUND_HALF_EVEN))
 
 
 PROOF_CHECKS: dict[str, Callable[[Claim, list[Expr], dict], str | None]] = {
@@ -405,7 +408,17 @@ def _no_limit(claim: Claim, witness: dict) -> bool:
     return bool((left < -(10**6) and right > 10**6) or (left > 10**6 and right < -(10**6)))
 
 
+def _undefined_at(claim: Claim, witness: dict) -> bool:
+    from symbolic.relations import defined_at
+
+    expr = claim.fields["expr"]
+    return (
+        defined_at(claim, [expr], list(claim.conditions.get("expr", ())), witness["x"])[0] is False
+    )
+
+
 WITNESS_CHECKS: dict[str, Callable[[Claim, dict], bool]] = {
+    "undefined_at": _undefined_at,
     "no_limit": _no_limit,
     "point": _point,
     "tie": _tie,
