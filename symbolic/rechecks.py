@@ -31,7 +31,7 @@ def recheck(claim: Claim, verdict: Verdict) -> Verdict:
     if verdict.verdict == "proved":
         problem = _recheck_proof(claim)
         if problem is None:
-            verdict.certificate.append(
+            verdict.recheck = (
                 "re-checked independently with Arb balls at the ends, near them, near 0 and far out"
             )
             return verdict
@@ -44,7 +44,7 @@ def recheck(claim: Claim, verdict: Verdict) -> Verdict:
             return _disagreement(
                 verdict, f"the counterexample ({verdict.witness['kind']}) did not re-verify"
             )
-        verdict.certificate.append("counterexample re-verified from the claim alone")
+        verdict.recheck = "counterexample re-verified from the claim alone"
     return verdict
 
 

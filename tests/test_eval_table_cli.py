@@ -143,11 +143,19 @@ def test_bad_requests_are_one_line_exit_2_within_a_second(
 
 def test_negative_numbers_typed_as_separate_arguments(capsys: pytest.CaptureFixture[str]) -> None:
     """`--at -7e-300` and `--from -2`, typed as a user types them (issue 11)."""
-    code, out, err = run(["eval", "sigmoid", "--at", "-7e-300", "--at", "-2.5", "--digits", "30", "--json"], capsys)
+    code, out, err = run(
+        ["eval", "sigmoid", "--at", "-7e-300", "--at", "-2.5", "--digits", "30", "--json"], capsys
+    )
     assert code == 0, err
     values = {r["x"]: Decimal(r["value"]) for r in json.loads(out)["results"]}
     assert values["-2.5"] == round_significant(decimal_sigmoid(Decimal("-2.5")), 30)
     assert values["-7e-300"] == round_significant(decimal_sigmoid(Decimal("-7e-300")), 30)
-    code, out, err = run(["table", "sigmoid", "--from", "-2", "--to", "-1", "--step", "0.5", "--json"], capsys)
+    code, out, err = run(
+        ["table", "sigmoid", "--from", "-2", "--to", "-1", "--step", "0.5", "--json"], capsys
+    )
     assert code == 0, err
-    assert [Decimal(r["x"]) for r in json.loads(out)["rows"]] == [Decimal("-2"), Decimal("-1.5"), Decimal("-1")]
+    assert [Decimal(r["x"]) for r in json.loads(out)["rows"]] == [
+        Decimal("-2"),
+        Decimal("-1.5"),
+        Decimal("-1"),
+    ]

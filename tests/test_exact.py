@@ -21,7 +21,11 @@ def _brute_simplest(low: Fraction, high: Fraction) -> Fraction:
     q = 1
     while True:
         start = (low * q).__floor__() + 1
-        candidates = [Fraction(p, q) for p in range(start, (high * q).__ceil__()) if low < Fraction(p, q) < high]
+        candidates = [
+            Fraction(p, q)
+            for p in range(start, (high * q).__ceil__())
+            if low < Fraction(p, q) < high
+        ]
         if candidates:
             return min(candidates, key=abs)
         q += 1
