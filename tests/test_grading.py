@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 
 import ml_dtypes
+import mpmath
 import numpy as np
 import pytest
 
 from symbolic.cli import main
+from symbolic.errors import SymbolicError
 from symbolic.grade import grading
 from symbolic.numbers import fastpath, ieee, oracle
 
@@ -20,7 +23,8 @@ PLANTED_NAN = 2.0
 
 def exact_sigmoid(x: np.ndarray) -> np.ndarray:
     """Correctly rounded σ for every input, limits at ±inf, NaN for NaN."""
-    x64 = x.astype(np.float64)
+    with np.errstate(invalid="ignore"):  # NaN bit patterns
+        x64 = x.astype(np.float64)
     out = np.full(x64.shape, np.nan)
     finite = np.isfinite(x64)
     out[finite] = oracle.rounded("sigmoid(x)", x[finite]).astype(np.float64)
@@ -112,7 +116,8 @@ def test_jobs_give_the_same_grade() -> None:
 def test_fast_and_rigorous_paths_agree_on_a_million_float32_inputs() -> None:
     rng = np.random.default_rng(11)
     bits = rng.integers(0, 1 << 32, size=1_000_000, dtype=np.uint64).astype(np.uint32)
-    xs = bits.view(np.float32).astype(np.float64)
+    with np.errstate(invalid="ignore"):  # NaN bit patterns
+        xs = bits.view(np.float32).astype(np.float64)
     xs = xs[np.isfinite(xs)]
     fmt = ieee.FORMATS["float32"]
     for order in (0, 1):
@@ -236,12 +241,133 @@ def test_bfloat16_inputs_are_all_graded() -> None:
     assert np.dtype(ml_dtypes.bfloat16).itemsize == 2
 
 
-def test_float_facts_match_the_closed_form() -> None:
-    """s·(1 − s) is 0 once 1 + e^(−x) rounds to 1, i.e. from x ≈ p·ln 2 (p = 24 or 53)."""
+def test_max_ulp_gate_compares_the_exact_maximum(capsys: pytest.CaptureFixture[str]) -> None:
+    """0.50002 ULP prints as 0.5 to 4 digits, yet it exceeds --max-ulp 0.5."""
+    from tests import planted_half_ulp
+
+    # The planted error, independently: σ at 60 digits, float16 ULP 2^-12 in [0.25, 0.5).
+    x = np.array([planted_half_ulp.PLANTED_X], dtype=np.float16)
+    planted = float(planted_half_ulp.over_half_ulp(x)[0])
+    with mpmath.workdps(60):
+        true = 1 / (1 + mpmath.exp(-mpmath.mpf(planted_half_ulp.PLANTED_X)))
+        error = float(abs(mpmath.mpf(planted) - true) / mpmath.mpf(2) ** -12)
+    assert 0.25 <= planted < 0.5 and 0.5 < error < 0.50005
+
+    def grade(impl: str) -> tuple[int, dict]:
+        args = ["grade", f"tests.planted_half_ulp:{impl}", "--dtype", "float16", "--exhaustive"]
+        code = main([*args, "--max-ulp", "0.5", "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    code, data = grade("over_half_ulp")
+    assert data["incorrect"] == 1 and data["max_ulp"] == 0.5  # shown rounded...
+    assert float(np.float16(float(data["worst"][0]["x"]))) == planted_half_ulp.PLANTED_X
+    assert code == 1  # ...but gated exactly
+    code, data = grade("correctly_rounded")
+    assert data["incorrect"] == 0 and data["max_ulp"] <= 0.5
+    assert code == 0
+
+
+def _first_wrong_zero_float64_naive() -> float:
+    """s·(1 − s) in float64 with Python floats: a brute-force scan of 4001 floats around
+    53·ln 2, where 1 + e^(−x) starts rounding to 1."""
+    x = 53 * math.log(2)
+    for _ in range(2000):
+        x = math.nextafter(x, 0)
+    results = []
+    for _ in range(4001):
+        s = 1 / (1 + math.exp(-x))
+        results.append((x, s * (1 - s)))
+        x = math.nextafter(x, math.inf)
+    last_nonzero = max(i for i, (_, value) in enumerate(results) if value != 0)
+    assert 0 < last_nonzero < len(results) - 1
+    assert all(value == 0 for _, value in results[last_nonzero + 1 :])
+    return results[last_nonzero + 1][0]
+
+
+def _first_wrong_zero_float32(formula, near: float) -> float:
+    """Scan 2^16 consecutive float32 values around `near` with NumPy itself."""
+    centre = int(np.array([near], dtype=np.float32).view(np.uint32)[0])
+    xs = np.arange(centre - (1 << 15), centre + (1 << 15), dtype=np.uint32).view(np.float32)
+    with np.errstate(all="ignore"):
+        got = formula(xs)
+    nonzero = np.flatnonzero(got != 0)
+    assert 0 < nonzero[-1] < len(xs) - 1  # the threshold is inside the window
+    return float(xs[nonzero[-1] + 1])
+
+
+def _numpy_sigmoid32(x: np.ndarray) -> np.ndarray:
+    return np.float32(1) / (np.float32(1) + np.exp(-x))
+
+
+def _naive32(x: np.ndarray) -> np.ndarray:
+    s = _numpy_sigmoid32(x)
+    return s * (np.float32(1) - s)
+
+
+def test_sampled_zero_from_is_the_exact_float() -> None:
+    """A sample only brackets the threshold; the grade reports the exact float."""
+    expected = _first_wrong_zero_float64_naive()
+    result = grading.grade("naive", "diff(sigmoid(x), x)", "float64", samples=20_000)
+    assert result.as_json()["zero_from"] == repr(expected) == "36.73680056967711"
+    below, start = result.stats.zero_run[0]
+    assert start - below > 1_000_000  # the samples alone are far apart here
+    with mpmath.workdps(30):  # the true σ′ there is far from 0
+        assert float(mpmath.diff(lambda t: 1 / (1 + mpmath.exp(-t)), expected)) > 1e-17
+
+    expected = _first_wrong_zero_float32(_numpy_sigmoid32, -88.72)
+    data = grading.grade("numpy", "sigmoid(x)", "float32", samples=20_000).as_json()
+    assert float(np.float32(float(data["zero_from"]))) == expected
+    assert data["zero_from"] == "-88.72284"
+    assert float(1 / (1 + mpmath.exp(-expected))) > 2.0**-149  # σ is not 0 in float32
+
+
+def test_threshold_search_finds_the_exact_float() -> None:
+    fmt = ieee.FORMATS["float32"]
+    sign = 1 << 31
+    for threshold in (1, 2, 3, 1000, 0x3F800000, 0x7F7FFFFF):
+        for side in (0, sign):
+
+            def flagged(bits: np.ndarray, t: int = threshold | side) -> np.ndarray:
+                return bits.astype(np.int64) >= t
+
+            for below in (None, side | (threshold - 1), side | (threshold // 2)):
+                if below is not None and below >= threshold | side:
+                    continue
+                for start in (threshold | side, side | 0x7F800000):
+                    found = grading.threshold_search(below, start, flagged, fmt)
+                    assert found == threshold | side
+                    assert grading.threshold_search(below, start, flagged, fmt, first=True) == (
+                        threshold | side
+                    )
+
+    def everywhere(bits: np.ndarray) -> np.ndarray:
+        return np.ones(len(bits), dtype=bool)
+
+    assert grading.threshold_search(None, sign | 12345, everywhere, fmt) == sign  # −0 itself
+    with pytest.raises(SymbolicError, match="changed its answer"):
+        grading.threshold_search(5, 12345, everywhere, fmt)  # 5 was checked not flagged
+
+    def nowhere(bits: np.ndarray) -> np.ndarray:
+        return np.zeros(len(bits), dtype=bool)
+
+    with pytest.raises(SymbolicError, match="changed its answer"):
+        grading.threshold_search(5, 12345, nowhere, fmt)
+
+
+def test_float_facts_are_the_exact_floats() -> None:
+    """s·(1 − s) is 0 once 1 + e^(−x) rounds to 1, i.e. from x ≈ p·ln 2 (p = 24 or 53);
+    1/(1 + exp(−x)) in float32 once exp(−x) overflows. Each is checked against a scan."""
     facts = {(f["formula"], f["format"]): f for f in grading.float_facts()}
-    grid_step = 1600 / (1 << 16)
-    for fmt, precision in (("float32", 24), ("float64", 53)):
-        naive = facts[("σ′ as s·(1 − s)", fmt)]
-        assert abs(float(naive["zero_from"]) - precision * np.log(2)) < 2 * grid_step
-        stable = facts[("σ′ as e^(−|x|)/(1 + e^(−|x|))²", fmt)]
-        assert stable["zero_from"] is None and stable["lost_count"] == 0
+    naive64 = facts[("σ′ as s·(1 − s)", "float64")]
+    assert naive64["zero_from"] == repr(_first_wrong_zero_float64_naive())
+    naive32 = facts[("σ′ as s·(1 − s)", "float32")]
+    expected = _first_wrong_zero_float32(_naive32, 24 * math.log(2))
+    assert float(np.float32(float(naive32["zero_from"]))) == expected
+    assert abs(expected - 24 * math.log(2)) < 1e-5
+    numpy32 = facts[("σ as 1/(1 + exp(−x))", "float32")]
+    assert numpy32["zero_from"] == "-88.72284"
+    assert float(np.float32(float(numpy32["zero_from"]))) == _first_wrong_zero_float32(
+        _numpy_sigmoid32, -88.72
+    )
+    stable = facts[("σ′ as e^(−|x|)/(1 + e^(−|x|))²", "float64")]
+    assert stable["zero_from"] is None and stable["lost_count"] == 0

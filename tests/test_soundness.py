@@ -1464,3 +1464,12 @@ def test_reg_branches_no_test_reached(results: dict[str, verify.Result]) -> None
         "reg_branch_ramp_monotone_strict": "refuted",
         "reg_branch_log_shift": "refuted",
     }
+
+
+def test_ranges_refuted_by_a_value_beyond_a_perturbed_end(
+    results: dict[str, verify.Result],
+) -> None:
+    """An image end differs from the claimed one by 2^-200 or 10^-45: still refuted,
+    with a point whose value is certainly outside (a mutation run found this unpinned)."""
+    for claim_id in ("range_constant_perturbed", "range_deriv_low_end_perturbed"):
+        assert results[claim_id].verdict.verdict == "refuted", claim_id

@@ -97,6 +97,7 @@ def _resolved_abs(argument: Expr) -> Expr:
 
 def order(a: Expr, b: Expr) -> int | None:
     """−1, 0 or +1 as a <, =, > b (exact reals or ±oo), or None when undecided."""
+    a, b = (sympy.Integer(v) if isinstance(v, int) else v for v in (a, b))
     if a == b:
         return 0
     if a.is_infinite or b.is_infinite:

@@ -90,12 +90,17 @@ def parse_interval(text: str, env: Environment | None = None) -> Interval:
     for end in (low, high):
         if not end.is_extended_real:
             raise SymbolicError(f"bad interval {text!r}: the ends must be real numbers")
-    if (low == sympy.oo) or (high == -sympy.oo) or not bool(low <= high):
+    relation = order(low, high)
+    if relation is None and not (low.free_symbols or high.free_symbols):
+        raise SymbolicError(
+            f"bad interval {text!r}: could not decide that the low end is below the high end"
+        )
+    if (low == sympy.oo) or (high == -sympy.oo) or relation == 1:
         raise SymbolicError(f"bad interval {text!r}: the low end must not exceed the high end")
     low_open = left == "(" or low == -sympy.oo
     high_open = right == ")" or high == sympy.oo
     if (left == "[" and low == -sympy.oo) or (right == "]" and high == sympy.oo):
         raise SymbolicError(f"bad interval {text!r}: an infinite end must be open")
-    if low == high and (low_open or high_open):
+    if relation == 0 and (low_open or high_open):
         raise SymbolicError(f"bad interval {text!r}: it is empty")
     return Interval(low, high, low_open, high_open)

@@ -238,7 +238,13 @@ def _claim(raw: object, index: int, name: str, line: int, env: Environment) -> C
     for key in ("text", "source"):
         if key in raw and not isinstance(raw[key], str):
             raise ClaimError(f"{label}: field {key!r}: must be text")
-    parameters = tuple(env.parameters.values())
+    used = set(domain.low.free_symbols | domain.high.free_symbols)
+    for value in fields.values():
+        for part in value if isinstance(value, tuple) else (value,):
+            used |= getattr(part, "free_symbols", set())
+        if isinstance(value, Interval):
+            used |= value.low.free_symbols | value.high.free_symbols
+    parameters = tuple(p for p in env.parameters.values() if p in used)  # only those it uses
     return Claim(
         claim_id,
         kind,

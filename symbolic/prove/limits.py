@@ -16,8 +16,8 @@ from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import is_zero, order, sign
 from symbolic.numbers.intervals import Interval
-from symbolic.prove import numeric
 from symbolic.prove.claims import Claim
+from symbolic.prove.relations import conditions_of, defined_at
 from symbolic.prove.signs import ExpForm, NotRationalError, exp_form, sign_chart
 from symbolic.prove.verdict import Verdict
 
@@ -95,7 +95,7 @@ def prove_limit(claim: Claim) -> Verdict:
     certificate = [form.describe()]
     limit = rational_limit(form, point)
     if limit is None and point.is_finite:
-        return _at_pole(form, point, value, certificate)
+        return _at_pole(form, point, value, certificate, claim.domain)
     if limit is None:
         return Verdict.unknown("limit", "the limit could not be computed exactly")
     certificate.append(
@@ -114,9 +114,12 @@ def prove_limit(claim: Claim) -> Verdict:
     return Verdict("refuted", method, [*certificate, f"≠ {to_text(value)}"], found, witness=witness)
 
 
-def _at_pole(form: ExpForm, point: Expr, value: Expr, certificate: list[str]) -> Verdict:
+def _at_pole(
+    form: ExpForm, point: Expr, value: Expr, certificate: list[str], domain: Interval
+) -> Verdict:
     """At a root u0 of Q (P(u0) ≠ 0 in lowest terms) the one-sided limits are ±∞ with
-    the signs of P/Q on the two pieces of the exact sign chart next to u0."""
+    the signs of P/Q on the two pieces of the exact sign chart next to u0. The limit is
+    taken within the domain: one-sided when the domain lies on one side of the point."""
     method = "e^x substitution, signs beside a pole"
     u0 = form.u_of_x(point)
     chart = sign_chart(form, Interval.reals())
@@ -129,6 +132,10 @@ def _at_pole(form: ExpForm, point: Expr, value: Expr, certificate: list[str]) ->
     if len(sides) != 2 or is_zero(form.numerator.as_expr().xreplace({form.numerator.gens[0]: u0})):
         return Verdict.unknown("limit", "the limit at a root of Q could not be computed exactly")
     limits = {side: sympy.oo * s for side, s in sides}
+    if order(domain.low, point) in (0, 1):
+        limits["left"] = limits["right"]  # the domain lies right of the point
+    elif order(domain.high, point) in (0, -1):
+        limits["right"] = limits["left"]
     certificate.append(
         f"u = {to_text(u0)} is a root of Q but not of P: the limit from the left is "
         f"{to_text(limits['left'])}, from the right {to_text(limits['right'])}"
@@ -152,11 +159,13 @@ def _at_pole(form: ExpForm, point: Expr, value: Expr, certificate: list[str]) ->
 def _at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:
     if not point.is_finite:
         return Verdict.unknown("limit", f"no exact method for a limit at infinity ({why})")
-    if numeric.ball(expr, point, {}) is None:
-        return Verdict.unknown("limit", "f is not defined at the point")
+    defined, why = defined_at(claim, [expr], conditions_of(claim, "expr"), point, strict=True)
+    if not defined:
+        return Verdict.unknown("limit", f"f is not shown continuous at the point ({why})")
     at_point = explicit(expr).xreplace({X: point})
     certificate = [
-        f"f is continuous at x = {to_text(point)} (every part is defined and finite there)"
+        f"f is continuous at x = {to_text(point)}: every condition of its parts holds strictly "
+        "there, so f is defined and continuous on a neighbourhood"
     ]
     if is_zero(at_point - value):
         return Verdict(

@@ -24,6 +24,8 @@ from symbolic.prove.relations import abs_pieces, check_definedness, conditions_o
 from symbolic.prove.signs import NotRationalError, exp_form
 from symbolic.prove.verdict import Verdict
 
+MAX_PAIRS = 24
+MAX_EXACT_TIES = 3
 STEPS = ("1e-3", "1e-6", "1e-10", "1e-20", "1e-40", "1e-80")
 
 
@@ -99,8 +101,10 @@ def _pair_verdict(
         where = piece.at(params)
         candidates = _pairs_near(near, where) if near is not None else []
         points = sorted(numeric.domain_samples(where), key=lambda p: sympy.N(p, 30))
-        for a, b in [*candidates, *pairwise(points)]:
-            found = certified_pair(claim, expr, a, b, allow_tie, params)
+        pairs = sorted(pairwise(points), key=lambda pair: max(abs(sympy.N(p, 15)) for p in pair))
+        for index, (a, b) in enumerate([*candidates, *pairs][:MAX_PAIRS]):
+            exact_tie = allow_tie and index < MAX_EXACT_TIES  # algebra is slow: a few only
+            found = certified_pair(claim, expr, a, b, exact_tie, params)
             if found:
                 shown, witness = found
                 why = f"x = {to_text(a)} < {to_text(b)} but f does not {_verb(claim)} from a to b"

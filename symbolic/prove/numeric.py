@@ -53,7 +53,7 @@ def parameter_assignments(parameters: tuple[sympy.Symbol, ...]) -> list[Paramete
     if not parameters:
         return [{}]
     choices = [[sympy.Rational(v) for v in PARAMETER_VALUES[_kind(s)]] for s in parameters]
-    return [dict(zip(parameters, combo, strict=True)) for combo in list(product(*choices))[:6]]
+    return [dict(zip(parameters, combo, strict=True)) for combo in list(product(*choices))[:12]]
 
 
 def _kind(symbol: sympy.Symbol) -> str:

@@ -13,21 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 
 import sympy
 
 from symbolic.derive.checking import explicit
 from symbolic.errors import SymbolicError
+from symbolic.language.definedness import of_tree
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers import oracle
-from symbolic.numbers.exact import is_zero
+from symbolic.numbers.decimals import exact_decimal
+from symbolic.numbers.exact import sign
 from symbolic.prove import numeric, rechecks
 from symbolic.prove.claims import Claim
 from symbolic.prove.limits import prove_limit
 from symbolic.prove.monotone import prove_monotone
 from symbolic.prove.ranges import prove_range
-from symbolic.prove.relations import conditions_of, prove_relation, substitute
+from symbolic.prove.relations import conditions_of, defined_at, prove_relation, substitute
 from symbolic.prove.signs import NotRationalError
 from symbolic.prove.smoothness import prove_smooth
 from symbolic.prove.verdict import Verdict
@@ -52,7 +55,11 @@ def prove_parity(claim: Claim) -> Verdict:
     expr = claim.fields["expr"]
     other = expr if claim.fields["parity"] == "even" else -expr
     conditions = conditions_of(claim, "expr") + conditions_of(claim, "expr", substitution={X: -X})
-    verdict = prove_relation(claim, substitute(expr, -X), other, "=", claim.domain, conditions)
+    formula = of_tree(explicit(expr))
+    uncertain = formula + [c.at({X: -X}) for c in formula]
+    verdict = prove_relation(
+        claim, substitute(expr, -X), other, "=", claim.domain, conditions, 0, uncertain
+    )
     sign = "" if claim.fields["parity"] == "even" else "−"
     verdict.certificate.insert(0, f"{claim.fields['parity']}: compare f(−x) with {sign}f(x)")
     return verdict
@@ -71,7 +78,9 @@ def prove_symmetry(claim: Claim) -> Verdict:
     conditions = conditions_of(claim, "expr", substitution={X: a - X}) + conditions_of(
         claim, "expr", substitution={X: a + X}
     )
-    verdict = prove_relation(claim, left, right, "=", claim.domain, conditions)
+    formula = of_tree(explicit(expr))
+    uncertain = [c.at({X: a - X}) for c in formula] + [c.at({X: a + X}) for c in formula]
+    verdict = prove_relation(claim, left, right, "=", claim.domain, conditions, 0, uncertain)
     verdict.certificate.insert(0, note)
     return verdict
 
@@ -85,7 +94,7 @@ def prove_extremum(claim: Claim) -> Verdict:
         why = [f"x = {to_text(point)} is not in the domain"]
         return Verdict("refuted", "domain", why, found, witness=witness)
     at_point = explicit(expr).xreplace({X: point})
-    if is_zero(at_point - value):
+    if sign(at_point - value) == 0:
         certificate = [f"f({to_text(point)}) = {to_text(value)} exactly"]
     else:
         for params in numeric.parameter_assignments(claim.parameters):
@@ -113,7 +122,18 @@ def prove_extremum(claim: Claim) -> Verdict:
 
 def prove_value(claim: Claim) -> Verdict:
     expr, point, wanted, digits = (claim.fields[k] for k in ("expr", "at", "value", "digits"))
-    got = str(oracle.decimal_value(expr, oracle.to_point(point), digits))
+    defined, why = defined_at(claim, [expr], conditions_of(claim, "expr"), point)
+    if defined is False:
+        found = {"x": to_language(point), "lhs": "undefined", "rhs": wanted}
+        witness = {"kind": "undefined_at", "x": point}
+        return Verdict("refuted", "definedness", [f"f is {why}"], found, witness=witness)
+    if defined is None:
+        return Verdict.unknown("value", why)
+    exact = explicit(expr).xreplace({X: point})
+    if exact.is_Rational:
+        got = str(exact_decimal(Fraction(int(exact.p), int(exact.q)), digits))
+    else:
+        got = str(oracle.decimal_value(expr, oracle.to_point(point), digits))
     method = "certified digits (Arb, Ziv)"
     certificate = [f"f({to_text(point)}) correctly rounded to {digits} significant digits is {got}"]
     if Decimal(got) == Decimal(wanted):

@@ -221,7 +221,7 @@ def _refutation(
     found = {"value": to_language(value), "why": why, "image": str(image)}
     witness = {"kind": "value_avoided", "value": value}
     return Verdict(
-        "refuted", METHOD, [*certificate, why, *avoided.certificate], found, witness=witness
+        "refuted", METHOD, [*certificate, *avoided.certificate, why], found, witness=witness
     )
 
 

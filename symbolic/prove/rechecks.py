@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from itertools import pairwise
 
 import sympy
@@ -24,7 +24,7 @@ from symbolic.numbers.exact import is_root, is_zero, order
 from symbolic.prove import numeric
 from symbolic.prove.claims import Claim
 from symbolic.prove.monotone import certified_pair
-from symbolic.prove.relations import conditions_of, prove_relation, substitute
+from symbolic.prove.relations import conditions_of, defined_at, prove_relation, substitute
 from symbolic.prove.signs import exp_form
 from symbolic.prove.smoothness import one_sided_jump
 from symbolic.prove.verdict import Verdict
@@ -34,7 +34,7 @@ def recheck(claim: Claim, verdict: Verdict) -> Verdict:
     if verdict.verdict == "proved":
         problem = _recheck_proof(claim)
         if problem is None:
-            verdict.certificate.append(
+            verdict.recheck = (
                 "re-checked independently with Arb balls at the ends, near them, near 0 and far out"
             )
             return verdict
@@ -47,7 +47,7 @@ def recheck(claim: Claim, verdict: Verdict) -> Verdict:
             return _disagreement(
                 verdict, f"the counterexample ({verdict.witness['kind']}) did not re-verify"
             )
-        verdict.certificate.append("counterexample re-verified from the claim alone")
+        verdict.recheck = "counterexample re-verified from the claim alone"
     return verdict
 
 
@@ -154,7 +154,7 @@ def _zeros_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
 def _smooth_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     expr = claim.fields["expr"]
     for x in points:
-        if numeric.ball(expr, x, params) is None:
+        if all(numeric.ball(expr, x, params, bits) is None for bits in numeric.ESCALATION[:3]):
             return f"f is not a finite real at x = {x}"
     return None
 
@@ -168,8 +168,9 @@ def _limit_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     if point.is_infinite:
         nears = [far if point == sympy.oo else -far]
     else:
-        nears = [point - 1 / far, point + 1 / far]
-    for near in nears:
+        step = min(1 / far, abs(point) / 10) if point != 0 else 1 / far
+        nears = [point - step, point + step]
+    for near in (n for n in nears if claim.domain.at(params).contains(n)):
         got = numeric.ball(expr, near, params, 512)
         if got is None:
             continue
@@ -211,8 +212,10 @@ def mpmath_digits(claim: Claim) -> str | None:
 def _round_significant(value: Decimal, digits: int) -> str:
     if value == 0:
         return "0"
-    quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
-    return str(value.quantize(quantum, rounding=ROUND_HALF_EVEN))
+    with localcontext() as context:
+        context.prec = digits + 20
+        quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
+        return str(value.quantize(quantum, rounding=ROUND_HALF_EVEN))
 
 
 PROOF_CHECKS: dict[str, Callable[[Claim, list[Expr], dict], str | None]] = {
@@ -402,7 +405,15 @@ def _no_limit(claim: Claim, witness: dict) -> bool:
     return bool((left < -(10**6) and right > 10**6) or (left > 10**6 and right < -(10**6)))
 
 
+def _undefined_at(claim: Claim, witness: dict) -> bool:
+    expr = claim.fields["expr"]
+    return (
+        defined_at(claim, [expr], list(claim.conditions.get("expr", ())), witness["x"])[0] is False
+    )
+
+
 WITNESS_CHECKS: dict[str, Callable[[Claim, dict], bool]] = {
+    "undefined_at": _undefined_at,
     "no_limit": _no_limit,
     "point": _point,
     "tie": _tie,

@@ -24,7 +24,7 @@ from symbolic.errors import SymbolicError
 from symbolic.language.definedness import Condition, of_tree
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
-from symbolic.numbers.exact import is_zero, order, rational
+from symbolic.numbers.exact import is_zero, order, rational, sign
 from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
 from symbolic.prove.claims import Claim
@@ -73,10 +73,13 @@ def prove_relation(
     domain: Interval,
     conditions: list[Condition] | None = None,
     depth: int = 0,
+    uncertain: list[Condition] | None = None,
 ) -> Verdict:
-    """Prove or refute `lhs op rhs` for every x in the domain (both sides defined)."""
+    """Prove or refute `lhs op rhs` for every x in the domain (both sides defined).
+    `uncertain`: conditions of derivatives' formulas that SymPy may have cancelled
+    away in lhs or rhs (sign(−x) + sign(x) is 0 at once)."""
     certain = list(conditions or [])
-    refuted, doubts = check_definedness(claim, certain, [lhs, rhs], domain, depth)
+    refuted, doubts = check_definedness(claim, certain, [lhs, rhs], domain, depth, uncertain)
     if refuted:
         return refuted
     verdict = _relation(claim, lhs, rhs, op, domain)
@@ -88,11 +91,17 @@ def prove_relation(
 
 
 def check_definedness(
-    claim: Claim, certain: list[Condition], exprs: list[Expr], domain: Interval, depth: int = 0
+    claim: Claim,
+    certain: list[Condition],
+    exprs: list[Expr],
+    domain: Interval,
+    depth: int = 0,
+    extra: list[Condition] | None = None,
 ) -> tuple[Verdict | None, list[str]]:
     """Prove every condition on the domain: a refutation when a certain one fails at a
     point, else the list of conditions that could not be shown (empty: all proved)."""
-    uncertain = [c for e in exprs for c in of_tree(explicit(e)) if c not in certain]
+    found = [c for e in exprs for c in of_tree(explicit(e))] + list(extra or [])
+    uncertain = [c for c in dict.fromkeys(found) if c not in certain]
     doubts: list[str] = []
     for condition, is_certain in [(c, True) for c in certain] + [(c, False) for c in uncertain]:
         outcome = _condition(claim, condition, domain, depth)
@@ -102,6 +111,34 @@ def check_definedness(
             return _undefined(condition, outcome), doubts
         doubts.append(f"could not show {condition} on the domain")
     return None, list(dict.fromkeys(doubts))
+
+
+def defined_at(
+    claim: Claim, exprs: list[Expr], certain: list[Condition], point: Expr, strict: bool = False
+) -> tuple[bool | None, str]:
+    """Whether every part is defined at an exact point: (True, ""), (False, why) when a
+    certain condition fails there (certified), (None, why) when undecided, or when an
+    uncertain condition (of a derivative's formula) fails. `strict`: each condition must
+    hold strictly, so that f is defined, and continuous, on a neighbourhood."""
+    uncertain = [c for e in exprs for c in of_tree(explicit(e)) if c not in certain]
+    params = numeric.parameter_assignments(claim.parameters)[0] if claim.parameters else {}
+    for condition, is_certain in [(c, True) for c in certain] + [(c, False) for c in uncertain]:
+        value = explicit(condition.argument).xreplace(params).xreplace({X: point})
+        which = sign(value)
+        wanted = {"!=": (-1, 1), ">": (1,), ">=": (0, 1)}[condition.op]
+        if strict:
+            wanted = tuple(w for w in wanted if w != 0)
+        if which in wanted:
+            continue
+        fails = (
+            which is not None
+            and which not in {"!=": (-1, 1), ">": (1,), ">=": (0, 1)}[condition.op]
+        )
+        why = f"{condition} at x = {to_text(point)}"
+        if fails and is_certain:
+            return False, f"undefined: {why} fails"
+        return None, f"could not show {why}" + (" strictly" if strict else "")
+    return True, ""
 
 
 def _condition(claim: Claim, condition: Condition, domain: Interval, depth: int) -> Verdict:
@@ -202,7 +239,11 @@ def strictly_increasing_inverse(lhs: Expr, rhs: Expr, op: str) -> tuple[Expr, Ex
         return None
     if isinstance(inner, sympy.log):
         return inner.args[0], sympy.exp(constant), relation
-    if inner.is_Pow and inner.exp == sympy.Rational(1, 2) and order(constant, 0) in (0, 1):
+    if (
+        inner.is_Pow
+        and inner.exp == sympy.Rational(1, 2)
+        and order(constant, sympy.S.Zero) in (0, 1)
+    ):
         return inner.base, constant**2, relation
     return None
 

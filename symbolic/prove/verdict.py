@@ -17,6 +17,7 @@ class Verdict:
     evidence: dict[str, object] | None = None
     reason: str | None = None
     witness: dict[str, Any] | None = None  # exact data of a counterexample, for re-checking
+    recheck: str | None = None  # how the independent route confirmed the verdict
 
     @classmethod
     def unknown(cls, method: str, why: str, evidence: dict[str, object] | None = None) -> Verdict:

@@ -41,7 +41,8 @@ class Result:
             "expected": self.claim.expect,
             "ok": self.ok,
             "method": v.method,
-            "certificate": v.certificate,
+            "certificate": [*v.certificate, *([v.recheck] if v.recheck else [])],
+            "recheck": v.recheck,
             "counterexample": v.counterexample,
             "seconds": round(self.seconds, 3),
             "reason": v.reason,
@@ -68,6 +69,7 @@ def _child(claim: Claim, connection: multiprocessing.connection.Connection) -> N
         verdict = prove(claim)
     except Exception as error:
         verdict = Verdict.unknown(claim.kind, f"internal error: {type(error).__name__}: {error}")
+    verdict.witness = None  # exact SymPy data, used for the re-check only: not sent
     connection.send(asdict(verdict))
     connection.close()
 
@@ -139,6 +141,8 @@ def as_text(results: list[Result]) -> str:
             lines.append(f"    counterexample: {counterexample_text(v.counterexample)}")
         if v.verdict != "proved" or not r.ok:
             lines += [f"    {step}" for step in v.certificate[-3:]]
+            if v.recheck:
+                lines.append(f"    {v.recheck}")
     refuted_article = [
         r
         for r in results
@@ -223,7 +227,7 @@ def failure_text(r: Result) -> str:
     ]
     if v.counterexample:
         lines.append(f"counterexample: {counterexample_text(v.counterexample)}")
-    lines += [f"  {step}" for step in v.certificate]
+    lines += [f"  {step}" for step in [*v.certificate, *([v.recheck] if v.recheck else [])]]
     return "\n".join(lines)
 
 

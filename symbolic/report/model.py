@@ -171,7 +171,7 @@ def _claim(result: Result) -> dict[str, Any]:
         "expected": result.claim.expect,
         "ok": result.ok,
         "method": v.method,
-        "certificate": list(v.certificate),
+        "certificate": [*v.certificate, *([v.recheck] if v.recheck else [])],
         "counterexample": counterexample_text(v.counterexample),
         "source": result.claim.source,
     }
