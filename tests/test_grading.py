@@ -113,6 +113,7 @@ def test_jobs_give_the_same_grade() -> None:
     assert one == two
 
 
+@pytest.mark.slow
 def test_fast_and_rigorous_paths_agree_on_a_million_float32_inputs() -> None:
     rng = np.random.default_rng(11)
     bits = rng.integers(0, 1 << 32, size=1_000_000, dtype=np.uint64).astype(np.uint32)

@@ -1,95 +1,16 @@
-"""Named functions of the language: σ (sigmoid), logit and softplus.
+"""The registry of named functions: one module per function.
 
-They stay unevaluated SymPy functions so that results print as σ(x), but each
-carries its *definition* and nothing more: the derivative SymPy computes for
-them is the derivative of the definition, never a stored formula. In particular
-`sigmoid` does not know σ′ = σ(1 − σ); the derivation engine has to derive it.
+A named function is a `DefinedFunction` (see `base.py`): it prints under its own name
+(σ for sigmoid) and knows only its definition. `NAMED_FUNCTIONS` is what the language
+accepts by name; σ's catalogue of claims is `sigmoid.claims.toml` beside its module.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-import sympy
-from sympy import Dummy, Expr, Function, S
-
-
-class DefinedFunction(Function):
-    """A one-argument function given by an explicit formula in exp and log."""
-
-    nargs = 1
-    latex_name: ClassVar[str] = ""
-
-    @classmethod
-    def definition(cls, u: Expr) -> Expr:
-        """The formula this function stands for, applied to `u`."""
-        raise NotImplementedError
-
-    def expanded(self) -> Expr:
-        return self.definition(self.args[0])
-
-    def fdiff(self, argindex: int = 1) -> Expr:
-        # Differentiate the definition; the result is in terms of exp and log.
-        u = Dummy("u")
-        return self.definition(u).diff(u).subs(u, self.args[0])
-
-    def _eval_rewrite_as_exp(self, arg: Expr, **kwargs: object) -> Expr:
-        return self.definition(arg)
-
-    def _eval_evalf(self, prec: int) -> Expr | None:
-        return self.expanded()._eval_evalf(prec)
-
-    def _eval_is_real(self) -> bool | None:
-        return self.expanded().is_real
-
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        call = rf"{self.latex_name}\left({printer._print(self.args[0])}\right)"
-        # σ(x)² rather than σ²(x), which could be read as σ(σ(x)).
-        return call if exp is None else f"{call}^{{{exp}}}"
-
-
-class sigmoid(DefinedFunction):  # noqa: N801 - SymPy function classes are lower case
-    """σ(u) = 1/(1 + e^(−u)), the logistic sigmoid."""
-
-    latex_name = r"\sigma"
-
-    @classmethod
-    def definition(cls, u: Expr) -> Expr:
-        return 1 / (1 + sympy.exp(-u))
-
-    @classmethod
-    def eval(cls, arg: Expr) -> Expr | None:
-        if arg.is_zero:
-            return S.Half
-        if arg is S.Infinity:
-            return S.One
-        if arg is S.NegativeInfinity:
-            return S.Zero
-        return None
-
-    def _eval_is_positive(self) -> bool | None:
-        return True if self.args[0].is_extended_real else None
-
-
-class logit(DefinedFunction):  # noqa: N801
-    """logit(u) = log(u/(1 − u)), the inverse of σ on (0, 1)."""
-
-    latex_name = r"\operatorname{logit}"
-
-    @classmethod
-    def definition(cls, u: Expr) -> Expr:
-        return sympy.log(u / (1 - u))
-
-
-class softplus(DefinedFunction):  # noqa: N801
-    """softplus(u) = log(1 + e^u), an antiderivative of σ."""
-
-    latex_name = r"\operatorname{softplus}"
-
-    @classmethod
-    def definition(cls, u: Expr) -> Expr:
-        return sympy.log(1 + sympy.exp(u))
-
+from symbolic.functions.base import DefinedFunction, expand_definitions
+from symbolic.functions.logit import logit
+from symbolic.functions.sigmoid import sigmoid
+from symbolic.functions.softplus import softplus
 
 NAMED_FUNCTIONS: dict[str, type[DefinedFunction]] = {
     "sigmoid": sigmoid,
@@ -97,15 +18,11 @@ NAMED_FUNCTIONS: dict[str, type[DefinedFunction]] = {
     "softplus": softplus,
 }
 
-
-def expand_definitions(expr: Expr) -> Expr:
-    """Replace every σ, logit and softplus by its defining formula."""
-    mapping = {
-        call: call.expanded()
-        for call in expr.atoms(DefinedFunction)
-        if isinstance(call, DefinedFunction)
-    }
-    if not mapping:
-        return expr
-    # Inner calls may hold further named functions: repeat until none is left.
-    return expand_definitions(expr.xreplace(mapping))
+__all__ = [
+    "NAMED_FUNCTIONS",
+    "DefinedFunction",
+    "expand_definitions",
+    "logit",
+    "sigmoid",
+    "softplus",
+]
