@@ -48,6 +48,12 @@ def truth_inv_sqrt_reals() -> None:
     assert isinstance(value, mpmath.mpc) and value.imag != 0
 
 
+def truth_inv_sqrt_half_line() -> None:
+    with pytest.raises(ZeroDivisionError):
+        _ = 1 / mpmath.sqrt(mpf(0))  # x**(-1/2) at x = 0, a point of [0, oo), is undefined
+    assert all(1 / mpmath.sqrt(x) > 0 for x in GRID if x > 0)
+
+
 def truth_deriv3_half_line() -> None:
     # σ‴ = σ(1 − σ)(1 − 6σ + 6σ²): zero where σ = (3 ± √3)/6; σ ≥ 1/2 on [0, ∞)
     for x in (mpf(-2), mpf("0.3"), mpf(1), mpf(4)):
@@ -112,6 +118,7 @@ TRUTHS: dict[str, Callable[[], None]] = {
     "m_inv_sqrt_pos_reals": truth_inv_sqrt_reals,
     "m_zeros_deriv3_half_line": truth_deriv3_half_line,
     "m_zeros_deriv4_missing_zero": truth_deriv4_missing_zero,
+    "m_inv_sqrt_pos_half_line": truth_inv_sqrt_half_line,
     "m_lim_recip_two_sided": truth_lim_recip,
     "m_abs_positive_left": truth_abs_positive_left,
     "m_tanh_range_half_closed": truth_tanh_below_one,
