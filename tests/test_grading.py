@@ -372,3 +372,25 @@ def test_float_facts_are_the_exact_floats() -> None:
     )
     stable = facts[("σ′ as e^(−|x|)/(1 + e^(−|x|))²", "float64")]
     assert stable["zero_from"] is None and stable["lost_count"] == 0
+
+
+def test_infinite_inputs_are_graded_against_the_exact_limits() -> None:
+    """tanh(±inf) = ±1 (its limits, found exactly by the e^x substitution): a correct
+    tanh is not graded inf ULP there (issue 11). x·σ(x) has limits at
+    ±inf (0 and +inf) but it is not rational in e^x: ±inf is excluded and counted."""
+    tanh = grading.grade(
+        "tests.family_implementations:numpy_tanh", "tanh(x)", "float16", exhaustive=True
+    )
+    data = tanh.as_json()
+    assert data["inf"] == 0 and data["nan"] == 0 and data["excluded"] == 0
+    assert tanh.stats.max_ulp <= 1
+    infinities = np.array([np.inf, -np.inf], dtype=np.float16)
+    want, hi, _ = grading.references(
+        grading.target_of("tanh(x)"), infinities, ieee.FORMATS["float16"]
+    )
+    assert want.tolist() == [1.0, -1.0] and hi.tolist() == [1.0, -1.0]
+    silu = grading.grade(
+        "tests.family_implementations:numpy_silu", "x*sigmoid(x)", "float16", exhaustive=True
+    )
+    assert silu.as_json()["excluded"] == 2
+    assert silu.as_json()["inputs"] == 65536 - 2

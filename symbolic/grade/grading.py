@@ -34,6 +34,8 @@ from symbolic.grade.implementations import BUILT_IN, Implementation, resolve
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language
 from symbolic.numbers import fastpath, ieee, oracle
+from symbolic.prove.limits import rational_limit
+from symbolic.prove.signs import NotRationalError, exp_form
 
 CHUNK_BITS = 22
 SEARCH_POINTS = 257  # floats evaluated per round of the threshold search (ends included)
@@ -62,6 +64,7 @@ class Stats:
     wrong_zeros: int = 0
     nan: int = 0
     inf: int = 0
+    excluded: int = 0  # ±inf inputs not graded: the limit there is not known exactly
     max_ulp: float = 0.0  # full precision: compared with --max-ulp; rounded only for display
     histogram: list[int] = field(default_factory=lambda: [0] * len(HISTOGRAM_LABELS))
     worst: list[Worst] = field(default_factory=list)
@@ -83,6 +86,7 @@ class Stats:
         self.wrong_zeros += other.wrong_zeros
         self.nan += other.nan
         self.inf += other.inf
+        self.excluded += other.excluded
         self.max_ulp = max(self.max_ulp, other.max_ulp)
         self.histogram = [a + b for a, b in zip(self.histogram, other.histogram, strict=True)]
         self.worst = sorted(self.worst + other.worst, key=lambda w: (-w.ulp, w.bits))[:keep]
@@ -113,15 +117,45 @@ def _merge_zero_run(
 class Target:
     expr: sympy.Expr
     order: int | None  # 0 or 1 for σ, σ′ (fast path); None for any other expression
+    # The exact limits at −∞ and +∞ (None: not known; such inputs are excluded, counted)
+    limits: tuple[sympy.Expr | None, sympy.Expr | None] = (None, None)
 
 
 def target_of(text: str) -> Target:
     expr = oracle.to_expression(text)
+    limits = infinity_limits(expr)
     if expr == sigmoid(X):
-        return Target(expr, 0)
+        return Target(expr, 0, limits)
     if expr == sympy.Derivative(sigmoid(X), (X, 1)):
-        return Target(expr, 1)
-    return Target(expr, None)
+        return Target(expr, 1, limits)
+    return Target(expr, None, limits)
+
+
+def infinity_limits(expr: sympy.Expr) -> tuple[sympy.Expr | None, sympy.Expr | None]:
+    """lim f at −∞ and +∞, exactly (the prover's e^x substitution and leading terms),
+    or None where that method does not apply: ±inf inputs are graded against these."""
+    try:
+        form = exp_form(expr)
+    except (NotRationalError, SymbolicError, sympy.PolynomialError):
+        return None, None
+    return rational_limit(form, -sympy.oo), rational_limit(form, sympy.oo)
+
+
+def _limit_references(
+    target: Target, x64: np.ndarray, fmt: ieee.Format, rounded: np.ndarray, hi: np.ndarray
+) -> None:
+    """The references at ±inf: the correctly rounded limits (±inf for infinite ones)."""
+    for side, where in ((0, np.isneginf(x64)), (1, np.isposinf(x64))):
+        limit = target.limits[side]
+        if limit is None or not where.any():
+            continue
+        if limit.is_infinite:
+            value = math.inf if limit == sympy.oo else -math.inf
+            rounded[where] = hi[where] = value
+            continue
+        value = oracle.rounded_value(limit, oracle.to_point(0), fmt).as_float()
+        rounded[where] = value
+        hi[where] = float(oracle.true_fraction(limit, oracle.to_point(0), fmt))
 
 
 # ---------------------------------------------------------------- references
@@ -136,10 +170,8 @@ def references(
     hi = np.full(x64.shape, np.nan)
     lo = np.zeros(x64.shape)
     finite = np.isfinite(x64)
+    _limit_references(target, x64, fmt, rounded, hi)
     if target.order is not None:
-        limits = {0: (1.0, 0.0), 1: (0.0, 0.0)}[target.order]
-        rounded[np.isposinf(x64)] = hi[np.isposinf(x64)] = limits[0]
-        rounded[np.isneginf(x64)] = hi[np.isneginf(x64)] = limits[1]
         values, decided, true_hi, true_lo = fastpath.fast_rounded_and_true(
             target.order, x64[finite], fmt
         )
@@ -205,6 +237,17 @@ def ulp_errors(got: np.ndarray, hi: np.ndarray, lo: np.ndarray, fmt: ieee.Format
     return np.where(both_nan, 0.0, np.where(np.isnan(error), np.inf, error))
 
 
+def _unknown_limits(target: Target, x: np.ndarray) -> np.ndarray:
+    """The ±inf inputs at whose side the limit of the target is not known."""
+    x64 = _as_float64(x)
+    unknown = np.zeros(x64.shape, dtype=bool)
+    if target.limits[0] is None:
+        unknown |= np.isneginf(x64)
+    if target.limits[1] is None:
+        unknown |= np.isposinf(x64)
+    return unknown
+
+
 def grade_chunk(
     bits: np.ndarray,
     implementation: Implementation,
@@ -214,6 +257,9 @@ def grade_chunk(
     plot_points: int = 64,
 ) -> Stats:
     x = bits.view(fmt.dtype)
+    unknown = _unknown_limits(target, x)
+    if unknown.any():  # ±inf where the limit is not known: excluded and counted, never NaN
+        bits, x = bits[~unknown], x[~unknown]
     got = _call(implementation, x, fmt)
     want, hi, lo = references(target, x, fmt)
     g, w = _as_float64(got), _as_float64(want)
@@ -225,6 +271,7 @@ def grade_chunk(
     wrong = np.flatnonzero(~correct)
     errors = np.maximum(ulp_errors(got[wrong], hi[wrong], lo[wrong], fmt), np.nextafter(0.5, 1))
     stats = Stats(inputs=len(bits), correctly_rounded=int(correct.sum()))
+    stats.excluded = int(unknown.sum())
     stats.wrong_zeros = int(((g == 0) & (w != 0) & ~np.isnan(w)).sum())
     stats.nan = int((np.isnan(g) & ~np.isnan(w)).sum())
     stats.inf = int((np.isinf(g) & ~np.isinf(w)).sum())
@@ -448,6 +495,7 @@ class Grade:
             "wrong_zeros": s.wrong_zeros,
             "nan": s.nan,
             "inf": s.inf,
+            "excluded": s.excluded,
             "zero_from": None if zero_from is None else _shortest(zero_from, fmt),
             "histogram": dict(zip(HISTOGRAM_LABELS, s.histogram, strict=True)),
         }
@@ -605,6 +653,10 @@ def as_text(data: dict[str, object]) -> str:
         f"  wrong zeros: {data['wrong_zeros']:,}; NaN: {data['nan']:,}; inf: {data['inf']:,}; "
         f"wrongly 0 from x = {data['zero_from'] if data['zero_from'] is not None else '(never)'}",
     ]
+    if data.get("excluded"):
+        lines.append(
+            f"  ±inf inputs not graded (the limit there is not known exactly): {data['excluded']:,}"
+        )
     if data["worst"]:
         lines.append("  worst inputs (x, got, correctly rounded, ULP error):")
         lines += [
