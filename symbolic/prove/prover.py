@@ -137,10 +137,11 @@ def prove_value(claim: Claim) -> Verdict:
     method = "certified digits (Arb, Ziv)"
     certificate = [f"f({to_text(point)}) correctly rounded to {digits} significant digits is {got}"]
     if Decimal(got) == Decimal(wanted):
-        return Verdict("proved", method, certificate)
+        return Verdict("proved", method, certificate, value=got)
     found = {"x": to_language(point), "lhs": got, "rhs": wanted}
     witness = {"kind": "digits", "x": point, "got": got}
-    return Verdict("refuted", method, [*certificate, f"not {wanted}"], found, witness=witness)
+    why = [*certificate, f"not {wanted}"]
+    return Verdict("refuted", method, why, found, witness=witness, value=got)
 
 
 STRATEGIES: dict[str, Callable[[Claim], Verdict]] = {

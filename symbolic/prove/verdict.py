@@ -18,6 +18,7 @@ class Verdict:
     reason: str | None = None
     witness: dict[str, Any] | None = None  # exact data of a counterexample, for re-checking
     recheck: str | None = None  # how the independent route confirmed the verdict
+    value: str | None = None  # the certified value of a `value` claim, as printed
 
     @classmethod
     def unknown(cls, method: str, why: str, evidence: dict[str, object] | None = None) -> Verdict:

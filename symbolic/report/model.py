@@ -205,7 +205,7 @@ def _examples(results: list[Result]) -> list[dict[str, Any]]:
                 "digits": f["digits"],
                 "certified": certified,
                 "correct": r.verdict.verdict == "proved",
-                "rounded": r.verdict.certificate[0].rsplit(" ", 1)[-1],
+                "rounded": r.verdict.value,
             }
         )
     return rows
