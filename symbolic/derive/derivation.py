@@ -21,7 +21,7 @@ import sympy
 from sympy import Expr
 
 from symbolic.derive.checking import CheckResult, check_equal
-from symbolic.derive.rules import Route, SigmoidMode, d, select_rule
+from symbolic.derive.rules import Rewrite, Route, Rule, SigmoidMode, d, select_rule
 from symbolic.errors import SymbolicError
 from symbolic.functions import expand_definitions, sigmoid, softplus
 from symbolic.language.printing import to_text
@@ -33,9 +33,10 @@ MAX_STEPS = 400
 
 @dataclass(frozen=True)
 class Step:
-    """One equality before = after, justified by `rule`, and its independent check."""
+    """One equality before = after, justified by the rules applied (a tree of steps, as
+    SymPy's manualintegrate keeps its rules), and its independent check."""
 
-    rule: str
+    rules: tuple[Rule | Rewrite, ...]
     before: Expr
     after: Expr
     check: CheckResult | None = None
@@ -47,9 +48,19 @@ class Step:
         return self.check is not None and self.check.ok
 
     @property
+    def rule(self) -> str:
+        """The rules as one line: "name: formula", joined by "and"."""
+        return " and ".join(dict.fromkeys(r.label for r in self.rules))
+
+    @property
     def name(self) -> str:
-        """The rule's short name, without its formula (labels read "name: formula")."""
-        return self.rule.split(":", 1)[0]
+        """The rules' names up to the first that states a formula (the label's head)."""
+        heads = []
+        for r in {r.label: r for r in self.rules}.values():
+            heads.append(r.heading)
+            if r.detail:
+                break
+        return " and ".join(heads)
 
 
 @dataclass(frozen=True)
@@ -129,7 +140,7 @@ def next_derivative(previous: Expr, order: int, route: Route) -> Section:
     current = steps[-1].after
     collected = _collect_in_sigma(current)
     if collected is not None and collected != current:
-        steps.append(Step("expand and collect powers of σ", current, collected))
+        steps.append(Step((Rewrite("expand and collect powers of σ"),), current, collected))
     elif collected is None:
         steps += _tidy_steps(current)
     result = steps[-1].after
@@ -149,12 +160,12 @@ def _apply_rules(start: Expr, route: Route, mode: SigmoidMode) -> list[Step]:
             leaves = [select_rule(p.expr, route, mode) for p in placeholders]
             leaves = [leaf for leaf in leaves if leaf.is_leaf]
             mapping = {d(leaf.expr): leaf.apply() for leaf in leaves}
-            label = " and ".join(dict.fromkeys(leaf.label for leaf in leaves))
+            applied = tuple(leaves)
         else:
             mapping = {placeholders[0]: rule.apply()}
-            label = rule.label
+            applied = (rule,)
         after = current.xreplace(mapping)
-        steps.append(Step(label, current, after))
+        steps.append(Step(applied, current, after))
         current = after
     return steps
 
@@ -166,7 +177,7 @@ def _placeholders(expr: Expr) -> list[sympy.Derivative]:
 
 def _tidy_steps(expr: Expr) -> list[Step]:
     tidy = _tidy(expr)
-    return [Step("simplify", expr, tidy)] if tidy != expr else []
+    return [Step((Rewrite("simplify"),), expr, tidy)] if tidy != expr else []
 
 
 def _tidy(expr: Expr) -> Expr:
@@ -200,17 +211,19 @@ def sigma_rewrite_steps(result: Expr, arguments: list[Expr]) -> list[Step]:
     shown_split, in_sigma, lemma_arguments = split
     steps = []
     if shown_split != result:
-        rule = "split into factors: 1/(1 + e^(−u)) and e^(−u)/(1 + e^(−u))"
-        steps.append(Step(rule, result, shown_split))
+        rule = Rewrite("split into factors", "1/(1 + e^(−u)) and e^(−u)/(1 + e^(−u))")
+        steps.append(Step((rule,), result, shown_split))
     for u in lemma_arguments:
-        rule = f"lemma, u = {to_text(u)}: 1 − σ(u) = 1 − 1/(1 + e^(−u)) = e^(−u)/(1 + e^(−u))"
+        rule = Rewrite(
+            f"lemma, u = {to_text(u)}", "1 − σ(u) = 1 − 1/(1 + e^(−u)) = e^(−u)/(1 + e^(−u))"
+        )
         lemma = sympy.exp(-u) / (1 + sympy.exp(-u))
-        steps.append(Step(rule, 1 - sigmoid(u), lemma, lemma=True))
-    rule = "definition of σ and the lemma" if lemma_arguments else "definition of σ"
-    steps.append(Step(rule, shown_split, in_sigma))
+        steps.append(Step((rule,), 1 - sigmoid(u), lemma, lemma=True))
+    rule = Rewrite("definition of σ and the lemma" if lemma_arguments else "definition of σ")
+    steps.append(Step((rule,), shown_split, in_sigma))
     collected = _collect_in_sigma(in_sigma) if expanded else None
     if collected is not None and sympy.count_ops(collected) < sympy.count_ops(in_sigma):
-        steps.append(Step("collect powers of σ", in_sigma, collected))
+        steps.append(Step((Rewrite("collect powers of σ"),), in_sigma, collected))
     return steps
 
 
@@ -281,7 +294,11 @@ def _substitution_steps(
     if rewritten.has(sympy.exp):
         return []
     return [
-        Step("substitute e^(−u) = (1 − σ(u))/σ(u), from σ(u) = 1/(1 + e^(−u))", result, rewritten)
+        Step(
+            (Rewrite("substitute e^(−u) = (1 − σ(u))/σ(u), from σ(u) = 1/(1 + e^(−u))"),),
+            result,
+            rewritten,
+        )
     ]
 
 

@@ -48,8 +48,18 @@ class Rule:
         raise NotImplementedError
 
     @property
+    def heading(self) -> str:
+        """The rule's name as shown (with "with the chain rule" where it applies)."""
+        return self.name
+
+    @property
+    def detail(self) -> str:
+        """The formula it applies, as shown ("" for none)."""
+        return self.formula
+
+    @property
     def label(self) -> str:
-        return f"{self.name}: {self.formula}" if self.formula else self.name
+        return f"{self.heading}: {self.detail}" if self.detail else self.heading
 
     @property
     def is_leaf(self) -> bool:
@@ -142,9 +152,12 @@ class PowerRule(Rule):
         return outer if self.base == X else outer * d(self.base)
 
     @property
-    def label(self) -> str:
-        chain = "" if self.base == X else " with the chain rule"
-        return f"{self.name}{chain}: {self.formula}, n = {to_text(self.exponent)}"
+    def heading(self) -> str:
+        return self.name + ("" if self.base == X else " with the chain rule")
+
+    @property
+    def detail(self) -> str:
+        return f"{self.formula}, n = {to_text(self.exponent)}"
 
 
 @dataclass(frozen=True)
@@ -213,9 +226,13 @@ class ElementaryFunctionRule(Rule):
         return outer if self.argument == X else outer * d(self.argument)
 
     @property
-    def label(self) -> str:
+    def heading(self) -> str:
         chain = "" if self.argument == X else " with the chain rule"
-        return f"derivative of {self.function.__name__}{chain}: {self.outer.formula}"
+        return f"derivative of {self.function.__name__}{chain}"
+
+    @property
+    def detail(self) -> str:
+        return self.outer.formula
 
 
 @dataclass(frozen=True)
@@ -228,11 +245,15 @@ class DefinitionRule(Rule):
         return d(self.call.expanded())
 
     @property
-    def label(self) -> str:
+    def heading(self) -> str:
+        return "definition"
+
+    @property
+    def detail(self) -> str:
         u = sympy.Dummy("u")
         shown = type(self.call)(sympy.Symbol("u"))
         body = self.call.definition(u).subs(u, sympy.Symbol("u"))
-        return f"definition: {to_text(shown)} = {to_text(body)}"
+        return f"{to_text(shown)} = {to_text(body)}"
 
 
 @dataclass(frozen=True)
@@ -249,9 +270,20 @@ class SigmoidIdentityRule(Rule):
         return outer if self.argument == X else outer * d(self.argument)
 
     @property
+    def heading(self) -> str:
+        return self.name + ("" if self.argument == X else ", with the chain rule")
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A step that rewrites without differentiating: split, lemma, collect, simplify."""
+
+    heading: str
+    detail: str = ""
+
+    @property
     def label(self) -> str:
-        chain = "" if self.argument == X else ", with the chain rule"
-        return f"{self.name}{chain}: {self.formula}"
+        return f"{self.heading}: {self.detail}" if self.detail else self.heading
 
 
 def select_rule(u: Expr, route: Route, sigmoid_mode: SigmoidMode) -> Rule:
