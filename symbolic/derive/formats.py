@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 
 from symbolic.derive.derivation import Derivation, Section, Step
-from symbolic.language.printing import tex_escape, to_language, to_latex, to_text
+from symbolic.language.printing import markdown_escape, tex_escape, to_language, to_latex, to_text
 
 FORMATS = ("text", "md", "latex", "json")
 
@@ -87,7 +87,7 @@ def as_markdown(derivation: Derivation) -> str:
         lines += [f"## {section.title}", "", f"$$\n{to_latex(section.start)}\n$$", ""]
         for number, step in enumerate(section.steps, start=1):
             mark = "checked ✓" if step.checked else f"**NOT checked**: {_mark(step)}"
-            lines += [f"{number}. {_md_text(step.rule)} ({mark})", ""]
+            lines += [f"{number}. {markdown_escape(step.rule)} ({mark})", ""]
             if step.lemma:
                 lines += [f"$$\n{to_latex(step.before)} = {to_latex(step.after)}\n$$", ""]
             else:
@@ -102,13 +102,6 @@ def as_markdown(derivation: Derivation) -> str:
         lines += ["Written out:", "", f"$$\n= {to_latex(derivation.result)}\n$$", ""]
     lines.append(_summary(derivation))
     return "\n".join(lines) + "\n"
-
-
-def _md_text(text: str) -> str:
-    """Rule text is plain text with unicode; keep Markdown from reading it as markup."""
-    for char in "\\*_`[]<>|$":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def _latex_derivative(derivation: Derivation) -> str:

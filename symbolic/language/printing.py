@@ -154,3 +154,15 @@ def tex_escape(text: str) -> str:
         else:
             out.append("?")
     return "".join(out)
+
+
+def markdown_escape(text: str) -> str:
+    """Plain text that Markdown (and GitHub tables) must not read as markup."""
+    for char in "\\`*_[]<>|$":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def xml_escape(text: str) -> str:
+    """Text inside SVG or HTML elements (the report templates autoescape on their own)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from symbolic.grade.grading import Grade
+from symbolic.language.printing import xml_escape
 from symbolic.numbers import oracle
 
 COLOURS = ("#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad")
@@ -152,7 +153,7 @@ def render_svg(figure: Figure) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" font-family="DejaVu Sans, Arial, sans-serif" '
         f'font-size="12">',
-        f"<title>{_escape(figure.title)}</title>",
+        f"<title>{xml_escape(figure.title)}</title>",
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
     ]
     parts += _axes(figure, x_low, x_high, y_low, y_high, px, py)
@@ -171,7 +172,7 @@ def render_svg(figure: Figure) -> str:
             f'<line x1="{LEFT + 12}" y1="{ly - 4}" x2="{LEFT + 36}" y2="{ly - 4}" '
             f'stroke="{colour}" stroke-width="2"/>'
         )
-        parts.append(f'<text x="{LEFT + 42}" y="{ly}">{_escape(curve.label)}</text>')
+        parts.append(f'<text x="{LEFT + 42}" y="{ly}">{xml_escape(curve.label)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -204,11 +205,11 @@ def _axes(figure, x_low, x_high, y_low, y_high, px, py) -> list[str]:
         parts.append(f'<text x="{LEFT - 8}" y="{y + 4:.2f}" text-anchor="end">{label}</text>')
     parts.append(
         f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2:.0f}" y="{HEIGHT - 6}" '
-        f'text-anchor="middle">{_escape(figure.x_label)}</text>'
+        f'text-anchor="middle">{xml_escape(figure.x_label)}</text>'
     )
     parts.append(
         f'<text x="{WIDTH / 2:.0f}" y="18" text-anchor="middle" font-weight="bold">'
-        f"{_escape(figure.title)}</text>"
+        f"{xml_escape(figure.title)}</text>"
     )
     return parts
 
@@ -231,10 +232,6 @@ def _ticks(low: float, high: float) -> list[float]:
 
 def _number(value: float) -> str:
     return f"{value:g}".replace("-", "−")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def grade_plot(result: Grade) -> str:

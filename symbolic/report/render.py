@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from symbolic.errors import SymbolicError
 from symbolic.files import write_atomically
-from symbolic.language.printing import tex_escape
+from symbolic.language.printing import markdown_escape, tex_escape
 from symbolic.report.model import ReportModel
 
 FORMATS = ("md", "tex", "html", "pdf")
@@ -68,13 +68,6 @@ def _environment(directory: Path, fmt: str) -> jinja2.Environment:
         mathml.replace('display="inline"', 'display="block"', 1)
     )
     return env
-
-
-def markdown_escape(text: str) -> str:
-    """Plain text that Markdown (and GitHub tables) must not read as markup."""
-    for char in "\\`*_[]<>|$":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def render(model: ReportModel, fmt: str, templates: str | None = None) -> str:
