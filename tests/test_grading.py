@@ -169,8 +169,14 @@ def test_cli_json_gate_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
         "inf",
         "zero_from",
         "histogram",
+        "excluded",  # beyond DESIGN's keys: ±inf inputs not graded (no known limit)
     }
-    assert set(data) == keys and data["of"] == "diff(sigmoid(x), x)" and data["dtype"] == "bfloat16"
+    assert (
+        set(data) == keys
+        and data["excluded"] == 0
+        and data["of"] == "diff(sigmoid(x), x)"
+        and data["dtype"] == "bfloat16"
+    )
     assert all(set(w) == {"x", "x_hex", "got", "want", "ulp"} for w in data["worst"])
     assert main([*args, "--max-ulp", "1"]) == 1
     capsys.readouterr()
