@@ -7,9 +7,12 @@ result can be fed to another command. `to_text` is for people at a terminal
 
 from __future__ import annotations
 
+from typing import Any
+
 import sympy
 from sympy import Expr
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
@@ -166,3 +169,41 @@ def markdown_escape(text: str) -> str:
 def xml_escape(text: str) -> str:
     """Text inside SVG or HTML elements (the report templates autoescape on their own)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class MathMLPrinter(MathMLPresentationPrinter):
+    """SymPy's presentation MathML, with σ for sigmoid and d/dx for placeholders."""
+
+    def _print_sigmoid(self, expr: Expr) -> Any:
+        row = self.dom.createElement("mrow")
+        name = self.dom.createElement("mi")
+        name.appendChild(self.dom.createTextNode("σ"))
+        row.appendChild(name)
+        row.appendChild(self._paren(self._print(expr.args[0])))
+        return row
+
+    def _print_UnevaluatedExpr(self, expr: Expr) -> Any:
+        return self._print(expr.args[0])
+
+    def _paren(self, inner: Any) -> Any:
+        row = self.dom.createElement("mrow")
+        for text, node in (("(", None), (None, inner), (")", None)):
+            if node is not None:
+                row.appendChild(node)
+            else:
+                mo = self.dom.createElement("mo")
+                mo.appendChild(self.dom.createTextNode(text))
+                row.appendChild(mo)
+        return row
+
+
+def mathml_body(expr: Expr) -> str:
+    """Presentation MathML of an expression, without the <math> element."""
+    return MathMLPrinter({"order": "none"}).doprint(expr)
+
+
+def mathml(expr: Expr | str, display: bool = False) -> str:
+    """A <math> element: an expression, or a body made by `mathml_body`."""
+    body = expr if isinstance(expr, str) else mathml_body(expr)
+    mode = "block" if display else "inline"
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="{mode}">{body}</math>'

@@ -15,14 +15,13 @@ from typing import Any
 import numpy as np
 import sympy
 from sympy import Expr
-from sympy.printing.mathml import MathMLPresentationPrinter
 
 from symbolic import __version__
 from symbolic.derive.derivation import derive
 from symbolic.functions import sigmoid
 from symbolic.grade.grading import float_facts
 from symbolic.language.parser import X
-from symbolic.language.printing import to_latex, to_text
+from symbolic.language.printing import mathml, mathml_body, to_latex, to_text
 from symbolic.numbers import oracle
 from symbolic.numbers.closed_forms import (
     sigmoid_derivative_polynomial,
@@ -44,45 +43,13 @@ CORRECTIONS = {
 }
 
 
-class _MathML(MathMLPresentationPrinter):
-    """SymPy's presentation MathML, with σ for sigmoid and d/dx for placeholders."""
-
-    def _print_sigmoid(self, expr: Expr) -> Any:
-        row = self.dom.createElement("mrow")
-        name = self.dom.createElement("mi")
-        name.appendChild(self.dom.createTextNode("σ"))
-        row.appendChild(name)
-        row.appendChild(self._paren(self._print(expr.args[0])))
-        return row
-
-    def _print_UnevaluatedExpr(self, expr: Expr) -> Any:  # noqa: N802
-        return self._print(expr.args[0])
-
-    def _paren(self, inner: Any) -> Any:
-        row = self.dom.createElement("mrow")
-        for text, node in (("(", None), (None, inner), (")", None)):
-            if node is not None:
-                row.appendChild(node)
-            else:
-                mo = self.dom.createElement("mo")
-                mo.appendChild(self.dom.createTextNode(text))
-                row.appendChild(mo)
-        return row
-
-
-def mathml(expr: Expr | str, display: bool = False) -> str:
-    body = expr if isinstance(expr, str) else _MathML({"order": "none"}).doprint(expr)
-    mode = "block" if display else "inline"
-    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="{mode}">{body}</math>'
-
-
 def math_item(expr: Expr, prefix: str = "") -> dict[str, str]:
     latex = to_latex(expr)
     return {"latex": f"{prefix}{latex}", "mathml": mathml(expr), "text": to_text(expr)}
 
 
 def equation_item(left: Expr, right: Expr) -> dict[str, str]:
-    body = _MathML({"order": "none"}).doprint(sympy.Eq(left, right, evaluate=False))
+    body = mathml_body(sympy.Eq(left, right, evaluate=False))
     return {
         "latex": f"{to_latex(left)} = {to_latex(right)}",
         "mathml": mathml(body),
