@@ -47,8 +47,7 @@ def prove_monotone(claim: Claim) -> Verdict:
     for piece, branch in pieces:
         verdict = _on_piece(claim, expr, branch, piece)
         if verdict.verdict != "proved":
-            verdict.certificate = certificate + verdict.certificate
-            return verdict
+            return verdict.around(certificate)
         certificate += verdict.certificate
     if len(pieces) > 1:
         certificate.append(
@@ -73,15 +72,16 @@ def _on_piece(claim: Claim, expr: Expr, branch: Expr, piece: Interval) -> Verdic
             )
         return Verdict("proved", "f′ = 0", [*certificate, "f is constant there"])
     op = ">=" if direction == "increasing" else "<="
-    verdict = prove_relation(claim, slope, sympy.S.Zero, op, piece)
-    verdict.certificate = certificate + verdict.certificate
+    verdict = prove_relation(claim, slope, sympy.S.Zero, op, piece).around(certificate)
     if verdict.verdict == "proved":
-        verdict.certificate.append(
-            "f′ has finitely many zeros (P is not the zero polynomial), so f is strictly monotone"
-            if strict
-            else "so f is monotone"
+        return verdict.around(
+            after=[
+                "f′ has finitely many zeros (P is not the zero polynomial), so f is strictly "
+                "monotone"
+                if strict
+                else "so f is monotone"
+            ]
         )
-        return verdict
     if verdict.verdict == "refuted" and verdict.witness and "x" in verdict.witness:
         near = verdict.witness["x"]
         return _pair_verdict(claim, expr, piece, verdict.certificate, near=near)

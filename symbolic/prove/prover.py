@@ -61,8 +61,7 @@ def prove_parity(claim: Claim) -> Verdict:
         claim, substitute(expr, -X), other, "=", claim.domain, conditions, 0, uncertain
     )
     sign = "" if claim.fields["parity"] == "even" else "−"
-    verdict.certificate.insert(0, f"{claim.fields['parity']}: compare f(−x) with {sign}f(x)")
-    return verdict
+    return verdict.around([f"{claim.fields['parity']}: compare f(−x) with {sign}f(x)"])
 
 
 def prove_symmetry(claim: Claim) -> Verdict:
@@ -81,8 +80,7 @@ def prove_symmetry(claim: Claim) -> Verdict:
     formula = of_tree(explicit(expr))
     uncertain = [c.at({X: a - X}) for c in formula] + [c.at({X: a + X}) for c in formula]
     verdict = prove_relation(claim, left, right, "=", claim.domain, conditions, 0, uncertain)
-    verdict.certificate.insert(0, note)
-    return verdict
+    return verdict.around([note])
 
 
 def prove_extremum(claim: Claim) -> Verdict:
@@ -108,15 +106,10 @@ def prove_extremum(claim: Claim) -> Verdict:
     op = "<=" if kind == "max" else ">="
     conditions = conditions_of(claim, "expr")
     bound = prove_relation(claim, expr, value, op, claim.domain, conditions)
-    bound.certificate = [
-        *certificate,
-        f"and f(x) {op} {to_text(value)} on the domain:",
-        *bound.certificate,
-    ]
+    bound = bound.around([*certificate, f"and f(x) {op} {to_text(value)} on the domain:"])
     if bound.verdict == "refuted" and bound.counterexample:
-        bound.certificate.append(
-            f"a point that beats the claimed {kind}: x = {bound.counterexample['x']}"
-        )
+        beats = f"a point that beats the claimed {kind}: x = {bound.counterexample['x']}"
+        bound = bound.around(after=[beats])
     return bound
 
 

@@ -34,10 +34,10 @@ def recheck(claim: Claim, verdict: Verdict) -> Verdict:
     if verdict.verdict == "proved":
         problem = _recheck_proof(claim)
         if problem is None:
-            verdict.recheck = (
-                "re-checked independently with Arb balls at the ends, near them, near 0 and far out"
+            return verdict.replace(
+                recheck="re-checked independently with Arb balls at the ends, near them, "
+                "near 0 and far out"
             )
-            return verdict
         return _disagreement(verdict, f"the proof says proved, but {problem}")
     if verdict.verdict == "refuted":
         if verdict.witness is None:
@@ -47,7 +47,7 @@ def recheck(claim: Claim, verdict: Verdict) -> Verdict:
             return _disagreement(
                 verdict, f"the counterexample ({verdict.witness['kind']}) did not re-verify"
             )
-        verdict.recheck = "counterexample re-verified from the claim alone"
+        return verdict.replace(recheck="counterexample re-verified from the claim alone")
     return verdict
 
 

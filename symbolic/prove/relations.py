@@ -86,7 +86,7 @@ def prove_relation(
     if verdict.verdict == "proved" and doubts:
         return Verdict.unknown(verdict.method, "; ".join(doubts))
     if certain and verdict.verdict == "proved":
-        verdict.certificate.insert(0, "both sides are defined on the whole domain")
+        return verdict.around(["both sides are defined on the whole domain"])
     return verdict
 
 
@@ -183,8 +183,7 @@ def _relation(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval) -> 
         transformed = strictly_increasing_inverse(lhs, rhs, op)
         if transformed is not None:
             verdict = _relation(claim, *transformed, domain)
-            verdict.certificate.insert(0, transformed_note(transformed))
-            return verdict
+            return verdict.around([transformed_note(transformed)])
         return _without_exp_form(claim, lhs, rhs, op, domain, str(why))
     certificate = [f"d(x) = lhs − rhs; {form.describe()}"]
     if form.numerator.is_zero:
@@ -219,8 +218,7 @@ def _by_abs_pieces(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval
             and verdict.witness
             and verdict.witness.get("kind") in ("point", "tie")
         ):
-            verdict.certificate = certificate + verdict.certificate
-            return verdict
+            return verdict.around(certificate)
         if verdict.verdict != "proved":
             return Verdict.unknown(verdict.method, verdict.reason or "undecided on a piece")
         certificate += verdict.certificate
@@ -259,10 +257,9 @@ def _parametric_end(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interva
     method = "monotone difference, parameter in the domain's end"
     everywhere = _relation(claim, lhs, rhs, op, Interval.reals())
     if everywhere.verdict == "proved":
-        everywhere.certificate.append(
-            "it holds on all of ℝ, so on the domain, whatever the parameter"
+        return everywhere.around(
+            after=["it holds on all of ℝ, so on the domain, whatever the parameter"]
         )
-        return everywhere
     found = witness_at(claim, lhs, rhs, op, None, domain)
     if found:
         shown, witness = found

@@ -69,7 +69,7 @@ def _child(claim: Claim, connection: multiprocessing.connection.Connection) -> N
         verdict = prove(claim)
     except Exception as error:
         verdict = Verdict.unknown(claim.kind, f"internal error: {type(error).__name__}: {error}")
-    verdict.witness = None  # exact SymPy data, used for the re-check only: not sent
+    verdict = verdict.replace(witness=None)  # exact SymPy data, for the re-check only
     connection.send(asdict(verdict))
     connection.close()
 
