@@ -194,3 +194,22 @@ def test_loading_errors_name_file_claim_and_field(
     assert main(["verify", str(path)]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_value_at_a_huge_point_and_an_extremum_outside_a_parametric_domain() -> None:
+    """Found by an adversarial pass: log(e^x) − x at 10^40 timed out (exact bounds of
+    e^(10^40) as a Fraction); x = 1 is outside [m, 0] for every m < 0."""
+    import mpmath
+
+    with mpmath.workdps(80):
+        assert mpmath.log(mpmath.exp(mpmath.mpf(10) ** 40)) - mpmath.mpf(10) ** 40 == 0
+    text = (
+        '[parameters]\nm = "negative"\n'
+        '[[claim]]\nid = "v"\nkind = "value"\nexpr = "log(exp(x)) - x"\nat = "10**40"\n'
+        'value = "0"\ndigits = 1\n'
+        '[[claim]]\nid = "e"\nkind = "extremum"\nexpr = "abs(x - 1)"\ntype = "min"\nat = "1"\n'
+        'value = "0"\ndomain = "[m, 0]"\nexpect = "refuted"\n'
+    )
+    claims = load_claims_text(text).claims
+    verdicts = {c.id: verify.run_claim(c, timeout=30).verdict.verdict for c in claims}
+    assert verdicts == {"v": "proved", "e": "refuted"}

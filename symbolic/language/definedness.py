@@ -40,15 +40,27 @@ def _variable(expr: Expr) -> bool:
     return bool(expr.free_symbols)
 
 
-def of_power(base: Expr, exponent: Expr) -> list[Condition]:
-    """Conditions for base**exponent to be a real number."""
+def of_power(base: Expr, exponent: Expr, certain: bool = True) -> list[Condition]:
+    """Conditions for base**exponent to be a real number.
+
+    `certain`: only conditions that are necessary, for every value of the parameters
+    (failing one refutes a claim): 0**k = 0 for k > 0, so x**k with k positive needs
+    x ≥ 0, not x > 0. Where the exponent's sign is not known, the sufficient condition
+    base > 0 is given only when `certain` is False (a proof needs it; a failure of it
+    refutes nothing)."""
     if not _variable(base):
         return []
-    if exponent.is_Integer:
-        return [Condition(base, "!=")] if exponent < 0 else []
-    if exponent.is_Rational and exponent > 0:
+    if exponent.is_integer:
+        if exponent.is_nonnegative:
+            return []
+        if exponent.is_negative:
+            return [Condition(base, "!=")]
+        return [] if certain else [Condition(base, "!=")]
+    if exponent.is_positive:
         return [Condition(base, ">=")]
-    return [Condition(base, ">")]
+    if exponent.is_negative:
+        return [Condition(base, ">")]
+    return [] if certain else [Condition(base, ">")]
 
 
 def of_call(function: type, argument: Expr) -> list[Condition]:
@@ -71,7 +83,7 @@ def of_tree(expr: Expr) -> list[Condition]:
     found: list[Condition] = []
     for node in sympy.preorder_traversal(expr):
         if node.is_Pow:
-            found += of_power(*node.as_base_exp())
+            found += of_power(*node.as_base_exp(), certain=False)
         elif isinstance(node, sympy.sign):
             found.append(Condition(node.args[0], "!="))
         elif isinstance(node, sympy.Function) and len(node.args) == 1:

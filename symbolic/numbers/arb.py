@@ -9,6 +9,10 @@ from fractions import Fraction
 
 import flint
 
+from symbolic.errors import SymbolicError
+
+MAX_EXPONENT = 1_000_000  # binary exponents beyond this would make huge Fractions
+
 
 @contextmanager
 def precision(bits: int) -> Iterator[None]:
@@ -32,7 +36,9 @@ def exact_bounds(ball: flint.arb) -> tuple[Fraction, Fraction]:
     """Rational numbers `low ≤ value ≤ high` for every value in the ball (exact: the
     midpoint and radius of an Arb ball are dyadic numbers, read without rounding)."""
     mantissa, exponent = ball.mid().man_exp()
-    middle = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
     radius_mantissa, radius_exponent = ball.rad().man_exp()
+    if max(abs(int(exponent)), abs(int(radius_exponent))) > MAX_EXPONENT:
+        raise SymbolicError("a number too large or too small for exact bounds (2^±1000000)")
+    middle = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
     radius = Fraction(int(radius_mantissa)) * Fraction(2) ** int(radius_exponent)
     return middle - radius, middle + radius

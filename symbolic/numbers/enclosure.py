@@ -231,9 +231,14 @@ FUNCTIONS: dict[type, Callable[[flint.arb], flint.arb]] = {
 }
 
 
-def constant_bounds(expr: Expr, bits: int) -> tuple[Fraction, Fraction]:
-    """Rigorous rational bounds of a real constant expression, at `bits` of precision."""
+def constant_ball(expr: Expr, bits: int) -> flint.arb:
+    """A finite ball around a real constant expression, at `bits` of precision."""
     ball = enclose(prepare(expr), None, bits)
     if not ball.is_finite() or ball.is_nan():
         raise SymbolicError(f"{expr} is not a finite real number")
-    return exact_bounds(ball)
+    return ball
+
+
+def constant_bounds(expr: Expr, bits: int) -> tuple[Fraction, Fraction]:
+    """Rigorous rational bounds of a real constant expression, at `bits` of precision."""
+    return exact_bounds(constant_ball(expr, bits))

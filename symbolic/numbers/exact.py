@@ -19,7 +19,7 @@ from sympy import Expr
 
 from symbolic.derive.checking import reduces_to_zero
 from symbolic.errors import SymbolicError
-from symbolic.numbers.enclosure import constant_bounds
+from symbolic.numbers.enclosure import constant_ball, constant_bounds
 
 PRECISIONS = (128, 512, 2048, 10_000)
 MAX_BITS = PRECISIONS[-1]
@@ -65,12 +65,12 @@ def sign(value: Expr) -> int | None:
         return 1 if value == sympy.oo else -1
     for bits in PRECISIONS:
         try:
-            low, high = constant_bounds(value, bits)
+            ball = constant_ball(value, bits)
         except SymbolicError:
             return None
-        if low > 0:
+        if ball > 0:
             return 1
-        if high < 0:
+        if ball < 0:
             return -1
     return 0 if is_zero(value) else None
 

@@ -30,7 +30,13 @@ from symbolic.prove.claims import Claim
 from symbolic.prove.limits import prove_limit
 from symbolic.prove.monotone import prove_monotone
 from symbolic.prove.ranges import prove_range
-from symbolic.prove.relations import conditions_of, defined_at, prove_relation, substitute
+from symbolic.prove.relations import (
+    conditions_of,
+    defined_at,
+    outside_domain,
+    prove_relation,
+    substitute,
+)
 from symbolic.prove.signs import NotRationalError
 from symbolic.prove.smoothness import prove_smooth
 from symbolic.prove.verdict import Verdict
@@ -86,11 +92,11 @@ def prove_symmetry(claim: Claim) -> Verdict:
 def prove_extremum(claim: Claim) -> Verdict:
     expr, point, value = (claim.fields[k] for k in ("expr", "at", "value"))
     kind = claim.fields["type"]
-    if claim.domain.excludes(point):
-        found = {"x": to_language(point), "lhs": "outside the domain", "rhs": str(claim.domain)}
-        witness = {"kind": "outside", "x": point}
-        why = [f"x = {to_text(point)} is not in the domain"]
-        return Verdict("refuted", "domain", why, found, witness=witness)
+    outside = outside_domain(claim, point)
+    if outside is not None:
+        return outside
+    if not claim.domain.contains(point):
+        return Verdict.unknown("extremum", f"x = {to_text(point)} is not shown to be in the domain")
     at_point = explicit(expr).xreplace({X: point})
     if sign(at_point - value) == 0:
         certificate = [f"f({to_text(point)}) = {to_text(value)} exactly"]

@@ -288,17 +288,9 @@ def _shifts(claim: Claim) -> list[Expr]:
 
 
 def _outside(claim: Claim, witness: dict) -> bool:
-    """Certainly outside: an exact order with an end that is decided."""
-    x, domain = witness["x"], claim.domain
-    below, above = order(x, domain.low), order(x, domain.high)
-    if below is None or above is None:
-        return False
-    return (
-        below < 0
-        or (below == 0 and domain.low_open)
-        or above > 0
-        or (above == 0 and domain.high_open)
-    )
+    """Certainly outside the domain (with the witness's parameter values in its ends)."""
+    params = witness.get("params", {})
+    return claim.domain.at(params).excludes(witness["x"].xreplace(params))
 
 
 def _value_at(claim: Claim, witness: dict) -> bool:

@@ -340,6 +340,23 @@ def abs_pieces(expr: Expr, domain: Interval, depth: int = 0) -> list[tuple[Inter
     return pieces if len(pieces) <= MAX_PIECES and len(chart.pieces) == len(ends) - 1 else None
 
 
+def outside_domain(claim: Claim, point: Expr) -> Verdict | None:
+    """A refutation when the point is certainly outside the domain (for some values of
+    the parameters in its ends), else None."""
+    for params in [{}, *numeric.parameter_assignments(claim.parameters)]:
+        where = claim.domain.at(params)
+        if where.excludes(point.xreplace(params)):
+            shown = {"x": to_language(point), "lhs": "outside the domain", "rhs": str(where)}
+            if params:
+                shown["parameters"] = ", ".join(
+                    f"{s} = {to_language(v)}" for s, v in params.items()
+                )
+            witness = {"kind": "outside", "x": point, "params": params}
+            why = [f"x = {to_text(point)} is not in the domain {where}"]
+            return Verdict("refuted", "domain", why, shown, witness=witness)
+    return None
+
+
 def witness_at(
     claim: Claim, lhs: Expr, rhs: Expr, op: str, points: list[Expr] | None, domain: Interval
 ) -> tuple[dict[str, str], dict] | None:

@@ -14,11 +14,13 @@ from functools import cmp_to_key
 import sympy
 
 from symbolic.derive.checking import explicit
+from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
-from symbolic.numbers.exact import is_root, order
+from symbolic.numbers.exact import is_root, is_zero, order
+from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
 from symbolic.prove.claims import Claim
-from symbolic.prove.relations import abs_pieces, check_definedness, conditions_of
+from symbolic.prove.relations import abs_pieces, check_definedness, conditions_of, outside_domain
 from symbolic.prove.signs import NotRationalError, exp_form, sign_chart
 from symbolic.prove.verdict import Verdict
 
@@ -28,12 +30,11 @@ METHOD = "e^x substitution, exact roots"
 def prove_zeros(claim: Claim) -> Verdict:
     expr, claimed = claim.fields["expr"], claim.fields["zeros"]
     for z in claimed:
-        if claim.domain.excludes(z):
-            found = {"x": to_language(z), "lhs": "outside the domain", "rhs": str(claim.domain)}
-            witness = {"kind": "outside", "x": z}
-            return Verdict(
-                "refuted", "domain", [f"{to_text(z)} is not in the domain"], found, witness=witness
-            )
+        outside = outside_domain(claim, z)
+        if outside is not None:
+            return outside
+        if not claim.domain.contains(z):
+            return Verdict.unknown("zeros", f"{to_text(z)} is not shown to be in the domain")
     nonzero = _listed_nonzero(claim, expr, claimed)
     if nonzero:
         return nonzero
@@ -47,6 +48,8 @@ def prove_zeros(claim: Claim) -> Verdict:
     refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [expr], claim.domain)
     if refuted or doubts or chart.poles:
         return Verdict.unknown("zeros", "f is not shown to be defined on the whole domain")
+    if form.numerator.is_zero:
+        return _vanishing(claim, expr, claim.domain, claimed, [form.describe()])
     certificate = [form.describe()]
     actual = [form.x_of_u(root) for root in chart.exact_zeros]
     certificate.append(
@@ -99,8 +102,14 @@ def _by_pieces(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict:
             return Verdict.unknown("zeros", f"no exact method applies on {piece} ({why})")
         if chart.poles:
             return Verdict.unknown("zeros", f"poles on {piece}")
-        for root in chart.exact_zeros:
-            x = form.x_of_u(root)
+        if form.numerator.is_zero and piece.low != piece.high:
+            why = [f"on {piece}: f = {to_text(branch)} = 0 identically"]
+            return _vanishing(claim, expr, piece, claimed, why)
+        if form.numerator.is_zero:
+            chart_zeros = [piece.low]
+        else:
+            chart_zeros = [form.x_of_u(root) for root in chart.exact_zeros]
+        for x in chart_zeros:
             relations = [order(x, a) for a in actual]
             if None in relations:
                 return Verdict.unknown("zeros", "two zeros could not be told apart")
@@ -127,6 +136,26 @@ def _by_pieces(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict:
         "pieces, exact roots",
         [*certificate, "each listed x is one of them, and there are no others"],
     )
+
+
+def _vanishing(
+    claim: Claim, expr: sympy.Expr, piece: Interval, claimed: tuple, certificate: list[str]
+) -> Verdict:
+    """f is 0 on a whole interval: a finite list cannot be its zero set. The witness is
+    a point of the interval, not listed, where f is exactly 0 (and defined)."""
+    if piece.low == piece.high:
+        return Verdict.unknown("zeros", "f vanishes on a single point; not decided here")
+    for x in numeric.domain_samples(piece):
+        listed = [order(x, z) for z in claimed]
+        if None in listed or 0 in listed:
+            continue
+        if numeric.ball(expr, x, {}) is not None and is_zero(explicit(expr).xreplace({X: x})):
+            why = f"f is 0 on all of {piece}: x = {to_text(x)} is a zero not listed"
+            found = {"x": to_language(x), "lhs": "0 (exact)", "rhs": "not listed"}
+            witness = {"kind": "missing_zero", "x": x, "u": None}
+            method = "zero polynomial: f vanishes on an interval"
+            return Verdict("refuted", method, [*certificate, why], found, witness=witness)
+    return Verdict.unknown("zeros", "f vanishes on an interval, but no witness was certified")
 
 
 def _listed_nonzero(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict | None:
