@@ -26,6 +26,8 @@ from symbolic.language.parser import (
     parse_with_conditions,
 )
 from symbolic.numbers.intervals import Interval, parse_interval
+from symbolic.prove.claim import Claim
+from symbolic.prove.kinds import KINDS, statement
 
 VERDICTS = ("proved", "refuted", "unknown")
 ASSUMPTIONS = {
@@ -36,78 +38,12 @@ ASSUMPTIONS = {
     "integer": {"integer": True},
 }
 COMMON_FIELDS = {"id", "text", "kind", "domain", "expect", "source"}
-KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
-    # kind: (required fields, optional fields)
-    "identity": ({"lhs", "rhs"}, set()),
-    "inequality": ({"lhs", "op", "rhs"}, set()),
-    "parity": ({"expr", "parity"}, set()),
-    "symmetry": ({"expr"}, {"axis", "center"}),
-    "extremum": ({"expr", "type", "at", "value"}, set()),
-    "range": ({"expr", "range"}, set()),
-    "monotone": ({"expr", "direction"}, {"strict"}),
-    "limit": ({"expr", "point", "value"}, set()),
-    "zeros": ({"expr", "zeros"}, set()),
-    "smooth": ({"expr"}, set()),
-    "value": ({"expr", "at", "value", "digits"}, set()),
+KIND_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    name: (kind.required, kind.optional) for name, kind in KINDS.items()
 }
 OPERATORS = ("<", "<=", ">", ">=", "!=")
 MAX_CLAIMS = 10_000
 MAX_FILE_BYTES = 5_000_000
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One claim, parsed: expressions are SymPy objects built by the safe language."""
-
-    id: str
-    kind: str
-    fields: dict[str, Any]
-    raw: dict[str, Any]
-    domain: Interval
-    expect: str
-    text: str
-    source: str
-    file: str
-    line: int
-    parameters: tuple[sympy.Symbol, ...] = ()
-    conditions: dict[str, tuple[Condition, ...]] = field(default_factory=dict)
-
-    @property
-    def statement(self) -> str:
-        """The claim in one line of the language, for reports and JSON."""
-        raw = self.raw
-        where = "" if self.domain.is_reals else f" for x in {self.domain}"
-        match self.kind:
-            case "identity":
-                body = f"{raw['lhs']} = {raw['rhs']}"
-            case "inequality":
-                body = f"{raw['lhs']} {raw['op']} {raw['rhs']}"
-            case "parity":
-                body = f"{raw['expr']} is {raw['parity']}"
-            case "symmetry":
-                if "axis" in raw:
-                    body = f"{raw['expr']} is symmetric about x = {raw['axis']}"
-                else:
-                    a, b = raw["center"]
-                    body = f"{raw['expr']} is symmetric about the point ({a}, {b})"
-            case "extremum":
-                body = f"{raw['type']} of {raw['expr']} is {raw['value']}, at x = {raw['at']}"
-            case "range":
-                body = f"the image of {raw['expr']} is {raw['range']}"
-            case "monotone":
-                strict = "strictly " if raw.get("strict", False) else ""
-                body = f"{raw['expr']} is {strict}{raw['direction']}"
-            case "limit":
-                body = f"{raw['expr']} -> {raw['value']} as x -> {raw['point']}"
-            case "zeros":
-                body = f"the zeros of {raw['expr']} are {raw['zeros']}"
-            case "smooth":
-                body = f"{raw['expr']} is infinitely differentiable"
-            case _:
-                body = (
-                    f"{raw['expr']} at x = {raw['at']} is {raw['value']} to {raw['digits']} digits"
-                )
-        return body + where
 
 
 @dataclass
@@ -258,6 +194,7 @@ def _claim(raw: object, index: int, name: str, line: int, env: Environment) -> C
         line,
         parameters,
         dict(parsed.conditions),
+        statement(kind, dict(raw), "" if domain.is_reals else f" for x in {domain}"),
     )
 
 

@@ -16,7 +16,7 @@ from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import is_zero, order, sign
 from symbolic.numbers.intervals import Interval
-from symbolic.prove.claims import Claim
+from symbolic.prove.claim import Claim
 from symbolic.prove.relations import conditions_of, defined_at
 from symbolic.prove.signs import ExpForm, NotRationalError, exp_form, sign_chart
 from symbolic.prove.verdict import Verdict

@@ -19,7 +19,7 @@ from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import is_zero
 from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
-from symbolic.prove.claims import Claim
+from symbolic.prove.claim import Claim
 from symbolic.prove.relations import abs_pieces, check_definedness, conditions_of, prove_relation
 from symbolic.prove.signs import NotRationalError, exp_form
 from symbolic.prove.verdict import Verdict

@@ -23,7 +23,7 @@ from symbolic.numbers.arb import exact_bounds
 from symbolic.numbers.exact import is_zero, order, rational, rational_between, sign
 from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
-from symbolic.prove.claims import Claim
+from symbolic.prove.claim import Claim
 from symbolic.prove.limits import limit_at_u, rational_limit
 from symbolic.prove.relations import (
     abs_pieces,

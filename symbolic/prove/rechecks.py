@@ -12,8 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
-from itertools import pairwise
+from decimal import Decimal
 
 import sympy
 from sympy import Expr
@@ -22,9 +21,10 @@ from symbolic.derive.checking import explicit
 from symbolic.language.parser import X
 from symbolic.numbers.exact import is_root, is_zero, order
 from symbolic.prove import numeric
-from symbolic.prove.claims import Claim
+from symbolic.prove.claim import Claim
+from symbolic.prove.kinds import KINDS, mpmath_digits
 from symbolic.prove.monotone import certified_pair
-from symbolic.prove.relations import conditions_of, defined_at, prove_relation, substitute
+from symbolic.prove.relations import conditions_of, defined_at, prove_relation
 from symbolic.prove.signs import exp_form
 from symbolic.prove.smoothness import one_sided_jump
 from symbolic.prove.verdict import Verdict
@@ -68,164 +68,25 @@ def _disagreement(verdict: Verdict, message: str) -> Verdict:
 
 def relation(claim: Claim) -> tuple[Expr, Expr, str] | None:
     """The claim as `lhs op rhs` for every x, for the kinds that are one relation."""
-    f = claim.fields
-    if claim.kind == "identity":
-        return f["lhs"], f["rhs"], "="
-    if claim.kind == "inequality":
-        return f["lhs"], f["rhs"], f["op"]
-    if claim.kind == "parity":
-        other = f["expr"] if f["parity"] == "even" else -f["expr"]
-        return substitute(f["expr"], -X), other, "="
-    if claim.kind == "symmetry":
-        if "axis" in f:
-            a = f["axis"]
-            return substitute(f["expr"], a - X), substitute(f["expr"], a + X), "="
-        a, b = f["center"]
-        return substitute(f["expr"], a - X) + substitute(f["expr"], a + X), 2 * b, "="
-    if claim.kind == "extremum":
-        return f["expr"], f["value"], "<=" if f["type"] == "max" else ">="
-    return None
+    return KINDS[claim.kind].relation(claim)
 
 
 def _recheck_proof(claim: Claim) -> str | None:
-    as_relation = relation(claim)
-    check = PROOF_CHECKS.get(claim.kind)
+    kind = KINDS[claim.kind]
+    as_relation = kind.relation(claim)
     for params in numeric.parameter_assignments(claim.parameters):
         domain = claim.domain.at(params)
-        points = numeric.check_points(domain, _listed_points(claim))
+        points = numeric.check_points(domain, kind.listed_points(claim))
         if as_relation is not None:
             lhs, rhs, op = as_relation
             found = numeric.search_counterexample(lhs, rhs, op, points, [params], escalate_first=0)
             if found is not None:
                 return f"x = {found['x']} gives {found['lhs']} vs {found['rhs']}"
-        elif check is not None:
-            problem = check(claim, points, params)
+        else:
+            problem = kind.check_proof(claim, points, params)
             if problem:
                 return problem
     return None
-
-
-def _listed_points(claim: Claim) -> list[Expr]:
-    f = claim.fields
-    if claim.kind == "zeros":
-        return list(f["zeros"])
-    if claim.kind in ("extremum", "value"):
-        return [f["at"]]
-    return []
-
-
-def _monotone_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
-    expr = claim.fields["expr"]
-    ordered = sorted(points, key=lambda p: sympy.N(p, 40))
-    increasing = claim.fields["direction"] == "increasing"
-    for a, b in pairwise(ordered):
-        fa, fb = numeric.ball(expr, a, params), numeric.ball(expr, b, params)
-        if fa is None or fb is None:
-            continue
-        if (fa > fb) if increasing else (fa < fb):
-            return f"f({a}) and f({b}) go the wrong way"
-    return None
-
-
-def _range_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
-    expr, claimed = claim.fields["expr"], claim.fields["range"]
-    for x in points:
-        for end, op in ((claimed.low, ">="), (claimed.high, "<=")):
-            if end.is_finite and numeric.failing_balls(expr, end, op, x, params, escalate=False):
-                return f"f({x}) is outside the claimed range"
-    return None
-
-
-def _zeros_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
-    expr, listed = claim.fields["expr"], claim.fields["zeros"]
-    for z in listed:
-        if numeric.failing_balls(expr, sympy.S.Zero, "=", z, params):
-            return f"f({z}) is not 0"
-    ordered = sorted(points, key=lambda p: sympy.N(p, 40))
-    for a, b in pairwise(ordered):
-        fa, fb = numeric.ball(expr, a, params), numeric.ball(expr, b, params)
-        if fa is None or fb is None or not ((fa > 0 and fb < 0) or (fa < 0 and fb > 0)):
-            continue
-        if not any(order(a, z) == -1 and order(z, b) == -1 for z in listed):
-            return f"f changes sign between {a} and {b} with no listed zero there"
-    return None
-
-
-def _smooth_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
-    expr = claim.fields["expr"]
-    for x in points:
-        if all(numeric.ball(expr, x, params, bits) is None for bits in numeric.ESCALATION[:3]):
-            return f"f is not a finite real at x = {x}"
-    return None
-
-
-def _limit_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
-    """f just beside the point (1e30 out for ±oo) must be near the limit: within 1e-3
-    (relative) of a finite one, beyond 1e6 for an infinite one. A sanity check of
-    the algebra, not a proof: a failure only turns the verdict into unknown."""
-    expr, point, value = (claim.fields[k] for k in ("expr", "point", "value"))
-    far = sympy.Integer(10) ** 30
-    if point.is_infinite:
-        nears = [far if point == sympy.oo else -far]
-    else:
-        step = min(1 / far, abs(point) / 10) if point != 0 else 1 / far
-        nears = [point - step, point + step]
-    for near in (n for n in nears if claim.domain.at(params).contains(n)):
-        got = numeric.ball(expr, near, params, 512)
-        if got is None:
-            continue
-        if value.is_infinite:
-            wrong = not (got > 10**6) if value == sympy.oo else not (got < -(10**6))
-        else:
-            target = numeric.ball(value, sympy.S.Zero, params, 512)
-            wrong = target is None or not (abs(got - target) < (1 + abs(target)) / 1000)
-        if wrong:
-            return f"f({near}) is not near {value}"
-    return None
-
-
-def _value_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
-    """The digits again with mpmath (a second engine, not Arb)."""
-    rounded = mpmath_digits(claim)
-    if rounded is None or Decimal(rounded) == Decimal(claim.fields["value"]):
-        return None
-    return f"mpmath rounds it to {rounded}"
-
-
-def mpmath_digits(claim: Claim) -> str | None:
-    """The value rounded to the claim's digits by mpmath at two working precisions
-    that must agree; None when they do not (a value too near a rounding tie)."""
-    expr, at, digits = (claim.fields[k] for k in ("expr", "at", "digits"))
-    exact = explicit(expr).xreplace({X: at})
-    answers = set()
-    for extra in (60, 120):
-        try:
-            value = sympy.N(exact, digits + extra)
-        except (TypeError, ValueError, ZeroDivisionError):
-            return None
-        if not value.is_Number or not value.is_finite:
-            return None
-        answers.add(_round_significant(Decimal(str(value)), digits))
-    return answers.pop() if len(answers) == 1 else None
-
-
-def _round_significant(value: Decimal, digits: int) -> str:
-    if value == 0:
-        return "0"
-    with localcontext() as context:
-        context.prec = digits + 20
-        quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
-        return str(value.quantize(quantum, rounding=ROUND_HALF_EVEN))
-
-
-PROOF_CHECKS: dict[str, Callable[[Claim, list[Expr], dict], str | None]] = {
-    "monotone": _monotone_proof,
-    "range": _range_proof,
-    "zeros": _zeros_proof,
-    "smooth": _smooth_proof,
-    "limit": _limit_proof,
-    "value": _value_proof,
-}
 
 
 # ---------------------------------------------------------------- witnesses of refutations

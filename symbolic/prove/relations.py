@@ -27,7 +27,7 @@ from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import is_zero, order, rational, sign
 from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
-from symbolic.prove.claims import Claim
+from symbolic.prove.claim import Claim
 from symbolic.prove.signs import (
     ExpForm,
     NotRationalError,

@@ -23,7 +23,7 @@ from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import order
 from symbolic.prove import numeric
-from symbolic.prove.claims import Claim
+from symbolic.prove.claim import Claim
 from symbolic.prove.relations import check_definedness, conditions_of, prove_relation
 from symbolic.prove.signs import NotRationalError, exp_form, sign_chart
 from symbolic.prove.verdict import Verdict

@@ -14,7 +14,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
 from importlib import resources
 
-from symbolic.prove.claims import Claim, ClaimsFile, load_claims, load_claims_text
+from symbolic.prove.claim import Claim
+from symbolic.prove.claims import ClaimsFile, load_claims, load_claims_text
 from symbolic.prove.prover import Verdict, prove
 
 CATALOGUE = "sigmoid.claims.toml"
