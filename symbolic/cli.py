@@ -342,7 +342,7 @@ def _run_report(args: argparse.Namespace) -> int:
         name = "sigmoid"
     for path in reports.write_report(model, formats, args.out, name, args.templates):
         print(path)
-    failed = model.data["summary"]["failed"]
+    failed = model.data.summary.failed
     return EXIT_OK if failed == 0 else EXIT_CHECK_FAILED
 
 

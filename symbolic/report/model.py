@@ -9,7 +9,7 @@ so the templates only lay things out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -43,181 +43,298 @@ CORRECTIONS = {
 }
 
 
-def math_item(expr: Expr, prefix: str = "") -> dict[str, str]:
-    latex = to_latex(expr)
-    return {"latex": f"{prefix}{latex}", "mathml": mathml(expr), "text": to_text(expr)}
+@dataclass(frozen=True)
+class MathItem:
+    """One formula in the three notations the templates need."""
+
+    latex: str
+    mathml: str
+    text: str
 
 
-def equation_item(left: Expr, right: Expr) -> dict[str, str]:
+@dataclass(frozen=True)
+class StepEntry:
+    rule: str
+    name: str
+    math: MathItem
+    lemma: bool
+    checked: bool
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    title: str
+    start: MathItem
+    steps: list[StepEntry]
+
+
+@dataclass(frozen=True)
+class ClaimEntry:
+    id: str
+    text: str
+    statement: str
+    kind: str
+    verdict: str
+    expected: str
+    ok: bool
+    method: str
+    certificate: list[str]
+    counterexample: str
+    source: str
+
+
+@dataclass(frozen=True)
+class RefutedRow(ClaimEntry):
+    why: str = ""
+    corrections: list[ClaimEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExampleRow:
+    id: str
+    source: str
+    quantity: str
+    article: str
+    digits: int
+    certified: str
+    correct: bool
+    rounded: str | None
+
+
+@dataclass(frozen=True)
+class ZeroEntry:
+    latex: str | None
+    decimal: str
+
+
+@dataclass(frozen=True)
+class HigherRow:
+    order: int
+    name: str
+    latex_name: str
+    polynomial: MathItem
+    zeros: list[ZeroEntry]
+
+
+@dataclass(frozen=True)
+class Taylor:
+    series: MathItem
+    coefficients: list[str]
+
+
+@dataclass(frozen=True)
+class FloatRow:
+    format: str
+    x: str
+    true_derivative: str
+
+
+@dataclass(frozen=True)
+class FloatFacts:
+    rows: list[FloatRow]
+    grading: list[dict[str, object]]  # as `grade.grading.float_facts` gives them
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    name: str
+    title: str
+    caption: str
+    x_label: str
+    y_label: str
+    log_y: bool
+    labels: list[str]
+    coordinates: object
+    svg: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    proved: int
+    refuted: int
+    unknown: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report template may use, typed section by section."""
+
+    title: str
+    version: str
+    kind: str  # "sigmoid" (the article report) or "claims" (a user's claims)
+    definition: MathItem | None
+    derivations: list[SectionEntry]
+    claims: list[ClaimEntry]
+    refuted: list[RefutedRow]
+    examples: list[ExampleRow]
+    higher: list[HigherRow]
+    taylor: Taylor | None
+    floats: FloatFacts | None
+    figures: list[FigureEntry]
+    summary: Summary
+
+
+def math_item(expr: Expr, prefix: str = "") -> MathItem:
+    return MathItem(f"{prefix}{to_latex(expr)}", mathml(expr), to_text(expr))
+
+
+def equation_item(left: Expr, right: Expr) -> MathItem:
     body = mathml_body(sympy.Eq(left, right, evaluate=False))
-    return {
-        "latex": f"{to_latex(left)} = {to_latex(right)}",
-        "mathml": mathml(body),
-        "text": f"{to_text(left)} = {to_text(right)}",
-    }
+    return MathItem(
+        f"{to_latex(left)} = {to_latex(right)}", mathml(body), f"{to_text(left)} = {to_text(right)}"
+    )
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReportModel:
-    data: dict[str, Any]
+    data: ReportData
     figures: list[Figure]
 
 
 def build_sigmoid_report() -> ReportModel:
     results = run_all([catalogue()], timeout=60)
     figures = all_figures()
-    data = {
-        "title": "The derivative of the sigmoid, machine-checked",
-        "version": __version__,
-        "kind": "sigmoid",
-        "definition": equation_item(sigmoid(X), 1 / (1 + sympy.exp(-X))),
-        "derivations": _derivations(),
-        "claims": [
-            _claim(r) for r in results if not r.claim.source.startswith("article, 'Example")
-        ],
-        "refuted": _refuted(results),
-        "examples": _examples(results),
-        "higher": _higher_derivatives(),
-        "taylor": _taylor(),
-        "floats": _float_facts(),
-        "figures": [_figure(f) for f in figures],
-        "summary": _summary(results),
-    }
+    data = ReportData(
+        title="The derivative of the sigmoid, machine-checked",
+        version=__version__,
+        kind="sigmoid",
+        definition=equation_item(sigmoid(X), 1 / (1 + sympy.exp(-X))),
+        derivations=_derivations(),
+        claims=[_claim(r) for r in results if not r.claim.source.startswith("article, 'Example")],
+        refuted=_refuted(results),
+        examples=_examples(results),
+        higher=_higher_derivatives(),
+        taylor=_taylor(),
+        floats=_float_facts(),
+        figures=[_figure(f) for f in figures],
+        summary=_summary(results),
+    )
     return ReportModel(data, figures)
 
 
 def build_claims_report(paths: list[str]) -> ReportModel:
     files = load_all(paths)
     results = run_all(files, timeout=60)
-    data = {
-        "title": "Verification report: " + ", ".join(f.path for f in files),
-        "version": __version__,
-        "kind": "claims",
-        "definition": None,
-        "derivations": [],
-        "claims": [_claim(r) for r in results],
-        "refuted": [],
-        "examples": [],
-        "higher": [],
-        "taylor": None,
-        "floats": None,
-        "figures": [],
-        "summary": _summary(results),
-    }
+    data = ReportData(
+        title="Verification report: " + ", ".join(f.path for f in files),
+        version=__version__,
+        kind="claims",
+        definition=None,
+        derivations=[],
+        claims=[_claim(r) for r in results],
+        refuted=[],
+        examples=[],
+        higher=[],
+        taylor=None,
+        floats=None,
+        figures=[],
+        summary=_summary(results),
+    )
     return ReportModel(data, [])
 
 
-def _derivations() -> list[dict[str, Any]]:
+def _derivations() -> list[SectionEntry]:
     derivation = derive(sigmoid(X), 1, "all")
     sections = []
     for section in derivation.sections:
         steps = []
         for step in section.steps:
             item = equation_item(step.before, step.after) if step.lemma else math_item(step.after)
-            steps.append(
-                {
-                    "rule": step.rule,
-                    "name": step.name,
-                    "math": item,
-                    "lemma": step.lemma,
-                    "checked": step.checked,
-                }
-            )
-        sections.append({"title": section.title, "start": math_item(section.start), "steps": steps})
+            steps.append(StepEntry(step.rule, step.name, item, step.lemma, step.checked))
+        sections.append(SectionEntry(section.title, math_item(section.start), steps))
     return sections
 
 
-def _claim(result: Result) -> dict[str, Any]:
-    v = result.verdict
+def _claim_fields(result: Result) -> dict[str, Any]:
+    v, claim = result.verdict, result.claim
     return {
-        "id": result.claim.id,
-        "text": result.claim.text or result.claim.statement,
-        "statement": result.claim.statement,
-        "kind": result.claim.kind,
+        "id": claim.id,
+        "text": claim.text or claim.statement,
+        "statement": claim.statement,
+        "kind": claim.kind,
         "verdict": v.verdict,
-        "expected": result.claim.expect,
+        "expected": claim.expect,
         "ok": result.ok,
         "method": v.method,
         "certificate": [*v.certificate, *([v.recheck] if v.recheck else [])],
         "counterexample": counterexample_text(v.counterexample),
-        "source": result.claim.source,
+        "source": claim.source,
     }
 
 
-def _refuted(results: list[Result]) -> list[dict[str, Any]]:
+def _claim(result: Result) -> ClaimEntry:
+    return ClaimEntry(**_claim_fields(result))
+
+
+def _refuted(results: list[Result]) -> list[RefutedRow]:
     by_id = {r.claim.id: r for r in results}
     rows = []
     for r in results:
         if r.verdict.verdict != "refuted" or not r.claim.source.startswith("article"):
             continue
         corrections = [_claim(by_id[i]) for i in CORRECTIONS.get(r.claim.id, []) if i in by_id]
-        rows.append({**_claim(r), "why": r.verdict.certificate[-1], "corrections": corrections})
+        why = r.verdict.certificate[-1]
+        rows.append(RefutedRow(**_claim_fields(r), why=why, corrections=corrections))
     return rows
 
 
-def _examples(results: list[Result]) -> list[dict[str, Any]]:
+def _examples(results: list[Result]) -> list[ExampleRow]:
     rows = []
     for r in results:
         if r.claim.kind != "value" or not r.claim.source.startswith("article"):
             continue
         f = r.claim.fields
         certified = oracle.value(f["expr"], to_text(f["at"]), digits=20)
+        quantity = to_text(f["expr"]).replace("d/dx[σ(x)]", "σ′(x)")
         rows.append(
-            {
-                "id": r.claim.id,
-                "source": r.claim.source.removeprefix("article, "),
-                "quantity": to_text(f["expr"]).replace("d/dx[σ(x)]", "σ′(x)")
-                + f" at x = {to_text(f['at'])}",
-                "article": f["value"],
-                "digits": f["digits"],
-                "certified": certified,
-                "correct": r.verdict.verdict == "proved",
-                "rounded": r.verdict.value,
-            }
+            ExampleRow(
+                id=r.claim.id,
+                source=r.claim.source.removeprefix("article, "),
+                quantity=f"{quantity} at x = {to_text(f['at'])}",
+                article=f["value"],
+                digits=f["digits"],
+                certified=certified,
+                correct=r.verdict.verdict == "proved",
+                rounded=r.verdict.value,
+            )
         )
     return rows
 
 
-def _higher_derivatives() -> list[dict[str, Any]]:
+def _higher_derivatives() -> list[HigherRow]:
     rows = []
     for n in range(2, 7):
         polynomial = sigmoid_derivative_polynomial(n, X)
         zeros = []
         for zero in sigmoid_derivative_zeros(n):
             exact = to_latex(zero.exact) if zero.exact is not None else None
-            zeros.append({"latex": exact, "decimal": zero.decimal(12)})
+            zeros.append(ZeroEntry(exact, zero.decimal(12)))
         name = {2: "σ″", 3: "σ‴"}.get(n, f"σ^({n})")
-        rows.append(
-            {
-                "order": n,
-                "name": name,
-                "latex_name": rf"\sigma^{{({n})}}",
-                "polynomial": math_item(polynomial),
-                "zeros": zeros,
-            }
-        )
+        latex_name = rf"\sigma^{{({n})}}"
+        rows.append(HigherRow(n, name, latex_name, math_item(polynomial), zeros))
     return rows
 
 
-def _taylor() -> dict[str, Any]:
+def _taylor() -> Taylor:
     coefficients = taylor_coefficients(11)
     terms = [
         sympy.Rational(c.numerator, c.denominator) * X**k for k, c in enumerate(coefficients) if c
     ]
     series = sympy.Add(*terms, sympy.O(X**13), evaluate=False)  # ascending powers
-    return {"series": math_item(series), "coefficients": [str(c) for c in coefficients]}
+    return Taylor(math_item(series), [str(c) for c in coefficients])
 
 
-def _float_facts() -> dict[str, Any]:
+def _float_facts() -> FloatFacts:
     """Where s·(1 − s) fails: the x beyond which the float σ(x) rounds to 1."""
     facts = []
     for name in ("float32", "float64"):
         one = _first_x_rounding_to_one(name)
         true_value = oracle.value("sigmoid(x)", repr(one), digits=6, order=1)
-        facts.append({"format": name, "x": repr(one), "true_derivative": true_value})
+        facts.append(FloatRow(name, repr(one), true_value))
     # Each threshold is the exact float (found by bisection on the float grid), printed as
     # the shortest decimal that round-trips in its format, as `float_facts` gives it.
-    return {"rows": facts, "grading": float_facts()}
+    return FloatFacts(facts, float_facts())
 
 
 def _first_x_rounding_to_one(name: str) -> float:
@@ -228,19 +345,19 @@ def _first_x_rounding_to_one(name: str) -> float:
     return float(grid[index])
 
 
-def _figure(figure: Figure) -> dict[str, Any]:
-    return {
-        "name": figure.name,
-        "title": figure.title,
-        "caption": figure.caption,
-        "x_label": figure.x_label,
-        "y_label": figure.y_label,
-        "log_y": figure.log_y,
-        "labels": [c.label for c in figure.curves],
-        "coordinates": figure.pgfplots_coordinates(),
-        "svg": figure.svg(),
-    }
+def _figure(figure: Figure) -> FigureEntry:
+    return FigureEntry(
+        name=figure.name,
+        title=figure.title,
+        caption=figure.caption,
+        x_label=figure.x_label,
+        y_label=figure.y_label,
+        log_y=figure.log_y,
+        labels=[c.label for c in figure.curves],
+        coordinates=figure.pgfplots_coordinates(),
+        svg=figure.svg(),
+    )
 
 
-def _summary(results: list[Result]) -> dict[str, int]:
-    return summary(results)
+def _summary(results: list[Result]) -> Summary:
+    return Summary(**summary(results))
