@@ -18,6 +18,7 @@ import sympy
 from sympy import Expr
 
 from symbolic.derive.checking import explicit
+from symbolic.errors import SymbolicError
 from symbolic.language.parser import X
 from symbolic.numbers.exact import is_root, is_zero, order
 from symbolic.prove import numeric
@@ -25,9 +26,11 @@ from symbolic.prove.claim import Claim
 from symbolic.prove.kinds import KINDS, mpmath_digits
 from symbolic.prove.monotone import certified_pair
 from symbolic.prove.relations import conditions_of, defined_at, prove_relation
-from symbolic.prove.signs import exp_form
+from symbolic.prove.signs import NotRationalError, exp_form, sign_chart
 from symbolic.prove.smoothness import one_sided_jump
 from symbolic.prove.verdict import Verdict
+
+MAX_SPECIAL_POINTS = 12
 
 
 def recheck(claim: Claim, verdict: Verdict) -> Verdict:
@@ -74,9 +77,10 @@ def relation(claim: Claim) -> tuple[Expr, Expr, str] | None:
 def _recheck_proof(claim: Claim) -> str | None:
     kind = KINDS[claim.kind]
     as_relation = kind.relation(claim)
+    special = kind.listed_points(claim) + _special_points(claim, as_relation)
     for params in numeric.parameter_assignments(claim.parameters):
         domain = claim.domain.at(params)
-        points = numeric.check_points(domain, kind.listed_points(claim))
+        points = numeric.check_points(domain, special)
         if as_relation is not None:
             lhs, rhs, op = as_relation
             found = numeric.search_counterexample(lhs, rhs, op, points, [params], escalate_first=0)
@@ -87,6 +91,28 @@ def _recheck_proof(claim: Claim) -> str | None:
             if problem:
                 return problem
     return None
+
+
+def _special_points(claim: Claim, as_relation: tuple[Expr, Expr, str] | None) -> list[Expr]:
+    """Where a mistake would hide: the roots and poles of lhs − rhs for a relation, and
+    of f and f′ otherwise (critical points), found exactly when f is rational in e^x.
+    The re-check samples both sides of each; none when the method does not apply."""
+    if as_relation is not None:
+        targets = [as_relation[0] - as_relation[1]]
+    elif "expr" in claim.fields:
+        targets = [claim.fields["expr"], sympy.diff(explicit(claim.fields["expr"]), X)]
+    else:
+        return []
+    points: list[Expr] = []
+    for target in targets:
+        try:
+            form = exp_form(target)
+            chart = sign_chart(form, claim.domain)
+        except (NotRationalError, SymbolicError, sympy.polys.polyerrors.PolynomialError):
+            continue
+        for root in (*chart.roots, *chart.pole_roots)[:MAX_SPECIAL_POINTS]:
+            points.append(form.x_of_u(root.exact))
+    return points
 
 
 # ---------------------------------------------------------------- witnesses of refutations
