@@ -36,6 +36,9 @@ class Condition:
         return f"{to_text(self.argument)} {self.op} 0"
 
 
+X_SYMBOL = sympy.Symbol("x", real=True)
+
+
 def _variable(expr: Expr) -> bool:
     return bool(expr.free_symbols)
 
@@ -43,22 +46,19 @@ def _variable(expr: Expr) -> bool:
 def of_power(base: Expr, exponent: Expr, certain: bool = True) -> list[Condition]:
     """Conditions for base**exponent to be a real number.
 
-    `certain`: only conditions that are necessary, for every value of the parameters
-    (failing one refutes a claim): 0**k = 0 for k > 0, so x**k with k positive needs
-    x ≥ 0, not x > 0. Where the exponent's sign is not known, the sufficient condition
-    base > 0 is given only when `certain` is False (a proof needs it; a failure of it
-    refutes nothing)."""
+    A claim holds for every allowed value of its parameters, so a condition is
+    necessary (`certain`: failing it refutes) when some allowed value needs it:
+    x**n with n an integer of unknown sign needs x ≠ 0 (n = −1 is allowed), x**k with
+    k > 0 needs x ≥ 0 (0**k = 0), x**r with r of unknown sign needs x > 0. Exponents
+    that hold x itself (x**x) give only the sufficient base > 0, when `certain` is False.
+    """
     if not _variable(base):
         return []
     if exponent.is_integer:
-        if exponent.is_nonnegative:
-            return []
-        if exponent.is_negative:
-            return [Condition(base, "!=")]
-        return [] if certain else [Condition(base, "!=")]
-    if exponent.is_positive:
+        return [] if exponent.is_nonnegative else [Condition(base, "!=")]
+    if exponent.is_positive or exponent.is_nonnegative:
         return [Condition(base, ">=")]
-    if exponent.is_negative:
+    if exponent.is_negative or not exponent.has(X_SYMBOL):
         return [Condition(base, ">")]
     return [] if certain else [Condition(base, ">")]
 

@@ -86,8 +86,32 @@ def limit_at_u(form: ExpForm, u0: Expr, side: int = 0) -> Expr | None:
     return sympy.radsimp(numerator / denominator)
 
 
+def approachable(point: Expr, domain: Interval) -> bool | None:
+    """Whether x can tend to the point within the domain (the point is in its closure,
+    ±oo only for an unbounded side); None when undecided."""
+    if point == sympy.oo:
+        return domain.high == sympy.oo
+    if point == -sympy.oo:
+        return domain.low == -sympy.oo
+    above, below = order(point, domain.low), order(point, domain.high)
+    if above is None or below is None:
+        return None
+    return above >= 0 and below <= 0
+
+
 def prove_limit(claim: Claim) -> Verdict:
     expr, point, value = (claim.fields[k] for k in ("expr", "point", "value"))
+    reachable = approachable(point, claim.domain)
+    if reachable is None:
+        return Verdict.unknown("limit", "the point is not shown to be approachable in the domain")
+    if not reachable:
+        why = [f"x cannot tend to {to_text(point)} within {claim.domain}: the limit does not exist"]
+        found = {
+            "x": to_language(point),
+            "lhs": "no limit (not approachable)",
+            "rhs": to_language(value),
+        }
+        return Verdict("refuted", "domain", why, found, witness={"kind": "unreachable"})
     try:
         form = exp_form(expr)
     except NotRationalError as why:

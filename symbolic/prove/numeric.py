@@ -73,7 +73,7 @@ def ball(expr: Expr, x: Expr, params: Parameters, bits: int = BITS) -> flint.arb
         target = prepare(expr.xreplace(params))
         point = oracle.to_point(x)
         value = enclose(target, point.ball(bits), bits)
-    except (SymbolicError, ValueError, ZeroDivisionError, TypeError):
+    except (SymbolicError, ValueError, ZeroDivisionError, TypeError, OverflowError):
         return None
     return value if value.is_finite() and not value.is_nan() else None
 

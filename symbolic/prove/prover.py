@@ -28,6 +28,12 @@ def prove(claim: Claim) -> Verdict:
     """The verdict for one claim, re-checked by an independent route."""
     try:
         verdict = KINDS[claim.kind].prove(claim)
-    except (NotRationalError, SymbolicError, sympy.polys.polyerrors.PolynomialError) as why:
+    except (
+        NotRationalError,
+        SymbolicError,
+        sympy.polys.polyerrors.PolynomialError,
+        sympy.polys.polyerrors.DomainError,
+        OverflowError,
+    ) as why:
         verdict = Verdict.unknown(claim.kind, f"no exact method applies ({why})")
     return rechecks.recheck(claim, verdict)

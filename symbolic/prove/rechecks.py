@@ -291,7 +291,16 @@ def _undefined_at(claim: Claim, witness: dict) -> bool:
     )
 
 
+def _unreachable(claim: Claim, witness: dict) -> bool:
+    point, domain = claim.fields["point"], claim.domain
+    if point.is_infinite:
+        return (domain.high if point == sympy.oo else domain.low).is_finite
+    above, below = order(point, domain.low), order(point, domain.high)
+    return above == -1 or below == 1
+
+
 WITNESS_CHECKS: dict[str, Callable[[Claim, dict], bool]] = {
+    "unreachable": _unreachable,
     "undefined_at": _undefined_at,
     "no_limit": _no_limit,
     "point": _point,

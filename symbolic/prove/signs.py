@@ -281,7 +281,7 @@ def real_roots(poly: sympy.Poly) -> list[Root]:
     Q(r^(1/n)), the roots of the resultant that are roots of poly (exact test)."""
     if all(c.is_Rational for c in poly.coeffs()):
         found = []
-        for (a, b), multiplicity in poly.intervals():
+        for (a, b), multiplicity in _intervals(poly):
             interval = (Fraction(str(a)), Fraction(str(b)))
             found.append(Root(*interval, exact_root(poly, interval), multiplicity))
         return found
@@ -300,6 +300,13 @@ def real_roots(poly: sympy.Poly) -> list[Root]:
         if value == 0:
             found.append(Root(root.low, root.high, root.exact, 1))
     return found
+
+
+def _intervals(poly: sympy.Poly) -> list:
+    try:
+        return poly.intervals()
+    except sympy.polys.polyerrors.DomainError as error:
+        raise NotRationalError(f"root isolation is not available here ({error})") from None
 
 
 def _formula_roots(poly: sympy.Poly) -> list[tuple[Expr, int]]:

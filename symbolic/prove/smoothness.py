@@ -34,9 +34,11 @@ MAX_JUMP_ORDER = 6
 
 def prove_smooth(claim: Claim) -> Verdict:
     expr = explicit(claim.fields["expr"])
-    refuted, _ = check_definedness(claim, conditions_of(claim, "expr"), [], claim.domain)
+    refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [], claim.domain)
     if refuted:
         return refuted
+    if doubts:
+        return Verdict.unknown("smooth", "; ".join(doubts))
     if expr.has(sympy.tan, sympy.sign):
         return Verdict.unknown("smooth", "no rule for tan or sign")
     certificate = [
