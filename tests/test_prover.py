@@ -214,3 +214,34 @@ def test_value_at_a_huge_point_and_an_extremum_outside_a_parametric_domain() -> 
     claims = load_claims_text(text).claims
     verdicts = {c.id: verify.run_claim(c, timeout=30).verdict.verdict for c in claims}
     assert verdicts == {"v": "proved", "e": "refuted"}
+
+
+def test_third_adversarial_pass_alarms_and_crashes() -> None:
+    """True limits whose re-check at 1e30 loses digits to cancellation stay proved; a
+    parameter end that once overflowed Arb and a strict-monotone search that once timed
+    out are refuted. Truths by hand, checked with mpmath."""
+    import mpmath
+
+    with mpmath.workdps(60):
+        x = mpmath.mpf(40)
+        assert abs((mpmath.tanh(x) - 1) * mpmath.exp(2 * x) + 2) < mpmath.mpf(10) ** -30
+        assert abs((1 / (1 + mpmath.exp(-x)) - 1) * mpmath.exp(x) + 1) < mpmath.mpf(10) ** -30
+        assert (mpmath.sqrt(2) + mpmath.sqrt(3)) ** 2 - 5 - 2 * mpmath.sqrt(6) == 0
+        d = lambda t: mpmath.exp(-t) / (1 + mpmath.exp(-t)) ** 2  # noqa: E731
+        assert d(-1) < d(0)  # σ′ increases on [−1, 0]: not decreasing on [r, oo) for r = −1
+        s = lambda t: 1 / (1 + mpmath.exp(t))  # noqa: E731  σ(z·x) with z = −1
+        assert s(0) > s(1)
+    text = (
+        '[parameters]\nr = "real"\nz = "nonzero"\n'
+        '[[claim]]\nid = "a"\nkind = "limit"\nexpr = "(tanh(x) - 1)*exp(2*x)"\npoint = "oo"\nvalue = "-2"\n'
+        '[[claim]]\nid = "b"\nkind = "limit"\nexpr = "(sigmoid(x) - 1)*exp(x)"\npoint = "oo"\nvalue = "-1"\n'
+        '[[claim]]\nid = "c"\nkind = "limit"\nexpr = "((sqrt(2) + sqrt(3))**2 - 5 - 2*sqrt(6))*exp(2*x) + 3"\n'
+        'point = "oo"\nvalue = "3"\n'
+        '[[claim]]\nid = "d"\nkind = "monotone"\nexpr = "diff(sigmoid(x), x)"\ndirection = "decreasing"\n'
+        'strict = true\ndomain = "[r, oo)"\nexpect = "refuted"\n'
+        '[[claim]]\nid = "e"\nkind = "monotone"\nexpr = "sigmoid(z*x)"\ndirection = "increasing"\n'
+        'strict = true\nexpect = "refuted"\n'
+    )
+    claims = load_claims_text(text).claims
+    verdicts = {c.id: verify.run_claim(c, timeout=30).verdict.verdict for c in claims}
+    assert verdicts == {"a": "proved", "b": "proved", "c": "proved", "d": "refuted", "e": "refuted"}
