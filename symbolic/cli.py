@@ -29,6 +29,16 @@ class _Parser(argparse.ArgumentParser):
         raise SymbolicError(f"{where}{message} (see symbolic {command} --help)".replace("  ", " "))
 
 
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="symbolic",
@@ -115,7 +125,9 @@ def _add_grade(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)"
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the samples (default 0)")
+    parser.add_argument(
+        "--seed", type=_non_negative_int, default=0, help="seed of the samples (default 0)"
+    )
     parser.add_argument(
         "--plot", metavar="PATH", help="write an SVG of ULP error against x (|x| <= 50)"
     )
@@ -410,6 +422,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SymbolicError as error:
         one_line = " ".join(str(error).split())
         print(f"symbolic: error: {one_line}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OverflowError, RecursionError, MemoryError) as error:
+        # A limit of the machine, not of the input's syntax: still one line, never a traceback.
+        kind = type(error).__name__
+        print(f"symbolic: error: the input is too large to handle ({kind})", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("symbolic: interrupted", file=sys.stderr)

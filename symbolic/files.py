@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -14,9 +15,16 @@ def read_bounded_text(path: str | Path, limit: int) -> str:
     name = str(path)
     try:
         file = Path(path)
-        if file.stat().st_size > limit:
+        status = file.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO would block, /dev/zero never ends
+            raise SymbolicError(f"{name}: not a regular file")
+        if status.st_size > limit:
             raise SymbolicError(f"{name}: larger than {limit} bytes")
-        return file.read_text(encoding="utf-8")
+        with file.open("rb") as handle:
+            data = handle.read(limit + 1)  # the size may change between stat and read
+        if len(data) > limit:
+            raise SymbolicError(f"{name}: larger than {limit} bytes")
+        return data.decode("utf-8")
     except OSError as error:
         raise SymbolicError(f"{name}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError:

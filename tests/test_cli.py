@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from symbolic.cli import main
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -66,3 +68,20 @@ def test_ci_runs_the_readme_commands() -> None:
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     for command in commands:
         assert command in ci_lines, command
+
+
+def test_files_that_are_not_regular_are_refused(tmp_path, capsys) -> None:
+    """/dev/zero (endless) and a FIFO (would block) are one line and exit 2, at once."""
+    import os
+
+    fifo = tmp_path / "pipe.claims.toml"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", str(fifo)):
+        assert main(["verify", path]) == 2
+        err = capsys.readouterr().err
+        assert "not a regular file" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_negative_seed_is_a_usage_error(capsys) -> None:
+    assert main(["grade", "numpy", "--seed", "-1", "--samples", "10"]) == 2
+    assert "--seed: must be 0 or more" in capsys.readouterr().err
