@@ -239,3 +239,16 @@ def test_random_text_parses_or_gives_one_clear_error(text: str) -> None:
     else:
         assert isinstance(result, sympy.Basic)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    "text", ["((x+1)**1000)**1000", "(x**100 + 1)**200", "((x**2+1)**100)**60"]
+)
+def test_the_expanded_degree_is_bounded(text: str) -> None:
+    """Each exponent is within its own limit, the product of them is not (issue 12)."""
+    with pytest.raises(ExpressionError, match="expanded degree"):
+        parse(text)
+
+
+def test_a_large_but_allowed_degree_parses() -> None:
+    assert parse("(x + 1)**1000") == (X + 1) ** 1000

@@ -34,6 +34,7 @@ MAX_LITERAL_EXPONENT = 10_000
 MAX_POWER_EXPONENT = 1_000
 MAX_NUMBER_BITS = 100_000
 MAX_DIFF_ORDER = 1_000
+MAX_DEGREE = 10_000  # of a polynomial part once powers are expanded: ((x+1)**1000)**1000 is 10^6
 
 _DECIMAL = re.compile(r"(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?")
 
@@ -253,7 +254,11 @@ class _Builder:
         if base.is_zero and exponent.is_extended_negative:
             raise self.fail("division by zero", node)
         self.conditions += definedness.of_power(base, exponent)
-        return sympy.Pow(base, exponent)
+        result = sympy.Pow(base, exponent)
+        degree = _degree_bound(result)
+        if degree is not None and degree > MAX_DEGREE:
+            raise self.fail(f"the expanded degree would be {degree}, more than {MAX_DEGREE}", node)
+        return result
 
     def call_node(self, node: ast.Call, depth: int) -> Expr:
         if not isinstance(node.func, ast.Name):
@@ -312,6 +317,24 @@ class _Builder:
         if result.has(sympy.I):
             raise self.fail("the value is not a real number", node)
         return result
+
+
+def _degree_bound(expr: Expr) -> int | None:
+    """An upper bound of the degree in x once every power is expanded (None: not a
+    polynomial part). Syntactic and cheap: nothing is expanded to find it."""
+    if not expr.has(X):
+        return 0
+    if expr == X:
+        return 1
+    if expr.is_Add or expr.is_Mul:
+        parts = [_degree_bound(a) for a in expr.args]
+        if None in parts:
+            return None
+        return max(parts) if expr.is_Add else sum(parts)
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        inner = _degree_bound(expr.base)
+        return None if inner is None else inner * int(expr.exp)
+    return None
 
 
 def _expanded(result: Expr) -> Expr:
