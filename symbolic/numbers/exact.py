@@ -51,12 +51,6 @@ def exp_exact(argument: Expr) -> Expr:
     return sympy.radsimp(value) if not value.has(sympy.exp) else value
 
 
-def bounds(value: Expr) -> list[tuple[Fraction, Fraction]]:
-    """Rigorous rational bounds of a constant, one pair per precision (lazily useful
-    in loops: the caller stops at the first pair that decides)."""
-    return [constant_bounds(value, bits) for bits in PRECISIONS]
-
-
 def sign(value: Expr) -> int | None:
     """The exact sign of a real constant, or None when it cannot be decided."""
     if value.is_Rational:

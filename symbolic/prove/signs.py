@@ -189,11 +189,13 @@ class Piece:
 
 @dataclass(frozen=True)
 class Root:
-    """A real root of P or Q inside the u-interval: an isolating interval with rational
-    ends, the root exactly (rational, radicals or CRootOf), and its multiplicity."""
+    """A real root of P or Q inside the u-interval: the root exactly (rational, radicals
+    or CRootOf), its isolating interval with rational ends when it came from isolation
+    over Q (None for a root given by a formula), and its multiplicity (1 when a root of
+    a norm polynomial was found without it)."""
 
-    low: Fraction
-    high: Fraction
+    low: Fraction | None
+    high: Fraction | None
     exact: Expr
     multiplicity: int
 
@@ -207,12 +209,12 @@ class SignChart:
     pole_roots: tuple[Root, ...]  # of Q, inside
 
     @property
-    def zeros(self) -> tuple[tuple[Fraction, Fraction], ...]:
-        return tuple((r.low, r.high) for r in self.roots)
+    def zeros(self) -> tuple[Expr, ...]:
+        return tuple(r.exact for r in self.roots)
 
     @property
-    def poles(self) -> tuple[tuple[Fraction, Fraction], ...]:
-        return tuple((r.low, r.high) for r in self.pole_roots)
+    def poles(self) -> tuple[Expr, ...]:
+        return tuple(r.exact for r in self.pole_roots)
 
     @property
     def exact_zeros(self) -> tuple[Expr, ...]:
@@ -288,7 +290,7 @@ def real_roots(poly: sympy.Poly) -> list[Root]:
     if sign(poly.LC()) not in (-1, 1):
         raise NotRationalError("the leading coefficient is not certainly nonzero")
     if poly.degree() <= 2:
-        return [Root(Fraction(0), Fraction(0), r, m) for r, m in _formula_roots(poly)]
+        return [Root(None, None, r, m) for r, m in _formula_roots(poly)]
     norm = _norm(poly)
     if norm is None:
         raise NotRationalError("coefficients are not rational numbers")
@@ -298,7 +300,7 @@ def real_roots(poly: sympy.Poly) -> list[Root]:
         if value is None:
             raise NotRationalError("a root of the norm could not be tested exactly")
         if value == 0:
-            found.append(Root(root.low, root.high, root.exact, 1))
+            found.append(Root(root.low, root.high, root.exact, 1))  # multiplicity unknown
     return found
 
 
