@@ -245,3 +245,27 @@ def test_third_adversarial_pass_alarms_and_crashes() -> None:
     claims = load_claims_text(text).claims
     verdicts = {c.id: verify.run_claim(c, timeout=30).verdict.verdict for c in claims}
     assert verdicts == {"a": "proved", "b": "proved", "c": "proved", "d": "refuted", "e": "refuted"}
+
+
+def test_fourth_adversarial_pass_alarms() -> None:
+    """Ties at CRootOf points inside tanh are recognised (tanh written with exp, so that
+    e^(k log r) is r^k); a smooth claim whose re-check needs many bits keeps its proof.
+    Truths by hand: tanh″ = −2t(1 − t²) reaches ±4√3/9 at t = ∓1/√3; 1 − σ(kx) > 0."""
+    import mpmath
+
+    with mpmath.workdps(60):
+        x0 = -mpmath.log(2 + mpmath.sqrt(3)) / 2
+        t = mpmath.tanh(x0)
+        assert abs(-2 * t * (1 - t**2) - 4 * mpmath.sqrt(3) / 9) < mpmath.mpf(10) ** -50
+        assert abs(mpmath.diff(mpmath.tanh, x0, 2) - 4 * mpmath.sqrt(3) / 9) < mpmath.mpf(10) ** -40
+    text = (
+        '[parameters]\nk = "positive"\n'
+        '[[claim]]\nid = "a"\nkind = "inequality"\nlhs = "diff(tanh(x), x, 2)"\nop = "!="\n'
+        'rhs = "4*sqrt(3)/9"\nexpect = "refuted"\n'
+        '[[claim]]\nid = "b"\nkind = "inequality"\nlhs = "diff(tanh(x), x, 2)"\nop = ">"\n'
+        'rhs = "-4*sqrt(3)/9"\nexpect = "refuted"\n'
+        '[[claim]]\nid = "c"\nkind = "smooth"\nexpr = "log(1 - sigmoid(k*x))"\n'
+    )
+    claims = load_claims_text(text).claims
+    verdicts = {c.id: verify.run_claim(c, timeout=60).verdict.verdict for c in claims}
+    assert verdicts == {"a": "refuted", "b": "refuted", "c": "proved"}

@@ -43,6 +43,23 @@ def as_logs(value: Expr) -> Expr:
     return value
 
 
+HYPERBOLIC_AS_EXP = {
+    sympy.tanh: lambda a: (sympy.exp(2 * a) - 1) / (sympy.exp(2 * a) + 1),
+    sympy.sinh: lambda a: (sympy.exp(a) - sympy.exp(-a)) / 2,
+    sympy.cosh: lambda a: (sympy.exp(a) + sympy.exp(-a)) / 2,
+    sympy.sech: lambda a: 2 / (sympy.exp(a) + sympy.exp(-a)),
+}
+
+
+def hyperbolic_as_exp(value: Expr) -> Expr:
+    """tanh, sinh, cosh, sech written with exp, so that e^(k·log r) becomes r^k at once
+    (SymPy's own rewrite can take a detour through complex logarithms)."""
+    for function, formula in HYPERBOLIC_AS_EXP.items():
+        if value.has(function):
+            value = value.replace(function, formula)
+    return value
+
+
 def exp_exact(argument: Expr) -> Expr:
     """e^argument, simplified exactly where it is algebraic (e^log(r) = r)."""
     value = sympy.exp(sympy.expand(as_logs(argument)))
@@ -75,10 +92,12 @@ def is_zero(value: Expr) -> bool:
         return True
     if value.has(sympy.Abs):
         value = value.replace(sympy.Abs, _resolved_abs)
-    if reduces_to_zero(value) or reduces_to_zero(as_logs(value)):
-        return True
-    polynomial = minimal_polynomial(value)
-    return polynomial is not None and polynomial.degree() == 1 and polynomial.TC() == 0
+    # Algebraic numbers first (fast and decisive), then rewrites that reach a literal 0.
+    for form in (value, hyperbolic_as_exp(as_logs(value))):  # tanh(log r) is algebraic in r
+        polynomial = minimal_polynomial(form)
+        if polynomial is not None:  # algebraic: 0 exactly when its minimal polynomial is t
+            return polynomial.degree() == 1 and polynomial.TC() == 0
+    return reduces_to_zero(value) or reduces_to_zero(as_logs(value))
 
 
 def _resolved_abs(argument: Expr) -> Expr:
@@ -106,7 +125,7 @@ def minimal_polynomial(value: Expr) -> sympy.Poly | None:
     cannot give one (the number may be transcendental)."""
     if isinstance(value, sympy.CRootOf):
         return sympy.Poly(value.expr.xreplace({value.poly.gens[0]: _T}), _T).monic()
-    if value.free_symbols or value.has(sympy.exp, sympy.log, sympy.pi, sympy.E, sympy.CRootOf):
+    if value.free_symbols or value.has(sympy.exp, sympy.log, sympy.pi, sympy.E):
         return None
     if any(
         not isinstance(f, sympy.Pow | sympy.Add | sympy.Mul) for f in value.atoms(sympy.Function)

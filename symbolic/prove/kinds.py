@@ -183,7 +183,7 @@ def zeros_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
 def smooth_proof(claim: Claim, points: list[Expr], params: dict) -> str | None:
     expr = claim.fields["expr"]
     for x in points:
-        if all(numeric.ball(expr, x, params, bits) is None for bits in numeric.ESCALATION[:3]):
+        if all(numeric.ball(expr, x, params, bits) is None for bits in numeric.ESCALATION):
             return f"f is not a finite real at x = {x}"
     return None
 
