@@ -93,3 +93,21 @@ def test_is_root_by_minimal_polynomial() -> None:
 def test_order_of_a_number_with_itself_is_zero(value: str) -> None:
     number = sympy.Rational(value)
     assert order(number + sympy.sqrt(2) - sympy.sqrt(2), number) == 0
+
+
+def test_integer_powers_of_balls_that_contain_zero() -> None:
+    """python-flint's ** is NaN for a ball around 0; the enclosure's power is finite and
+    still contains every true value (checked at exact points of the ball)."""
+    import flint
+
+    from symbolic.numbers.enclosure import integer_power
+
+    ball = flint.arb(0, 0.5)  # [−0.5, 0.5]
+    assert (ball**2).is_nan() or not (ball**2).is_finite()  # the library's behaviour we avoid
+    for n in (2, 3, 4, 7):
+        power = integer_power(ball, n)
+        assert power.is_finite()
+        for t in (Fraction(-1, 2), Fraction(-1, 7), Fraction(0), Fraction(1, 3), Fraction(1, 2)):
+            exact = t**n
+            assert power.contains(flint.arb(flint.fmpq(exact.numerator, exact.denominator)))
+    assert integer_power(flint.arb(-3), 3) == -27 and integer_power(flint.arb(2), -2) == 0.25

@@ -123,7 +123,7 @@ class _Evaluator:
         base, exponent = expr.as_base_exp()
         b = self.evaluate(base)
         if exponent.is_Integer:
-            return b ** int(exponent)
+            return integer_power(b, int(exponent))
         if exponent == sympy.Rational(1, 2):
             return b.sqrt()
         if exponent == -sympy.Rational(1, 2):
@@ -146,6 +146,20 @@ def _real_root_ball(root: sympy.CRootOf) -> flint.arb:
     middle, half = (low + high) / 2, (high - low) / 2
     ball = flint.arb(flint.fmpq(int(middle.p), int(middle.q)))
     return ball + flint.arb(0, flint.arb(flint.fmpq(int(half.p), int(half.q))).upper())
+
+
+def integer_power(ball: flint.arb, n: int) -> flint.arb:
+    """ball**n for an integer n. python-flint's ** gives NaN for a ball that contains 0
+    (it goes through a logarithm); repeated multiplication is rigorous there."""
+    if not ball.contains(0):
+        return ball**n
+    result, square, k = flint.arb(1), ball, abs(n)
+    while k:
+        if k & 1:
+            result *= square
+        square *= square
+        k >>= 1
+    return 1 / result if n < 0 else result
 
 
 def _sum(values: Iterator[flint.arb]) -> flint.arb:

@@ -139,7 +139,7 @@ def certified_pair(
     still overlap at high precision (algebra is slow, and a gap settles it)."""
     increasing = claim.fields["direction"] == "increasing"
     overlapping = False
-    for bits in numeric.ESCALATION[:3]:
+    for bits in numeric.ESCALATION:
         fa, fb = numeric.ball(expr, a, params, bits), numeric.ball(expr, b, params, bits)
         if fa is None or fb is None:
             return None
