@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from mpmath import exp, mp, mpf, pi
 
-from symbolic.prove import verify
 from symbolic.prove.claims import load_claims
+from tests.adversarial_common import assert_not_wrong, run_every_claim
 
 HERE = Path(__file__).parent
 ADVERSARIAL3 = HERE / "claims" / "adversarial3.toml"
@@ -157,16 +157,9 @@ def test_truth_is_independently_checked(claim_id: str) -> None:
 
 @pytest.fixture(scope="module")
 def verdicts() -> dict[str, object]:
-    return {cid: verify.run_claim(claim, timeout=60) for cid, claim in CLAIMS.items()}
+    return run_every_claim(CLAIMS)
 
 
 @pytest.mark.parametrize("claim_id", sorted(CHECKS))
 def test_no_wrong_verdict(claim_id: str, verdicts: dict) -> None:
-    verdict = verdicts[claim_id].verdict
-    expect = CLAIMS[claim_id].expect
-    assert verdict.verdict in (expect, "unknown"), (
-        f"{claim_id}: the prover says {verdict.verdict}, the truth is {expect}: "
-        f"{verdict.certificate}"
-    )
-    if verdict.verdict == "unknown":
-        assert verdict.reason, "an unknown verdict must give its reason"
+    assert_not_wrong(CLAIMS[claim_id], verdicts[claim_id])

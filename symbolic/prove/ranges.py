@@ -17,7 +17,6 @@ from fractions import Fraction
 import sympy
 from sympy import Expr
 
-from symbolic.derive.checking import explicit
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.arb import exact_bounds
 from symbolic.numbers.exact import is_zero, order, rational, rational_between, sign
@@ -26,7 +25,7 @@ from symbolic.prove import numeric
 from symbolic.prove.claim import Claim
 from symbolic.prove.limits import limit_at_u, rational_limit
 from symbolic.prove.relations import (
-    abs_pieces,
+    charted_pieces,
     check_definedness,
     conditions_of,
     prove_relation,
@@ -34,11 +33,8 @@ from symbolic.prove.relations import (
 )
 from symbolic.prove.signs import (
     ExpForm,
-    NotRationalError,
     SignChart,
-    exp_form,
     roots_inside,
-    sign_chart,
 )
 from symbolic.prove.verdict import Verdict
 
@@ -60,19 +56,13 @@ def prove_range(claim: Claim) -> Verdict:
         return refuted
     if doubts:
         return Verdict.unknown("range", "; ".join(doubts))
-    pieces = abs_pieces(explicit(expr), claim.domain)
-    if pieces is None or any(branch.has(sympy.Abs) for _, branch in pieces):
-        return Verdict.unknown("range", "the absolute values could not be split exactly")
+    pieces = charted_pieces(expr, claim.domain)
+    if isinstance(pieces, str):
+        return Verdict.unknown("range", pieces)
     certificate = ["f is defined on the whole domain, so continuous there"]
     candidates: list[Candidate] = []
-    for piece, branch in pieces:
-        try:
-            form = exp_form(branch)
-            chart = sign_chart(form, piece)
-        except NotRationalError as why:
-            return Verdict.unknown("range", f"no exact method applies ({why})")
-        if chart.poles:
-            return Verdict.unknown("range", "f has poles in the domain")
+    for charted in pieces:
+        piece, branch, form, chart = charted.piece, charted.branch, charted.form, charted.chart
         where = "" if len(pieces) == 1 else f"on {piece}, f = {to_text(branch)}: "
         certificate.append(where + form.describe())
         found = _candidates(form, piece, chart, certificate)

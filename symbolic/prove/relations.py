@@ -16,6 +16,8 @@ algebraic numbers, and pieces narrower than any float are still pieces.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy
 from sympy import Expr
 
@@ -31,6 +33,7 @@ from symbolic.prove.claim import Claim
 from symbolic.prove.signs import (
     ExpForm,
     NotRationalError,
+    SignChart,
     exp_form,
     factor_sign,
     factor_sign_with_zeros,
@@ -355,6 +358,35 @@ def outside_domain(claim: Claim, point: Expr) -> Verdict | None:
             why = [f"x = {to_text(point)} is not in the domain {where}"]
             return Verdict("refuted", "domain", why, shown, witness=witness)
     return None
+
+
+@dataclass(frozen=True)
+class ChartedPiece:
+    """A closed piece of the domain where every |g| is ±g, with f's exact form there."""
+
+    piece: Interval
+    branch: Expr
+    form: ExpForm
+    chart: SignChart
+
+
+def charted_pieces(expr: Expr, domain: Interval) -> list[ChartedPiece] | str:
+    """f split where its absolute values change form, each piece with its e^x form and
+    exact sign chart (no pole inside); or the reason why that cannot be done."""
+    pieces = abs_pieces(explicit(expr), domain)
+    if pieces is None or any(branch.has(sympy.Abs) for _, branch in pieces):
+        return "the absolute values could not be split exactly"
+    charted = []
+    for piece, branch in pieces:
+        try:
+            form = exp_form(branch)
+            chart = sign_chart(form, piece)
+        except NotRationalError as why:
+            return f"no exact method applies on {piece} ({why})"
+        if chart.poles:
+            return f"f has poles on {piece}"
+        charted.append(ChartedPiece(piece, branch, form, chart))
+    return charted
 
 
 def witness_at(

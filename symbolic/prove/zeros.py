@@ -20,7 +20,12 @@ from symbolic.numbers.exact import is_root, is_zero, order
 from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
 from symbolic.prove.claim import Claim
-from symbolic.prove.relations import abs_pieces, check_definedness, conditions_of, outside_domain
+from symbolic.prove.relations import (
+    charted_pieces,
+    check_definedness,
+    conditions_of,
+    outside_domain,
+)
 from symbolic.prove.signs import NotRationalError, exp_form, sign_chart
 from symbolic.prove.verdict import Verdict
 
@@ -87,21 +92,15 @@ def prove_zeros(claim: Claim) -> Verdict:
 
 def _by_pieces(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict:
     """With |g| in f: the zeros on each piece where every |g| is ±g, joined."""
-    pieces = abs_pieces(explicit(expr), claim.domain)
-    if pieces is None or any(branch.has(sympy.Abs) for _, branch in pieces):
-        return Verdict.unknown("zeros", "the absolute values could not be split exactly")
+    pieces = charted_pieces(expr, claim.domain)
+    if isinstance(pieces, str):
+        return Verdict.unknown("zeros", pieces)
     refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [expr], claim.domain)
     if refuted or doubts:
         return Verdict.unknown("zeros", "f is not shown to be defined on the whole domain")
     actual: list[sympy.Expr] = []
-    for piece, branch in pieces:
-        try:
-            form = exp_form(branch)
-            chart = sign_chart(form, piece)
-        except NotRationalError as why:
-            return Verdict.unknown("zeros", f"no exact method applies on {piece} ({why})")
-        if chart.poles:
-            return Verdict.unknown("zeros", f"poles on {piece}")
+    for charted in pieces:
+        piece, branch, form, chart = charted.piece, charted.branch, charted.form, charted.chart
         if form.numerator.is_zero and piece.low != piece.high:
             why = [f"on {piece}: f = {to_text(branch)} = 0 identically"]
             return _vanishing(claim, expr, piece, claimed, why)
@@ -117,7 +116,7 @@ def _by_pieces(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict:
                 actual.append(x)
     certificate = [
         "split where the absolute values change form: "
-        + "; ".join(f"on {p}: {to_text(b)}" for p, b in pieces),
+        + "; ".join(f"on {c.piece}: {to_text(c.branch)}" for c in pieces),
         f"the zeros on the pieces: {', '.join(to_text(a) for a in actual) or 'none'}",
     ]
     matches = [[order(z, a) for a in actual] for z in claimed]
