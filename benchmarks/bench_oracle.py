@@ -22,9 +22,9 @@ import numpy as np
 import sympy
 
 from symbolic.functions import expand_definitions, sigmoid
+from symbolic.functions.sigmoid import derivative_coefficients as sigmoid_derivative_coefficients
 from symbolic.language.parser import X
 from symbolic.numbers import oracle
-from symbolic.numbers.closed_forms import sigmoid_derivative_coefficients
 
 T = TypeVar("T")
 

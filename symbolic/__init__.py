@@ -10,25 +10,17 @@ import importlib
 from types import ModuleType
 
 from symbolic.errors import ExpressionError, SymbolicError
-from symbolic.functions import logit, sigmoid, softplus
+from symbolic.functions import NAMED_FUNCTIONS
 from symbolic.language.parser import X, parse
 
-__all__ = [
-    "ExpressionError",
-    "SymbolicError",
-    "X",
-    "logit",
-    "oracle",
-    "parse",
-    "sigmoid",
-    "softplus",
-]
+# Every named function of the registry, as symbolic.<name> (symbolic.sigmoid, …).
+globals().update(NAMED_FUNCTIONS)
+__all__ = ["ExpressionError", "SymbolicError", "X", "oracle", "parse", *NAMED_FUNCTIONS]
 __version__ = "0.1.0"
 
 _LAZY_MODULES = {
     "oracle": "symbolic.numbers.oracle",
-    "ieee": "symbolic.numbers.ieee",
-    "closed_forms": "symbolic.numbers.closed_forms",
+    "ieee": "symbolic.arith.ieee",
     "fastpath": "symbolic.numbers.fastpath",
 }
 

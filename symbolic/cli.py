@@ -13,8 +13,12 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+import symbolic
 from symbolic import __version__
 from symbolic.errors import SymbolicError
+from symbolic.functions import DEFAULT_FUNCTION
+
+MAIN = DEFAULT_FUNCTION.typed()  # the main job's function, f(x): the default of every command
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
 FORMAT_NAMES = ("float64", "float32", "float16", "bfloat16")
@@ -42,7 +46,7 @@ def _non_negative_int(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="symbolic",
-        description="Machine-checked reference for the logistic sigmoid σ and σ′ = σ(1 − σ).",
+        description=(symbolic.__doc__ or "").splitlines()[0].removeprefix("symbolic: "),
     )
     parser.add_argument("--version", action="version", version=f"symbolic {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -57,9 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument(
         "expr",
         nargs="?",
-        default="sigmoid(x)",
+        default=MAIN,
         metavar="EXPR",
-        help="expression of x (default: sigmoid(x))",
+        help=f"expression of x (default: {MAIN})",
     )
     derive.add_argument(
         "--order", type=int, default=1, metavar="N", help="differentiate N times (default 1)"
@@ -95,9 +99,9 @@ def _add_grade(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("impl", metavar="IMPL")
     parser.add_argument(
         "--of",
-        default="sigmoid(x)",
+        default=MAIN,
         metavar="EXPR",
-        help="the function computed (default sigmoid(x))",
+        help=f"the function computed (default {MAIN})",
     )
     parser.add_argument(
         "--dtype", choices=FORMAT_NAMES, default="float32", help="format graded (default float32)"
@@ -139,11 +143,11 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "report",
         help="render the derivation report (Markdown, LaTeX, HTML, PDF)",
-        description="Render the sigmoid report (no FILE) or a verification report of claims "
+        description=f"Render the report of {MAIN} (no FILE) or a verification report of claims "
         "files, from Jinja2 templates. Files are written atomically.",
     )
     parser.add_argument(
-        "files", nargs="*", metavar="FILE", help="claims files (default: the sigmoid report)"
+        "files", nargs="*", metavar="FILE", help=f"claims files (default: the report of {MAIN})"
     )
     parser.add_argument(
         "--format",
@@ -183,7 +187,9 @@ def _add_verify(commands: argparse._SubParsersAction) -> None:
 
 def _add_expression_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "expr", metavar="EXPR", help="expression of x, e.g. sigmoid or 'x*sigmoid(x)'"
+        "expr",
+        metavar="EXPR",
+        help=f"expression of x, e.g. {DEFAULT_FUNCTION.language_name()} or 'x*{MAIN}'",
     )
     parser.add_argument(
         "--order", type=int, default=0, metavar="N", help="differentiate N times first (default 0)"
@@ -254,8 +260,9 @@ def _run_derive(args: argparse.Namespace) -> int:
 def _run_eval(args: argparse.Namespace) -> int:
     import json
 
+    from symbolic.arith import ieee
     from symbolic.language.printing import to_language
-    from symbolic.numbers import ieee, oracle, tables
+    from symbolic.numbers import oracle, tables
 
     expr = oracle.to_expression(args.expr, args.order)
     oracle.check_digits(args.digits)
@@ -350,8 +357,8 @@ def _run_report(args: argparse.Namespace) -> int:
             + "-report"
         )
     else:
-        model = report_model.build_sigmoid_report()
-        name = "sigmoid"
+        model = report_model.build_function_report(DEFAULT_FUNCTION)
+        name = DEFAULT_FUNCTION.language_name()
     for path in reports.write_report(model, formats, args.out, name, args.templates):
         print(path)
     failed = model.data.summary.failed

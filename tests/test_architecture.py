@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import ast
+import io
+import re
+import tokenize
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "symbolic"
 # Lower layers first: a module may import from its own layer and the layers before it.
-LAYERS = ["functions", "language", "derive", "numbers", "prove", "grade", "report", "cli"]
+LAYERS = ["arith", "functions", "language", "derive", "numbers", "prove", "grade", "report", "cli"]
 ANYWHERE = {"errors", "files", "__version__"}  # small utilities every layer may use
 MAX_LINES = 800
 
@@ -75,3 +78,50 @@ def test_the_layer_check_can_fail(tmp_path: Path) -> None:
     bad.write_text("from symbolic.report.model import build_model\n")
     assert _imports(bad) == [("report.model", 1)]
     assert _layer("report.model") > _layer("language.parser")
+
+
+# ---------------------------------------------------------------- one module per function
+
+FUNCTION_NAMES = re.compile(r"(?i:sigmoid)|σ")
+REGISTRY = PACKAGE / "functions"  # the registry and the function modules (softplus′ = σ)
+
+
+def _docstring_lines(source: str) -> set[int]:
+    """The lines of every docstring (module, class, function)."""
+    lines: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if isinstance(body[0].value.value, str):
+                    lines.update(range(body[0].lineno, body[0].end_lineno + 1))
+    return lines
+
+
+def function_names_in_code(source: str) -> list[str]:
+    """Names and string literals (not comments, not docstrings) that name σ."""
+    skip = _docstring_lines(source)
+    found = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type not in (tokenize.NAME, tokenize.STRING) or token.start[0] in skip:
+            continue
+        if FUNCTION_NAMES.search(token.string):
+            found.append(f"line {token.start[0]}: {token.string[:60]}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _modules() if REGISTRY not in p.parents],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_sigma_is_named_only_in_its_registry_module(path: Path) -> None:
+    """Every stage asks the registry: no code outside symbolic/functions/ names σ
+    (docstrings and comments may, as examples)."""
+    assert function_names_in_code(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_naming_check_can_fail() -> None:
+    source = '"""σ in a docstring is fine."""\n# so is sigmoid in a comment\nname = "sigmoid(x)"\n'
+    assert function_names_in_code(source) == ['line 3: "sigmoid(x)"']
+    assert function_names_in_code("Σ = 1\n") == []  # capital sigma is a sum, not σ

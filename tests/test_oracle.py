@@ -14,11 +14,11 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from symbolic.arith.arb import precision
 from symbolic.errors import SymbolicError
 from symbolic.functions import expand_definitions, sigmoid
 from symbolic.language.parser import X
 from symbolic.numbers import oracle
-from symbolic.numbers.arb import precision
 from symbolic.numbers.enclosure import enclose, prepare
 from tests.references import (
     all_finite,
@@ -125,14 +125,16 @@ A163626 = [
 
 
 def test_derivative_coefficients_are_the_oeis_rows() -> None:
-    from symbolic.numbers.closed_forms import sigmoid_derivative_coefficients
+    from symbolic.functions.sigmoid import (
+        derivative_coefficients as sigmoid_derivative_coefficients,
+    )
 
     for n, row in enumerate(A163626):
         assert list(sigmoid_derivative_coefficients(n))[1:] == row
 
 
 def test_taylor_coefficients() -> None:
-    from symbolic.numbers.closed_forms import taylor_coefficients
+    from symbolic.functions.sigmoid import taylor_coefficients
 
     expected = [Fraction(1, 2), Fraction(1, 4), 0, Fraction(-1, 48), 0, Fraction(1, 480), 0,
                 Fraction(-17, 80640)]  # fmt: skip
@@ -140,7 +142,7 @@ def test_taylor_coefficients() -> None:
 
 
 def test_taylor_series_sums_to_sigma() -> None:
-    from symbolic.numbers.closed_forms import taylor_coefficients
+    from symbolic.functions.sigmoid import taylor_coefficients
 
     coefficients = taylor_coefficients(61)
     x = Fraction(1, 10)
@@ -150,7 +152,7 @@ def test_taylor_series_sums_to_sigma() -> None:
 
 
 def test_zeros_of_the_second_and_third_derivatives() -> None:
-    from symbolic.numbers.closed_forms import sigmoid_derivative_zeros
+    from symbolic.functions.sigmoid import derivative_zeros as sigmoid_derivative_zeros
 
     (second,) = sigmoid_derivative_zeros(2)
     assert second.exact == 0
@@ -168,7 +170,7 @@ def test_zeros_of_the_second_and_third_derivatives() -> None:
 
 @pytest.mark.parametrize("n", [3, 4, 5, 6])
 def test_numeric_zeros_are_sign_changes(n: int) -> None:
-    from symbolic.numbers.closed_forms import sigmoid_derivative_zeros
+    from symbolic.functions.sigmoid import derivative_zeros as sigmoid_derivative_zeros
 
     row = A163626[n]
 
@@ -303,7 +305,7 @@ def test_numpy_usage_from_the_readme() -> None:
 
 
 def test_ulp_distance_definition() -> None:
-    from symbolic.numbers import ieee
+    from symbolic.arith import ieee
 
     f64 = ieee.FORMATS["float64"]
     assert ieee.ulp_distance(1 + 2**-52, Fraction(1), f64) == 1.0

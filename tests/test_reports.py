@@ -12,19 +12,20 @@ import pytest
 
 from symbolic.cli import main
 from symbolic.errors import SymbolicError
+from symbolic.functions import sigmoid
 from symbolic.report import render as reports
-from symbolic.report.model import build_claims_report, build_sigmoid_report
+from symbolic.report.model import build_claims_report, build_function_report
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def sigmoid_model():
-    return build_sigmoid_report()
+    return build_function_report(sigmoid)
 
 
 def test_rendering_twice_gives_identical_bytes(sigmoid_model, tmp_path: Path) -> None:
-    again = build_sigmoid_report()
+    again = build_function_report(sigmoid)
     for fmt in ("md", "tex", "html"):
         assert reports.render(sigmoid_model, fmt) == reports.render(again, fmt)
     assert [f.svg() for f in sigmoid_model.figures] == [f.svg() for f in again.figures]

@@ -1,12 +1,13 @@
 """Step-by-step derivation of derivatives, each step checked independently.
 
 `derive(expr, order, route)` differentiates `expr` `order` times. The first
-derivative is derived from the definitions (σ(u) = 1/(1 + e^(−u))), one rule
-per step, then tidied and, when σ or softplus is involved, rewritten in terms of
-σ: e^(−u)/(1 + e^(−u))² = σ(u)·(1 − σ(u)), with the lemma
-1 − σ(u) = e^(−u)/(1 + e^(−u)) as its own step. Higher derivatives
-differentiate that result using the identity σ′ = σ(1 − σ) derived in the
-first section, and collect the result as a polynomial in σ.
+derivative is derived from the definitions of the named functions (σ(u) =
+1/(1 + e^(−u))), one rule per step, then tidied and, where a named function says its
+derivatives are written in terms of some function f (`written_in`: σ for σ and
+softplus), rewritten in f by f's own steps (`rewrite_steps`: e^(−u)/(1 + e^(−u))² =
+σ(u)·(1 − σ(u)), with the lemma 1 − σ(u) = e^(−u)/(1 + e^(−u)) as its own step).
+Higher derivatives differentiate that result using f's derivative identity derived in
+the first section (σ′ = σ(1 − σ)), and collect the result as a polynomial in f.
 
 Every step records the expression before and after and the rule used, and is
 checked by `symbolic.derive.checking.check_equal`, which does not use the rules.
@@ -21,9 +22,10 @@ import sympy
 from sympy import Expr
 
 from symbolic.derive.checking import CheckResult, check_equal
-from symbolic.derive.rules import Rewrite, Route, Rule, SigmoidMode, d, select_rule
+from symbolic.derive.rules import Mode, Rewrite, Route, Rule, d, select_rule
 from symbolic.errors import SymbolicError
-from symbolic.functions import expand_definitions, sigmoid, softplus
+from symbolic.functions import DefinedFunction, expand_definitions
+from symbolic.functions.base import RewriteStep, collect_powers
 from symbolic.language.printing import to_text
 
 RouteChoice = Literal["quotient", "chain", "all"]
@@ -73,7 +75,7 @@ class Section:
     steps: tuple[Step, ...]
     result: Expr
     explicit: Expr
-    """The result before it was rewritten in σ (in exp, as the rules left it)."""
+    """The result before it was rewritten in a named function (in exp, as the rules left it)."""
 
     @property
     def title(self) -> str:
@@ -90,11 +92,16 @@ class Derivation:
     route: RouteChoice
     sections: tuple[Section, ...]
     result: Expr
-    result_in_sigma: Expr | None
+    result_in_terms: Expr | None  # the result in terms of a named function (σ), if any
 
     @property
     def steps(self) -> tuple[Step, ...]:
         return tuple(step for section in self.sections for step in section.steps)
+
+    @property
+    def final(self) -> Expr:
+        """The result as shown: in terms of the named function where there is one."""
+        return self.result_in_terms if self.result_in_terms is not None else self.result
 
     @property
     def checked(self) -> bool:
@@ -116,31 +123,35 @@ def derive(expr: Expr, order: int = 1, route: RouteChoice = "all") -> Derivation
         sections.append(section)
         current = section.result
     sections = [_checked_section(section) for section in sections]
-    in_sigma = current if _sigma_arguments(expr) else None
-    explicit = sections[-1].explicit if in_sigma is not None else current
-    return Derivation(expr, order, route, tuple(sections), explicit, in_sigma)
+    in_terms = current if _written_in(expr) is not None else None
+    explicit = sections[-1].explicit if in_terms is not None else current
+    return Derivation(expr, order, route, tuple(sections), explicit, in_terms)
 
 
 def first_derivative(expr: Expr, route: Route) -> Section:
-    """σ, logit, softplus by their definitions; the result rewritten in σ where it fits."""
+    """Named functions by their definitions; the result rewritten in a named function
+    where one is asked for and it fits."""
     expr = _resolve_inner_derivatives(expr)
     start = d(expr)
     steps = _apply_rules(start, route, "definition")
     explicit = steps[-1].after
-    arguments = _sigma_arguments(expr)
-    rewrite = sigma_rewrite_steps(explicit, arguments) if arguments else []
-    steps += rewrite or _tidy_steps(explicit)
+    written = _written_in(expr)
+    rewrite = [] if written is None else written[0].rewrite_steps(explicit, written[1])
+    steps += [_step_of(r) for r in rewrite] or _tidy_steps(explicit)
     return Section(1, route, start, tuple(steps), steps[-1].after, explicit)
 
 
 def next_derivative(previous: Expr, order: int, route: Route) -> Section:
-    """Differentiate a previous result, using σ′ = σ(1 − σ), and collect powers of σ."""
+    """Differentiate a previous result by the derived identities (σ′ = σ(1 − σ)), and
+    collect powers of the named function it is written in."""
     start = d(_evaluated(previous))
     steps = _apply_rules(start, route, "identity")
     current = steps[-1].after
-    collected = _collect_in_sigma(current)
+    function = _single_function(current)
+    collected = None if function is None else collect_powers(current, function)
     if collected is not None and collected != current:
-        steps.append(Step((Rewrite("expand and collect powers of σ"),), current, collected))
+        heading = f"expand and collect powers of {function.display_name()}"
+        steps.append(Step((Rewrite(heading),), current, collected))
     elif collected is None:
         steps += _tidy_steps(current)
     result = steps[-1].after
@@ -148,7 +159,7 @@ def next_derivative(previous: Expr, order: int, route: Route) -> Section:
     return Section(order, route, start, tuple(steps), result, explicit)
 
 
-def _apply_rules(start: Expr, route: Route, mode: SigmoidMode) -> list[Step]:
+def _apply_rules(start: Expr, route: Route, mode: Mode) -> list[Step]:
     """Resolve placeholders one rule at a time; leaf rules together in one step."""
     steps: list[Step] = []
     current = start
@@ -188,161 +199,29 @@ def _tidy(expr: Expr) -> Expr:
     return min(candidates, key=sympy.count_ops)
 
 
-def sigma_rewrite_steps(result: Expr, arguments: list[Expr]) -> list[Step]:
-    """Rewrite an expression in e^(−u) as one in σ(u), in checked steps.
-
-    Each term c·e^(−a·u)/(1 + e^(−u))^b with 0 ≤ a ≤ b is written as
-    c·(1/(1 + e^(−u)))^(b−a)·(e^(−u)/(1 + e^(−u)))^a and becomes
-    c·σ(u)^(b−a)·(1 − σ(u))^a by the definition and the lemma. Terms that do not
-    have that shape are rewritten by e^(−u) = (1 − σ(u))/σ(u) instead.
-    """
-    # Larger arguments first, so that e^(−2x) is matched to σ(2x) before e^(−x) takes it.
-    ordered = sorted(arguments, key=lambda u: (-sympy.count_ops(u), sympy.default_sort_key(u)))
-    markers = {u: sympy.Dummy(f"T{index}", positive=True) for index, u in enumerate(ordered)}
-    in_markers = result
-    for u, marker in markers.items():
-        in_markers = _replace_exponentials(in_markers, u, marker, exact=len(markers) > 1)
-    split = _split_terms(sympy.Add.make_args(in_markers), markers)
-    expanded = split is None
-    if expanded:
-        split = _split_terms(sympy.Add.make_args(sympy.expand_mul(in_markers)), markers)
-    if split is None:
-        return _substitution_steps(result, in_markers, markers)
-    shown_split, in_sigma, lemma_arguments = split
-    steps = []
-    if shown_split != result:
-        rule = Rewrite("split into factors", "1/(1 + e^(−u)) and e^(−u)/(1 + e^(−u))")
-        steps.append(Step((rule,), result, shown_split))
-    for u in lemma_arguments:
-        rule = Rewrite(
-            f"lemma, u = {to_text(u)}", "1 − σ(u) = 1 − 1/(1 + e^(−u)) = e^(−u)/(1 + e^(−u))"
-        )
-        lemma = sympy.exp(-u) / (1 + sympy.exp(-u))
-        steps.append(Step((rule,), 1 - sigmoid(u), lemma, lemma=True))
-    rule = Rewrite("definition of σ and the lemma" if lemma_arguments else "definition of σ")
-    steps.append(Step((rule,), shown_split, in_sigma))
-    collected = _collect_in_sigma(in_sigma) if expanded else None
-    if collected is not None and sympy.count_ops(collected) < sympy.count_ops(in_sigma):
-        steps.append(Step((Rewrite("collect powers of σ"),), in_sigma, collected))
-    return steps
+def _step_of(rewrite: RewriteStep) -> Step:
+    heading = rewrite.heading
+    if rewrite.argument is not None:
+        heading = f"{heading}, u = {to_text(rewrite.argument)}"
+    rule = Rewrite(heading, rewrite.detail)
+    return Step((rule,), rewrite.before, rewrite.after, lemma=rewrite.lemma)
 
 
-def _replace_exponentials(expr: Expr, u: Expr, marker: sympy.Dummy, exact: bool) -> Expr:
-    """Write e^(−u) as the marker T and e^u as 1/T.
-
-    With one argument, `subs` also turns e^(−2u) into T²; with several (σ(x)σ(2x))
-    that would write e^(−x) as √T, so only exact occurrences are replaced.
-    """
-    if exact:
-        return expr.xreplace({sympy.exp(-u): marker, sympy.exp(u): 1 / marker})
-    return expr.subs(sympy.exp(-u), marker).subs(sympy.exp(u), 1 / marker)
-
-
-def _split_terms(
-    terms: tuple[Expr, ...], markers: dict[Expr, sympy.Dummy]
-) -> tuple[Expr, Expr, list[Expr]] | None:
-    """The split form (in exp), the σ form, and the u whose lemma is used; None if a term
-    does not fit."""
-    shown, in_sigma, lemma_arguments = [], [], []
-    for term in terms:
-        factored = sympy.factor(term)
-        coefficient, fraction_parts, sigma_powers, lemma_parts = factored, [], sympy.S.One, []
-        for u, marker in markers.items():
-            powers = _marker_powers(factored, marker)
-            if powers is None:
-                return None
-            a, b = powers
-            if a and u not in lemma_arguments:
-                lemma_arguments.append(u)
-            coefficient = coefficient / (marker**a * (1 + marker) ** (-b))
-            e = sympy.exp(-u)
-            fractions = [
-                (sympy.UnevaluatedExpr(1 / (1 + e)), b - a),
-                (sympy.UnevaluatedExpr(e / (1 + e)), a),
-            ]
-            fraction_parts += _unevaluated_powers(fractions)
-            s = sigmoid(u)
-            sigma_powers *= s ** (b - a)
-            lemma_parts += _unevaluated_powers([(1 - s, a)])
-        coefficient = sympy.factor(coefficient)
-        if any(coefficient.has(marker) for marker in markers.values()):
-            return None
-        shown.append(_unevaluated_product(coefficient, fraction_parts))
-        in_sigma.append(_unevaluated_product(coefficient * sigma_powers, lemma_parts))
-    return _unevaluated_sum(shown), _unevaluated_sum(in_sigma), lemma_arguments
-
-
-def _marker_powers(term: Expr, marker: sympy.Dummy) -> tuple[int, int] | None:
-    """(a, b) with term = c·T^a/(1 + T)^b and c free of T, or None."""
-    powers = term.as_powers_dict()
-    a = powers.get(marker, 0)
-    b = -powers.get(1 + marker, 0)
-    rest = [base for base in powers if base not in (marker, 1 + marker) and base.has(marker)]
-    if rest or not (sympy.Integer(a) == a and sympy.Integer(b) == b and 0 <= a <= b):
+def _written_in(expr: Expr) -> tuple[type[DefinedFunction], list[Expr]] | None:
+    """(f, the arguments u of its calls) when the derivative of expr is to be written in
+    f(u) (σ for σ(u) and softplus(u)); None when no named function asks for it."""
+    calls = [c for c in expr.atoms(DefinedFunction) if type(c).written_in is not None]
+    targets = {type(c).written_in for c in calls}
+    if len(targets) != 1:
         return None
-    return int(a), int(b)
+    arguments = sorted({c.args[0] for c in calls}, key=sympy.default_sort_key)
+    return targets.pop(), arguments
 
 
-def _substitution_steps(
-    result: Expr, in_markers: Expr, markers: dict[Expr, sympy.Dummy]
-) -> list[Step]:
-    rewritten = in_markers
-    for u, marker in markers.items():
-        s = sigmoid(u)
-        rewritten = rewritten.subs(marker, (1 - s) / s)
-    rewritten = sympy.factor(rewritten)
-    if rewritten.has(sympy.exp):
-        return []
-    return [
-        Step(
-            (Rewrite("substitute e^(−u) = (1 − σ(u))/σ(u), from σ(u) = 1/(1 + e^(−u))"),),
-            result,
-            rewritten,
-        )
-    ]
-
-
-def _unevaluated_powers(pairs: list[tuple[Expr, int]]) -> list[Expr]:
-    return [base if n == 1 else sympy.Pow(base, n, evaluate=False) for base, n in pairs if n]
-
-
-def _unevaluated_product(coefficient: Expr, factors: list[Expr]) -> Expr:
-    """coefficient·factors, kept in this order for printing (σ before 1 − σ)."""
-    if not factors:
-        return coefficient
-    if coefficient.could_extract_minus_sign():
-        return -_unevaluated_product(-coefficient, factors)
-    parts = [*sympy.Mul.make_args(coefficient), *factors]
-    parts = [part for part in parts if part != 1]
-    return parts[0] if len(parts) == 1 else sympy.Mul(*parts, evaluate=False)
-
-
-def _unevaluated_sum(terms: list[Expr]) -> Expr:
-    return terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)
-
-
-def _collect_in_sigma(expr: Expr) -> Expr | None:
-    """The expression as a polynomial in σ(u) with terms by ascending power, if it is one."""
-    calls = sorted(expr.atoms(sigmoid), key=sympy.default_sort_key)
-    if len(calls) != 1:
-        return None
-    s = sympy.Dummy("s")
-    polynomial_form = sympy.expand(expr.xreplace({calls[0]: s}))
-    if not polynomial_form.is_polynomial(s):
-        return None
-    poly = sympy.Poly(polynomial_form, s)
-    terms = [
-        sympy.factor(coefficient) * calls[0] ** power
-        for (power,), coefficient in reversed(poly.terms())
-        if coefficient != 0
-    ]
-    return _unevaluated_sum(terms) if terms else sympy.S.Zero
-
-
-def _sigma_arguments(expr: Expr) -> list[Expr]:
-    """The arguments u of σ(u) and softplus(u): results are rewritten in σ(u)."""
-    calls = expr.atoms(sigmoid, softplus)
-    return sorted({call.args[0] for call in calls}, key=sympy.default_sort_key)
+def _single_function(expr: Expr) -> type[DefinedFunction] | None:
+    """The one named function with a derivative identity in expr, if there is one."""
+    kinds = {type(c) for c in expr.atoms(DefinedFunction) if type(c).identity_id}
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _absorb_outer_derivative(expr: Expr, order: int) -> tuple[Expr, int]:
@@ -367,12 +246,12 @@ def _resolve_inner_derivatives(expr: Expr) -> Expr:
         sub = derive(node.expr, int(n), "quotient")
         if not sub.checked:
             raise SymbolicError("an inner derivative could not be derived with checked steps")
-        mapping[node] = sub.result_in_sigma if sub.result_in_sigma is not None else sub.result
+        mapping[node] = sub.result_in_terms if sub.result_in_terms is not None else sub.result
     return expr.xreplace(mapping)
 
 
 def _explicit_form(expr: Expr) -> Expr:
-    """The result with σ written out: one fraction in e^(−u), factored."""
+    """The result with named functions written out: one fraction in exp, factored."""
     return sympy.factor(sympy.together(expand_definitions(_evaluated(expr))))
 
 

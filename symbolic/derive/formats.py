@@ -60,25 +60,11 @@ def as_text(derivation: Derivation) -> str:
             )
             lines += [f"{lead} {shown}", f"      {_mark(step)} {step.rule}"]
         lines.append("")
-    lines.append(f"Result: {_derivative_of(derivation)} = {_final_text(derivation)}")
-    if derivation.result_in_sigma is not None:
+    lines.append(f"Result: {_derivative_of(derivation)} = {to_text(derivation.final)}")
+    if derivation.result_in_terms is not None:
         lines.append(f"        written out: {to_text(derivation.result)}")
     lines.append(_summary(derivation))
     return "\n".join(lines) + "\n"
-
-
-def _final_text(derivation: Derivation) -> str:
-    final = (
-        derivation.result_in_sigma if derivation.result_in_sigma is not None else derivation.result
-    )
-    return to_text(final)
-
-
-def _final_latex(derivation: Derivation) -> str:
-    final = (
-        derivation.result_in_sigma if derivation.result_in_sigma is not None else derivation.result
-    )
-    return to_latex(final)
 
 
 def as_markdown(derivation: Derivation) -> str:
@@ -95,10 +81,10 @@ def as_markdown(derivation: Derivation) -> str:
     lines += [
         "## Result",
         "",
-        f"$$\n{_latex_derivative(derivation)} = {_final_latex(derivation)}\n$$",
+        f"$$\n{_latex_derivative(derivation)} = {to_latex(derivation.final)}\n$$",
         "",
     ]
-    if derivation.result_in_sigma is not None:
+    if derivation.result_in_terms is not None:
         lines += ["Written out:", "", f"$$\n= {to_latex(derivation.result)}\n$$", ""]
     lines.append(_summary(derivation))
     return "\n".join(lines) + "\n"
@@ -123,7 +109,7 @@ def as_latex(derivation: Derivation) -> str:
         lines.append(r"\end{align*}")
     lines += [
         r"\begin{equation*}",
-        f"  {_latex_derivative(derivation)} = {_final_latex(derivation)}",
+        f"  {_latex_derivative(derivation)} = {to_latex(derivation.final)}",
         r"\end{equation*}",
         f"% {_summary(derivation)}",
     ]
@@ -148,9 +134,9 @@ def as_json(derivation: Derivation) -> str:
             _step_data(section, step) for section in derivation.sections for step in section.steps
         ],
         "result": to_language(derivation.result),
-        "result_in_sigma": None
-        if derivation.result_in_sigma is None
-        else to_language(derivation.result_in_sigma),
+        "result_in_terms": None
+        if derivation.result_in_terms is None
+        else to_language(derivation.result_in_terms),
         "checked": derivation.checked,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -8,9 +8,9 @@ checks anything; `symbolic.derive.checking` checks every step independently.
 
 `select_rule` picks the rule a textbook would use. The `route` decides how a
 quotient is treated: by the quotient rule, or as a power (u^(−1)) by the power
-rule with the chain rule. `sigmoid_mode` decides how σ is treated: by its
-definition 1/(1 + e^(−u)) (to derive σ′), or by the identity σ′ = σ(1 − σ) once
-that has been derived and checked.
+rule with the chain rule. The `mode` decides how a named function is treated: by its
+definition (σ(u) = 1/(1 + e^(−u)), to derive σ′), or by its derivative identity
+(σ′ = σ(1 − σ)) once that has been derived and checked.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ import sympy
 from sympy import Expr
 
 from symbolic.errors import SymbolicError
-from symbolic.functions import DefinedFunction, sigmoid
+from symbolic.functions import DefinedFunction
 from symbolic.language.parser import X
 from symbolic.language.printing import to_text
 
 Route = Literal["quotient", "chain"]
-SigmoidMode = Literal["definition", "identity"]
+Mode = Literal["definition", "identity"]
 
 
 def d(u: Expr) -> sympy.Derivative:
@@ -237,7 +237,7 @@ class ElementaryFunctionRule(Rule):
 
 @dataclass(frozen=True)
 class DefinitionRule(Rule):
-    """Replace σ, logit or softplus by its definition inside the placeholder."""
+    """Replace a named function by its definition inside the placeholder."""
 
     call: DefinedFunction
 
@@ -257,21 +257,25 @@ class DefinitionRule(Rule):
 
 
 @dataclass(frozen=True)
-class SigmoidIdentityRule(Rule):
-    """σ′ = σ(1 − σ), used only after it has been derived and checked."""
+class DerivedIdentityRule(Rule):
+    """f′ by its derivative identity (σ′ = σ(1 − σ)), used only after it has been
+    derived and checked."""
 
+    function: type[DefinedFunction]
     argument: Expr
-    name: ClassVar[str] = "deriv_sigmoid (derived above)"
-    formula: ClassVar[str] = "σ′(u) = σ(u)·(1 − σ(u))"
 
     def apply(self) -> Expr:
-        s = sigmoid(self.argument)
-        outer = s * (1 - s)
+        outer = self.function.derivative_identity(self.argument)
         return outer if self.argument == X else outer * d(self.argument)
 
     @property
+    def detail(self) -> str:
+        return self.function.identity_text
+
+    @property
     def heading(self) -> str:
-        return self.name + ("" if self.argument == X else ", with the chain rule")
+        chain = "" if self.argument == X else ", with the chain rule"
+        return f"{self.function.identity_id} (derived above){chain}"
 
 
 @dataclass(frozen=True)
@@ -286,7 +290,7 @@ class Rewrite:
         return f"{self.heading}: {self.detail}" if self.detail else self.heading
 
 
-def select_rule(u: Expr, route: Route, sigmoid_mode: SigmoidMode) -> Rule:
+def select_rule(u: Expr, route: Route, mode: Mode) -> Rule:
     """The rule a textbook applies to d/dx[u]."""
     if not u.has(X):
         return ConstantRule(u)
@@ -298,8 +302,8 @@ def select_rule(u: Expr, route: Route, sigmoid_mode: SigmoidMode) -> Rule:
         return _select_product_rule(u, route)
     if u.is_Pow:
         return _select_power_rule(u, route)
-    if isinstance(u, sigmoid) and sigmoid_mode == "identity":
-        return SigmoidIdentityRule(u, u.args[0])
+    if isinstance(u, DefinedFunction) and mode == "identity" and u.identity_id:
+        return DerivedIdentityRule(u, type(u), u.args[0])
     if isinstance(u, DefinedFunction):
         return DefinitionRule(u, u)
     if type(u) in ELEMENTARY_DERIVATIVES:

@@ -1,17 +1,139 @@
-"""Named functions that know only their definitions.
+"""Named functions: what each one is, and everything the later stages ask of it.
 
-They stay unevaluated SymPy functions so that results print as σ(x), but each carries
-its *definition* and nothing more: the derivative SymPy computes for them is the
-derivative of the definition, never a stored formula. In particular `sigmoid` does not
-know σ′ = σ(1 − σ); the derivation engine has to derive it.
+A named function stays an unevaluated SymPy function, so that results print under its
+own name, and SymPy differentiates it through its *definition* only: the derivative
+is never a stored formula, so the derivation engine has to derive identities such as
+σ′ = σ(1 − σ) before it may use them (`derivative_identity`).
+
+Everything else about the function is data on its class, read by the stages above
+(none of them names a function):
+
+- printing: `latex_name`, `text_name` (text and MathML);
+- numbers: `ball` (a tight Arb enclosure), `derivative_ball` (any order by a closed
+  form), `kernels` (vectorized float kernels with proved error bounds, per order),
+  `limits` (exact limits at ±∞, per order);
+- closed forms for reports: `derivative_in_terms`, `derivative_zeros`, `taylor`;
+- grading: `implementations` (NumPy, SciPy, PyTorch, JAX and float formulas);
+- the catalogue of claims (`catalogue`, a file beside the module) and the `report`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
 from typing import ClassVar
 
+import flint
+import numpy as np
 import sympy
 from sympy import Dummy, Expr, Function
+
+from symbolic.arith.arb import precision
+from symbolic.arith.decimals import decide_decimal
+from symbolic.arith.ieee import Format
+from symbolic.errors import SymbolicError
+
+Implementation = Callable[[np.ndarray], np.ndarray]
+MAX_CLOSED_FORM_ORDER = 5_000  # derivative orders a closed form is evaluated for
+
+
+@dataclass(frozen=True)
+class FloatKernel:
+    """f^(order) at float64 inputs, vectorized, for functions whose values are positive.
+
+    `double_word(x)` returns hi + lo within DOUBLE_WORD_ERROR_BOUND (relative) of the true
+    value for |x| ≤ reach; `plain(x)` a float64 within FLOAT64_ERROR_BOUND (both bounds in
+    `symbolic.arith.doubleword`, each kernel's proof beside its code). Beyond reach,
+    `settled(x, fmt)` gives values and a mask of the points whose rounding to `fmt` they
+    settle; the rest go to the rigorous Arb path.
+    """
+
+    double_word: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+    plain: Callable[[np.ndarray], np.ndarray]
+    settled: Callable[[np.ndarray, Format], tuple[np.ndarray, np.ndarray]]
+    reach: float
+
+
+@dataclass(frozen=True)
+class FloatFormula:
+    """One way of computing f^(order) in floats: a library's, or a textbook formula."""
+
+    order: int
+    label: str  # what it computes and how, for reports ("σ′ as s·(1 − s)")
+    make: Callable[[], Implementation]  # imports optional libraries only when called
+
+
+@dataclass(frozen=True)
+class Plot:
+    """A figure of the report: f^(order) for each (label, order) over a grid."""
+
+    name: str
+    title: str
+    caption: str
+    curves: tuple[tuple[str, int], ...]
+    grid: tuple[float, float, int] = (-8.0, 8.0, 161)
+
+
+@dataclass(frozen=True)
+class LossPlot:
+    """Relative error of f^(order) computed by `formula` from the correctly rounded f."""
+
+    name: str
+    title: str
+    caption: str
+    order: int
+    label: str  # with {format} for the float format's name
+    formula: Callable[[np.ndarray], np.ndarray]
+    grid: tuple[float, float, int] = (-40.0, 40.0, 321)
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """What a function's report says beyond what the stages compute."""
+
+    title: str
+    # For each claim of the source found false, the catalogue claims that say what is true.
+    corrections: Mapping[str, tuple[str, ...]]
+    plots: tuple[Plot, ...]
+    loss_plot: LossPlot | None
+    float_formulas: tuple[tuple[str, int], ...]  # (implementation, order) tabulated
+    higher_orders: tuple[int, ...]
+    # (order n, value v, order m): the least x where f^(n) rounds to v; f^(m) is shown there.
+    saturation: tuple[int, int, int] | None
+    taylor_order: int = 11
+
+
+@dataclass(frozen=True)
+class Zero:
+    """A zero of a derivative: exact where a closed form exists, always certified."""
+
+    exact: Expr | None
+    ball: flint.arb
+
+    def decimal(self, digits: int = 30) -> str:
+        """The zero correctly rounded to `digits` digits, certified by its ball."""
+        if self.exact is not None and self.exact.is_zero:
+            return "0"
+        with precision(max(flint.ctx.prec, 4 * digits + 64)):
+            answer = decide_decimal(digits)(self.ball)
+        if answer is None:
+            raise SymbolicError(f"the zero is not known to {digits} digits; ask for fewer")
+        return str(answer)
+
+
+@dataclass(frozen=True)
+class RewriteStep:
+    """before = after, by a rewrite a function module knows (a definition, a lemma).
+    The derivation engine turns these into checked steps."""
+
+    heading: str
+    detail: str
+    before: Expr
+    after: Expr
+    lemma: bool = False
+    argument: Expr | None = None  # the u a lemma is about, shown as "heading, u = …"
 
 
 class DefinedFunction(Function):
@@ -19,11 +141,80 @@ class DefinedFunction(Function):
 
     nargs = 1
     latex_name: ClassVar[str] = ""
+    text_name: ClassVar[str] = ""  # "" prints the language name, as SymPy does
+    kernels: ClassVar[Mapping[int, FloatKernel]] = {}
+    limits: ClassVar[Mapping[int, tuple[Expr, Expr]]] = {}  # order -> (at −∞, at +∞)
+    implementations: ClassVar[Mapping[tuple[str, int], FloatFormula]] = {}
+    catalogue: ClassVar[Path | None] = None
+    report: ClassVar[ReportText | None] = None
+    identity_id: ClassVar[str] = ""  # the catalogue's claim id of `derivative_identity`
+    identity_text: ClassVar[str] = ""  # the identity as a derivation step shows it
+    # Derivatives of this function are written in terms of that one (softplus′ = σ).
+    written_in: ClassVar[type[DefinedFunction] | None] = None
+
+    @classmethod
+    def language_name(cls) -> str:
+        return cls.__name__
+
+    @classmethod
+    def display_name(cls) -> str:
+        return cls.text_name or cls.__name__
+
+    @classmethod
+    def typed(cls, order: int = 0) -> str:
+        """f^(order)(x) as a user types it: f(x), diff(f(x), x), diff(f(x), x, n)."""
+        call = f"{cls.language_name()}(x)"
+        if order == 0:
+            return call
+        return f"diff({call}, x)" if order == 1 else f"diff({call}, x, {order})"
+
+    @classmethod
+    def prime_name(cls, order: int) -> str:
+        """f′, f″, f‴, f^(n) in text."""
+        marks = {0: "", 1: "′", 2: "″", 3: "‴"}
+        suffix = marks.get(order, f"^({order})")
+        return f"{cls.display_name()}{suffix}"
 
     @classmethod
     def definition(cls, u: Expr) -> Expr:
         """The formula this function stands for, applied to `u`."""
         raise NotImplementedError
+
+    @classmethod
+    def derivative_identity(cls, u: Expr) -> Expr | None:
+        """f′(u) in terms of f(u) (σ′ = σ(1 − σ)), once derived from the definition."""
+        return None
+
+    @classmethod
+    def rewrite_steps(cls, result: Expr, arguments: list[Expr]) -> list[RewriteStep]:
+        """Steps that write `result` (in exp, as the rules leave it) in terms of f(u) for
+        the given arguments u; [] where that does not fit."""
+        return []
+
+    @classmethod
+    def ball(cls, u: flint.arb) -> flint.arb | None:
+        """A tight enclosure of f(u), or None to evaluate the definition."""
+        return None
+
+    @classmethod
+    def derivative_ball(cls, n: int, u: flint.arb) -> flint.arb | None:
+        """f^(n)(u) by a closed form valid for every order, or None where there is none."""
+        return None
+
+    @classmethod
+    def derivative_in_terms(cls, n: int, u: Expr) -> Expr | None:
+        """f^(n)(u) written in f(u) (a polynomial in σ for σ), for reports."""
+        return None
+
+    @classmethod
+    def derivative_zeros(cls, n: int) -> list[Zero]:
+        """The real zeros of f^(n), ascending, certified."""
+        return []
+
+    @classmethod
+    def taylor(cls, order: int) -> list[Fraction]:
+        """The Taylor coefficients a_0 … a_order at 0."""
+        return []
 
     def expanded(self) -> Expr:
         return self.definition(self.args[0])
@@ -46,6 +237,29 @@ class DefinedFunction(Function):
         call = rf"{self.latex_name}\left({printer._print(self.args[0])}\right)"
         # σ(x)² rather than σ²(x), which could be read as σ(σ(x)).
         return call if exp is None else f"{call}^{{{exp}}}"
+
+
+def unevaluated_sum(terms: list[Expr]) -> Expr:
+    """The terms added in this order, for printing."""
+    return terms[0] if len(terms) == 1 else sympy.Add(*terms, evaluate=False)
+
+
+def collect_powers(expr: Expr, function: type[DefinedFunction]) -> Expr | None:
+    """The expression as a polynomial in f(u) with terms by ascending power, if it is one."""
+    calls = sorted(expr.atoms(function), key=sympy.default_sort_key)
+    if len(calls) != 1:
+        return None
+    s = sympy.Dummy("s")
+    polynomial_form = sympy.expand(expr.xreplace({calls[0]: s}))
+    if not polynomial_form.is_polynomial(s):
+        return None
+    poly = sympy.Poly(polynomial_form, s)
+    terms = [
+        sympy.factor(coefficient) * calls[0] ** power
+        for (power,), coefficient in reversed(poly.terms())
+        if coefficient != 0
+    ]
+    return unevaluated_sum(terms) if terms else sympy.S.Zero
 
 
 def expand_definitions(expr: Expr) -> Expr:

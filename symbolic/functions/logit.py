@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import flint
 import sympy
 from sympy import Expr
 
@@ -16,3 +17,7 @@ class logit(DefinedFunction):  # noqa: N801
     @classmethod
     def definition(cls, u: Expr) -> Expr:
         return sympy.log(u / (1 - u))
+
+    @classmethod
+    def ball(cls, u: flint.arb) -> flint.arb:
+        return u.log() - (-u).log1p()

@@ -5,10 +5,12 @@ sign): every pattern (--exhaustive) or a seeded uniform sample of patterns, whic
 the samples over the whole exponent range. Each chunk is graded on its own and the
 statistics are merged, so memory stays flat and chunks can go to worker processes.
 
-References: for σ and σ′ the double-word fast path (`symbolic.numbers.fastpath`) gives both the
-correctly rounded result and the true value to 2^-86, so ULP errors are exact to many
-digits; undecided points and other expressions go through Arb (`symbolic.numbers.oracle`).
-At ±inf the references are the limits (σ: 1 and 0, σ′: 0); NaN maps to NaN.
+References: for a named function (or derivative) with a float kernel, the fast path
+(`symbolic.numbers.fastpath`) gives both the correctly rounded result and the true value
+to 2^-86, so ULP errors are exact to many digits; undecided points and other expressions
+go through Arb (`symbolic.numbers.oracle`). At ±inf the references are the limits, from
+the registry or found exactly; where no limit is known, ±inf inputs are excluded and
+counted. NaN maps to NaN.
 
 `zero_from` (where results become wrongly 0 for good) is certified, not just sampled:
 the samples only bracket it, and a search over the floats in between (bisection in bit
@@ -28,12 +30,19 @@ from itertools import pairwise
 import numpy as np
 import sympy
 
+from symbolic.arith import ieee
 from symbolic.errors import SymbolicError
-from symbolic.functions import sigmoid
-from symbolic.grade.implementations import BUILT_IN, Implementation, resolve
+from symbolic.functions import (
+    DEFAULT_FUNCTION,
+    NAMED_FUNCTIONS,
+    DefinedFunction,
+    FloatKernel,
+    named_derivative,
+)
+from symbolic.grade.implementations import Implementation, resolve
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language
-from symbolic.numbers import fastpath, ieee, oracle
+from symbolic.numbers import fastpath, oracle
 from symbolic.prove.limits import rational_limit
 from symbolic.prove.signs import NotRationalError, exp_form
 
@@ -116,19 +125,26 @@ def _merge_zero_run(
 @dataclass(frozen=True)
 class Target:
     expr: sympy.Expr
-    order: int | None  # 0 or 1 for σ, σ′ (fast path); None for any other expression
+    # (f, n) when expr is f^(n)(x) for a named function f; None for any other expression
+    named: tuple[type[DefinedFunction], int] | None
+    kernel: FloatKernel | None  # the fast path's kernel of f^(n), where f has one
     # The exact limits at −∞ and +∞ (None: not known; such inputs are excluded, counted)
     limits: tuple[sympy.Expr | None, sympy.Expr | None] = (None, None)
 
 
 def target_of(text: str) -> Target:
     expr = oracle.to_expression(text)
-    limits = infinity_limits(expr)
-    if expr == sigmoid(X):
-        return Target(expr, 0, limits)
-    if expr == sympy.Derivative(sigmoid(X), (X, 1)):
-        return Target(expr, 1, limits)
-    return Target(expr, None, limits)
+    named = named_derivative(expr, X)
+    if named is None:
+        return Target(expr, None, None, infinity_limits(expr))
+    function, order = named
+    limits = function.limits.get(order) or infinity_limits(expr)
+    return Target(expr, named, function.kernels.get(order), limits)
+
+
+def fast_path_targets() -> list[str]:
+    """The --of expressions that have a float kernel, as they are typed."""
+    return [f.typed(n) for f in NAMED_FUNCTIONS.values() for n in sorted(f.kernels)]
 
 
 def infinity_limits(expr: sympy.Expr) -> tuple[sympy.Expr | None, sympy.Expr | None]:
@@ -171,9 +187,9 @@ def references(
     lo = np.zeros(x64.shape)
     finite = np.isfinite(x64)
     _limit_references(target, x64, fmt, rounded, hi)
-    if target.order is not None:
+    if target.kernel is not None:
         values, decided, true_hi, true_lo = fastpath.fast_rounded_and_true(
-            target.order, x64[finite], fmt
+            target.kernel, x64[finite], fmt
         )
         rounded[finite] = values.astype(np.float64)
         hi[finite], lo[finite] = true_hi, true_lo
@@ -182,13 +198,11 @@ def references(
             rounded[i] = oracle.rounded_value(
                 target.expr, oracle.to_point(float(x64[i])), fmt
             ).as_float()
-        near = finite & (np.abs(x64) <= fastpath.MAX_DOUBLE_WORD_ARGUMENT)
-        far = finite & ~near
-        if fmt.name == "float64":
-            for i in np.flatnonzero(far & (np.abs(x64) < fastpath.threshold_zero(fmt))):
-                hi[i], lo[i] = _double_word(
-                    oracle.true_fraction(target.expr, oracle.to_point(float(x64[i])), fmt)
-                )
+        # Beyond the kernel's reach and not settled: the true value from Arb.
+        for i in index[~decided & (np.abs(x64[finite]) > target.kernel.reach)]:
+            hi[i], lo[i] = _double_word(
+                oracle.true_fraction(target.expr, oracle.to_point(float(x64[i])), fmt)
+            )
     else:
         for i in np.flatnonzero(finite):
             point = oracle.to_point(float(x64[i]))
@@ -574,7 +588,7 @@ def _worker_grade(chunk: np.ndarray | tuple[int, int, int, str]) -> Stats:
 
 def grade(
     impl: str,
-    of: str = "sigmoid(x)",
+    of: str | None = None,
     dtype: str = "float32",
     exhaustive: bool = False,
     samples: int = 100_000,
@@ -585,18 +599,15 @@ def grade(
     stride: int = 1,
 ) -> Grade:
     """Grade an implementation. `stride` > 1 (benchmarks only) takes every stride-th bit
-    pattern of an exhaustive run."""
+    pattern of an exhaustive run. `of` defaults to the main function, f(x)."""
     fmt = ieee.format_named(dtype)
-    target = target_of(of)
-    if exhaustive and target.order is None and fmt.dtype.itemsize > 2:
+    target = target_of(of if of is not None else DEFAULT_FUNCTION.typed())
+    if exhaustive and target.kernel is None and fmt.dtype.itemsize > 2:
         raise SymbolicError(
-            "--exhaustive float32 needs the fast path: --of sigmoid(x) or diff(sigmoid(x), x)"
+            f"--exhaustive {fmt.name} needs a fast float kernel; these have one: "
+            + ", ".join(fast_path_targets())
         )
-    if impl in BUILT_IN and target.order is None:
-        raise SymbolicError(
-            "the built-in implementations compute σ or σ′; for --of other expressions grade package.module:function"
-        )
-    implementation = resolve(impl, target.order if target.order is not None else 0)
+    implementation = resolve(impl, target.named)
     if not 1 <= jobs <= 64:
         raise SymbolicError("--jobs must be from 1 to 64")
     total = (1 << (fmt.dtype.itemsize * 8)) // stride if exhaustive else samples
@@ -670,16 +681,10 @@ def as_text(data: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
-FACT_FORMULAS = [
-    ("numpy", "sigmoid(x)", "σ as 1/(1 + exp(−x))"),
-    ("naive", "diff(sigmoid(x), x)", "σ′ as s·(1 − s)"),
-    ("product", "diff(sigmoid(x), x)", "σ′ as σ(x)·σ(−x)"),
-    ("stable", "diff(sigmoid(x), x)", "σ′ as e^(−|x|)/(1 + e^(−|x|))²"),
-]
-
-
-def float_facts(points: int = 1 << 16, limit: float = 800.0) -> list[dict[str, object]]:
-    """For σ and each σ′ formula, in float32 and float64: where results go wrongly to 0
+def float_facts(
+    function: type[DefinedFunction], points: int = 1 << 16, limit: float = 800.0
+) -> list[dict[str, object]]:
+    """For each float formula the function's report lists, in float32 and float64: where results go wrongly to 0
     (zero_from) and where they first lose every digit (lost_from: relative error ≥ 1
     while the correctly rounded value is not 0), as exact floats (shortest decimals).
 
@@ -693,9 +698,10 @@ def float_facts(points: int = 1 << 16, limit: float = 800.0) -> list[dict[str, o
     """
     facts = []
     grid = np.linspace(-limit, limit, points)
-    for impl, of, label in FACT_FORMULAS:
-        target = target_of(of)
-        implementation = resolve(impl, target.order)
+    for impl, order in function.report.float_formulas if function.report else ():
+        target = target_of(function.typed(order))
+        implementation = resolve(impl, target.named)
+        label = function.implementations[impl, order].label
         for name in ("float32", "float64"):
             fmt = ieee.FORMATS[name]
             x = grid.astype(fmt.dtype)

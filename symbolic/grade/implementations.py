@@ -1,18 +1,10 @@
 """Implementations to grade: built-in names, or any `package.module:function`.
 
 An implementation maps a NumPy array of the graded dtype to an array of results.
-Built-ins compute σ, or σ′ when the target is diff(sigmoid(x), x):
-
-- numpy:  1/(1 + exp(−x));           σ′ as s·(1 − s) with that s
-- scipy:  scipy.special.expit;       σ′ as s·(1 − s)
-- torch:  torch.sigmoid;             σ′ by autograd
-- jax:    jax.nn.sigmoid;            σ′ by jax.grad
-- naive:   σ′ = s·(1 − s)                   (s = 1/(1 + exp(−x)))
-- product: σ′ = σ(x)·σ(−x)
-- stable:  σ′ = e^(−|x|)/(1 + e^(−|x|))²
-
-Everything is computed in the graded dtype (float16 and bfloat16 through float32, as the
-ML libraries do on a CPU). A missing optional library is a clear one-line error.
+Built-in names (numpy, scipy, torch, jax, and textbook formulas such as `naive`) are
+the ones the graded function carries in its registry module (`implementations`), for
+the derivative order graded; `built_in_names` lists them. A missing optional library is
+a clear one-line error.
 """
 
 from __future__ import annotations
@@ -24,91 +16,20 @@ from collections.abc import Callable
 import numpy as np
 
 from symbolic.errors import SymbolicError
+from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction, Implementation
 
-Implementation = Callable[[np.ndarray], np.ndarray]
-BUILT_IN = ("numpy", "scipy", "torch", "jax", "naive", "product", "stable")
-SIGMA_PRIME_ONLY = ("naive", "product", "stable")
-
-
-def _work_dtype(dtype: np.dtype) -> np.dtype:
-    """float16 and bfloat16 are computed in float32, then rounded back."""
-    return np.dtype(np.float32) if dtype.itemsize == 2 else dtype
+BUILT_IN = tuple(sorted({name for f in NAMED_FUNCTIONS.values() for name, _ in f.implementations}))
 
 
-def _numpy_sigmoid(x: np.ndarray) -> np.ndarray:
-    w = x.astype(_work_dtype(x.dtype))
-    with np.errstate(all="ignore"):
-        return (w.dtype.type(1) / (w.dtype.type(1) + np.exp(-w))).astype(x.dtype)
+def built_in_names(function: type[DefinedFunction], order: int) -> list[str]:
+    """The built-in implementations of f^(order), in registry order."""
+    return [name for name, n in function.implementations if n == order]
 
 
-def _scipy_sigmoid(x: np.ndarray) -> np.ndarray:
-    special = _optional("scipy.special", "scipy")
-    return special.expit(x.astype(_work_dtype(x.dtype))).astype(x.dtype)
-
-
-def _naive(sigmoid: Implementation) -> Implementation:
-    def gradient(x: np.ndarray) -> np.ndarray:
-        s = sigmoid(x)
-        return (s * (s.dtype.type(1) - s)).astype(x.dtype)
-
-    return gradient
-
-
-def _product(x: np.ndarray) -> np.ndarray:
-    return (_numpy_sigmoid(x) * _numpy_sigmoid(-x)).astype(x.dtype)
-
-
-def _stable(x: np.ndarray) -> np.ndarray:
-    w = x.astype(_work_dtype(x.dtype))
-    with np.errstate(all="ignore"):
-        e = np.exp(-np.abs(w))
-        return (e / ((w.dtype.type(1) + e) * (w.dtype.type(1) + e))).astype(x.dtype)
-
-
-def _torch(order: int) -> Implementation:
-    torch = _optional("torch", "torch")
-
-    def run(x: np.ndarray) -> np.ndarray:
-        name = {"float64": "float64", "float32": "float32", "float16": "float16"}.get(
-            str(x.dtype), "bfloat16"
-        )
-        tensor = torch.tensor(
-            x.astype(np.float64), dtype=getattr(torch, name), requires_grad=order == 1
-        )
-        y = torch.sigmoid(tensor)
-        if order == 1:
-            (y.sum()).backward()
-            y = tensor.grad
-        return y.detach().to(torch.float64).numpy().astype(x.dtype)
-
-    return run
-
-
-def _jax(order: int) -> Implementation:
-    jax = _optional("jax", "jax")
-    jnp = importlib.import_module("jax.numpy")
-
-    def run(x: np.ndarray) -> np.ndarray:
-        if x.dtype == np.float64:
-            jax.config.update("jax_enable_x64", True)
-        values = jnp.asarray(x)
-        f = jax.nn.sigmoid if order == 0 else jax.vmap(jax.grad(jax.nn.sigmoid))
-        return np.asarray(f(values)).astype(x.dtype)
-
-    return run
-
-
-def _optional(module: str, package: str) -> object:
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise SymbolicError(f"{package} is not installed: pip install {package}") from None
-
-
-def resolve(name: str, order: int) -> Implementation:
-    """The implementation called `name`, for σ (order 0) or σ′ (order 1)."""
+def resolve(name: str, named: tuple[type[DefinedFunction], int] | None) -> Implementation:
+    """The implementation called `name` of f^(n), for named = (f, n)."""
     if name in BUILT_IN:
-        return _built_in(name, order)
+        return _built_in(name, named)
     if not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", name):
         raise SymbolicError(
             f"unknown implementation {name!r}: use {', '.join(BUILT_IN)} or package.module:function"
@@ -124,21 +45,24 @@ def resolve(name: str, order: int) -> Implementation:
     return _checked_user_function(function, name)
 
 
-def _built_in(name: str, order: int) -> Implementation:
-    if name in SIGMA_PRIME_ONLY and order != 1:
-        raise SymbolicError(f"{name} computes σ′: use --of 'diff(sigmoid(x), x)'")
-    if order not in (0, 1):
-        raise SymbolicError("built-in implementations compute σ or σ′ only")
-    table: dict[str, Callable[[], Implementation]] = {
-        "numpy": lambda: _numpy_sigmoid if order == 0 else _naive(_numpy_sigmoid),
-        "scipy": lambda: _scipy_sigmoid if order == 0 else _naive(_scipy_sigmoid),
-        "torch": lambda: _torch(order),
-        "jax": lambda: _jax(order),
-        "naive": lambda: _naive(_numpy_sigmoid),
-        "product": lambda: _product,
-        "stable": lambda: _stable,
-    }
-    return table[name]()
+def _built_in(name: str, named: tuple[type[DefinedFunction], int] | None) -> Implementation:
+    if named is None:
+        raise SymbolicError(
+            "the built-in implementations compute named functions and their derivatives; "
+            "for --of other expressions grade package.module:function"
+        )
+    function, order = named
+    formula = function.implementations.get((name, order))
+    if formula is None:
+        orders = sorted(n for k, n in function.implementations if k == name)
+        what = function.prime_name(order)
+        if not orders:
+            raise SymbolicError(
+                f"{name} does not compute {function.display_name()} or its derivatives"
+            )
+        wanted = " or ".join(f"'{function.typed(n)}'" for n in orders)
+        raise SymbolicError(f"{name} does not compute {what}: use --of {wanted}")
+    return formula.make()
 
 
 def _checked_user_function(function: Callable[[np.ndarray], object], name: str) -> Implementation:

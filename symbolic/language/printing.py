@@ -16,6 +16,8 @@ from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
+from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction
+
 
 class LanguagePrinter(StrPrinter):
     """Prints in the syntax of the expression language."""
@@ -37,8 +39,11 @@ class LanguagePrinter(StrPrinter):
 class TextPrinter(LanguagePrinter):
     """Readable one-line text for the terminal."""
 
-    def _print_sigmoid(self, expr: Expr) -> str:
-        return f"σ({self._print(expr.args[0])})"
+    def _print_Function(self, expr: Expr) -> str:
+        # SymPy skips the printers of intermediate Function classes: dispatch here.
+        if isinstance(expr, DefinedFunction):
+            return f"{expr.display_name()}({self._print(expr.args[0])})"
+        return super()._print_Function(expr)
 
     def _print_Derivative(self, expr: sympy.Derivative) -> str:
         (variable, order), *_ = expr.variable_count
@@ -105,7 +110,7 @@ _TEX_SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 _TEX_UNICODE = {
-    "σ": r"$\sigma$",
+    **{f.text_name: f"${f.latex_name}$" for f in NAMED_FUNCTIONS.values() if f.text_name},
     "−": "-",
     "′": "'",
     "·": r"$\cdot$",
@@ -172,12 +177,16 @@ def xml_escape(text: str) -> str:
 
 
 class MathMLPrinter(MathMLPresentationPrinter):
-    """SymPy's presentation MathML, with σ for sigmoid and d/dx for placeholders."""
+    """SymPy's presentation MathML, with named functions under their own names (σ) and
+    d/dx for placeholders."""
 
-    def _print_sigmoid(self, expr: Expr) -> Any:
+    def _print_Function(self, expr: Expr) -> Any:
+        # SymPy skips the printers of intermediate Function classes: dispatch here.
+        if not isinstance(expr, DefinedFunction) or not expr.text_name:
+            return super()._print_Function(expr)
         row = self.dom.createElement("mrow")
         name = self.dom.createElement("mi")
-        name.appendChild(self.dom.createTextNode("σ"))
+        name.appendChild(self.dom.createTextNode(expr.text_name))
         row.appendChild(name)
         row.appendChild(self._paren(self._print(expr.args[0])))
         return row

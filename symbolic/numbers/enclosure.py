@@ -5,10 +5,12 @@ the working precision. `symbolic.numbers.oracle` raises the precision until the 
 narrow enough to decide the rounding it needs (Ziv's strategy).
 
 Before evaluation, `prepare` turns diff(...) into explicit formulas: derivatives of
-σ(a·x + b) use the closed form a^n·P_n(σ) (see `closed_forms`), other derivatives
-are taken by SymPy on the expression in which σ′ = σ(1 − σ) (derived and checked
-by `symbolic derive`). Every function is evaluated in its numerically stable form
-(σ(u) = e^u/(1 + e^u) for u < 0), so that the ball stays tight for large |x|.
+f(a·x + b) for a named function f with a closed form for every order use it
+(`derivative_ball`: σ^(n) = P_n(σ)), other derivatives are taken by SymPy on the
+expression in which each named function differentiates by its derived identity
+(`derivative_identity`: σ′ = σ(1 − σ), derived and checked by `symbolic derive`).
+Named functions are evaluated by their own tight enclosures (`ball`: σ(u) =
+e^u/(1 + e^u) for u < 0), so that the ball stays tight for large |x|.
 """
 
 from __future__ import annotations
@@ -20,28 +22,36 @@ import flint
 import sympy
 from sympy import Expr
 
+from symbolic.arith.arb import ball_of_rational, exact_bounds, precision
 from symbolic.errors import SymbolicError
-from symbolic.functions import logit, sigmoid, softplus
+from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction
+from symbolic.functions.base import MAX_CLOSED_FORM_ORDER
 from symbolic.language.parser import X
-from symbolic.numbers.arb import ball_of_rational, exact_bounds, precision
-from symbolic.numbers.closed_forms import MAX_DERIVATIVE_ORDER, sigmoid_derivative_coefficients
 
 MAX_GENERAL_DERIVATIVE_ORDER = 40
 
 
-class SigmoidDerivative(sympy.Function):
-    """σ^(n)(u), evaluated by the closed form. Internal: not part of the language."""
+class NamedDerivative(sympy.Function):
+    """f^(n)(u) for a named function f, evaluated by its closed form. Internal: not part
+    of the language. Arguments: the function's language name (a Symbol), n, u."""
 
-    nargs = 2
+    nargs = 3
 
 
-class _SigmoidByIdentity(sympy.Function):
-    """σ whose derivative SymPy takes as σ(1 − σ): the identity `symbolic derive` proves."""
+class _ByIdentity(sympy.Function):
+    """f(u) whose derivative SymPy takes as f's derived identity (σ′ = σ(1 − σ))."""
 
-    nargs = 1
+    nargs = 2  # the function's language name (a Symbol), u
 
-    def fdiff(self, argindex: int = 1) -> Expr:
-        return self * (1 - self)
+    def fdiff(self, argindex: int = 2) -> Expr:
+        if argindex != 2:
+            raise sympy.ArgumentIndexError(self, argindex)
+        function = NAMED_FUNCTIONS[str(self.args[0])]
+        u = sympy.Dummy("u")
+        identity = function.derivative_identity(u)
+        return identity.replace(function, lambda v: _ByIdentity(self.args[0], v)).subs(
+            u, self.args[1]
+        )
 
 
 def prepare(expr: Expr) -> Expr:
@@ -57,20 +67,45 @@ def _explicit_derivative(node: sympy.Derivative) -> Expr:
     (_, order), *_ = node.variable_count
     order = int(order)
     inner = prepare(node.expr)
-    if isinstance(inner, sigmoid):
+    if isinstance(inner, DefinedFunction) and _has_closed_derivatives(type(inner)):
         argument = inner.args[0]
         slope = sympy.diff(argument, X)
         if argument.is_polynomial(X) and not slope.has(X):
-            if order > MAX_DERIVATIVE_ORDER:
-                raise SymbolicError(f"derivative order {order} is more than {MAX_DERIVATIVE_ORDER}")
-            return slope**order * SigmoidDerivative(sympy.Integer(order), argument)
+            if order > MAX_CLOSED_FORM_ORDER:
+                raise SymbolicError(
+                    f"derivative order {order} is more than {MAX_CLOSED_FORM_ORDER}"
+                )
+            name = sympy.Symbol(type(inner).language_name())
+            return slope**order * NamedDerivative(name, sympy.Integer(order), argument)
     if order > MAX_GENERAL_DERIVATIVE_ORDER:
         raise SymbolicError(
             f"derivative order {order} is more than {MAX_GENERAL_DERIVATIVE_ORDER} "
-            "(only σ(a*x + b) has a closed form for any order)"
+            "(only named functions of a*x + b with a closed form have any order)"
         )
-    marked = inner.replace(sigmoid, _SigmoidByIdentity)
-    return sympy.diff(marked, X, order).replace(_SigmoidByIdentity, sigmoid)
+    marked = _mark_identities(inner)
+    return _unmark(sympy.diff(marked, X, order))
+
+
+def _has_closed_derivatives(function: type[DefinedFunction]) -> bool:
+    return function.derivative_ball(1, flint.arb(0)) is not None
+
+
+def _mark_identities(expr: Expr) -> Expr:
+    """Named functions with a derived identity differentiate by it."""
+    for call in sorted(expr.atoms(DefinedFunction), key=sympy.default_sort_key):
+        function = type(call)
+        if function.derivative_identity(sympy.Dummy("u")) is None:
+            continue
+        name = function.language_name()
+        expr = expr.replace(function, lambda v, n=name: _ByIdentity(sympy.Symbol(n), v))
+    return expr
+
+
+def _unmark(expr: Expr) -> Expr:
+    return expr.replace(
+        lambda e: isinstance(e, _ByIdentity),
+        lambda e: NAMED_FUNCTIONS[str(e.args[0])](e.args[1]),
+    )
 
 
 def enclose(expr: Expr, point: flint.arb | None, bits: int) -> flint.arb:
@@ -112,8 +147,12 @@ class _Evaluator:
             return self._power(expr)
         if isinstance(expr, sympy.CRootOf):
             return _real_root_ball(expr)
-        if isinstance(expr, SigmoidDerivative):
-            return _sigmoid_derivative(int(expr.args[0]), self.evaluate(expr.args[1]))
+        if isinstance(expr, NamedDerivative):
+            named = NAMED_FUNCTIONS[str(expr.args[0])]
+            return named.derivative_ball(int(expr.args[1]), self.evaluate(expr.args[2]))
+        if isinstance(expr, DefinedFunction):
+            ball = type(expr).ball(self.evaluate(expr.args[0]))
+            return ball if ball is not None else self.evaluate(expr.expanded())
         function = FUNCTIONS.get(type(expr))
         if function is None:
             raise SymbolicError(f"cannot evaluate {type(expr).__name__} numerically")
@@ -176,42 +215,6 @@ def _product(values: Iterator[flint.arb]) -> flint.arb:
     return total
 
 
-def sigmoid_ball(u: flint.arb) -> flint.arb:
-    """σ(u) without cancellation or overflow: e^u/(1 + e^u) for u < 0."""
-    if u < 0:
-        e = u.exp()
-        return e / (1 + e)
-    if u > 0:
-        return 1 / (1 + (-u).exp())
-    return 1 / (1 + (-u).exp())
-
-
-def _sigmoid_derivative(n: int, u: flint.arb) -> flint.arb:
-    """σ^(n)(u) = P_n(σ(u)); for u > 0 use σ^(n)(u) = (−1)^(n+1) σ^(n)(−u), where σ is small."""
-    coefficients = sigmoid_derivative_coefficients(n)
-    if n >= 1 and u > 0:
-        sign = -1 if n % 2 == 0 else 1
-        return sign * _horner(coefficients, sigmoid_ball(-u))
-    return _horner(coefficients, sigmoid_ball(u))
-
-
-def _horner(coefficients: tuple[int, ...], s: flint.arb) -> flint.arb:
-    total = flint.arb(0)
-    for c in reversed(coefficients):
-        total = total * s + flint.arb(flint.fmpz(c))
-    return total
-
-
-def _logit(u: flint.arb) -> flint.arb:
-    return u.log() - (-u).log1p()
-
-
-def _softplus(u: flint.arb) -> flint.arb:
-    if u > 0:
-        return u + (-u).exp().log1p()
-    return u.exp().log1p()
-
-
 def _acosh(u: flint.arb) -> flint.arb:
     return u.acosh() if u >= 1 else flint.arb.nan()
 
@@ -239,9 +242,6 @@ FUNCTIONS: dict[type, Callable[[flint.arb], flint.arb]] = {
     sympy.asinh: lambda u: u.asinh(),
     sympy.acosh: _acosh,
     sympy.atanh: _atanh,
-    sigmoid: sigmoid_ball,
-    logit: _logit,
-    softplus: _softplus,
 }
 
 

@@ -27,17 +27,18 @@ import numpy as np
 import sympy
 from sympy import Expr
 
-from symbolic.errors import SymbolicError
-from symbolic.functions import sigmoid
-from symbolic.language.parser import Environment, X, parse, parse_constant
-from symbolic.numbers import fastpath, ieee
-from symbolic.numbers.arb import ball_of_rational, precision
-from symbolic.numbers.decimals import (
+from symbolic.arith import ieee
+from symbolic.arith.arb import ball_of_rational, precision
+from symbolic.arith.decimals import (
     DecimalValue,
     decide_decimal,
     dyadic_ends,
     dyadic_fraction,
 )
+from symbolic.errors import SymbolicError
+from symbolic.functions import FloatKernel, named_derivative
+from symbolic.language.parser import Environment, X, parse, parse_constant
+from symbolic.numbers import fastpath
 from symbolic.numbers.enclosure import enclose, prepare
 
 MAX_DIGITS = 100_000
@@ -213,33 +214,35 @@ def rounded(
     fmt = _format_for(xs, dtype)
     target = to_expression(expr, order, env)
     array = xs if isinstance(xs, np.ndarray) else np.asarray(xs, dtype=object)
-    fast_order = _fast_path_order(target)
-    if fast_order is not None and _is_float_array(array):
-        return _rounded_fast(target, fast_order, array, fmt)
+    kernel = fast_kernel(target)
+    if kernel is not None and _is_float_array(array):
+        return _rounded_fast(target, kernel, array, fmt)
     flat = [rounded_value(target, to_point(x), fmt) for x in array.ravel().tolist()]
     return ieee.to_dtype(flat, fmt).reshape(array.shape)
 
 
-def _fast_path_order(target: Expr) -> int | None:
-    """0 for σ(x), 1 for σ′(x): the two functions the vectorized fast path knows."""
-    if target == sigmoid(X):
-        return 0
-    if target == sympy.Derivative(sigmoid(X), (X, 1)):
-        return 1
-    return None
+def fast_kernel(target: Expr) -> FloatKernel | None:
+    """The float kernel of target when it is f^(n)(x) for a named f that has one."""
+    named = named_derivative(target, X)
+    if named is None:
+        return None
+    function, order = named
+    return function.kernels.get(order)
 
 
 def _is_float_array(array: np.ndarray) -> bool:
     return array.dtype.kind == "f" or array.dtype == ieee.FORMATS["bfloat16"].dtype
 
 
-def _rounded_fast(target: Expr, order: int, array: np.ndarray, fmt: ieee.Format) -> np.ndarray:
+def _rounded_fast(
+    target: Expr, kernel: FloatKernel, array: np.ndarray, fmt: ieee.Format
+) -> np.ndarray:
     """The double-word fast path, and the rigorous path for the points it leaves open."""
     x = array.astype(np.float64).ravel()
     if not np.isfinite(x).all():
         bad = x[~np.isfinite(x)][0]
         raise SymbolicError(f"x must be finite, got {bad!r}")
-    values, decided = fastpath.fast_rounded(order, x, fmt)
+    values, decided = fastpath.fast_rounded(kernel, x, fmt)
     for index in np.flatnonzero(~decided):
         rounded_point = rounded_value(target, to_point(float(x[index])), fmt)
         values[index] = np.float64(rounded_point.as_float()).astype(fmt.dtype)

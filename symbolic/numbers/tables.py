@@ -17,10 +17,10 @@ import flint
 import sympy
 from sympy import Expr
 
+from symbolic.arith import ieee
 from symbolic.errors import SymbolicError
 from symbolic.files import read_bounded_text
 from symbolic.language.printing import to_language
-from symbolic.numbers import ieee
 from symbolic.numbers.oracle import (
     START_BITS,
     DecimalValue,

@@ -14,12 +14,12 @@ from typing import Any, ClassVar
 import sympy
 from sympy import Expr
 
+from symbolic.arith.decimals import exact_decimal
 from symbolic.derive.checking import explicit
 from symbolic.language.definedness import of_tree
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers import oracle
-from symbolic.numbers.decimals import exact_decimal
 from symbolic.numbers.exact import order, sign
 from symbolic.prove import numeric
 from symbolic.prove.claim import Claim

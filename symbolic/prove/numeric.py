@@ -15,10 +15,10 @@ import flint
 import sympy
 from sympy import Expr
 
+from symbolic.arith.arb import precision
 from symbolic.errors import SymbolicError
 from symbolic.language.printing import to_language
 from symbolic.numbers import oracle
-from symbolic.numbers.arb import precision
 from symbolic.numbers.enclosure import enclose, prepare
 from symbolic.numbers.intervals import Interval
 

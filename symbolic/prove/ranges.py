@@ -17,8 +17,8 @@ from fractions import Fraction
 import sympy
 from sympy import Expr
 
+from symbolic.arith.arb import exact_bounds
 from symbolic.language.printing import to_language, to_text
-from symbolic.numbers.arb import exact_bounds
 from symbolic.numbers.exact import is_zero, order, rational, rational_between, sign
 from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric

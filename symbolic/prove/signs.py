@@ -22,11 +22,11 @@ import flint
 import sympy
 from sympy import Expr
 
+from symbolic.arith.arb import precision
 from symbolic.derive.checking import explicit
 from symbolic.errors import SymbolicError
 from symbolic.language.parser import X
 from symbolic.language.printing import to_text
-from symbolic.numbers.arb import precision
 from symbolic.numbers.enclosure import enclose, prepare
 from symbolic.numbers.exact import exp_exact, order, rational, rational_between, sign
 from symbolic.numbers.intervals import Interval

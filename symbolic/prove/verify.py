@@ -12,13 +12,13 @@ import multiprocessing
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
-from importlib import resources
 
+from symbolic.errors import SymbolicError
+from symbolic.functions import DEFAULT_FUNCTION, DefinedFunction
 from symbolic.prove.claim import Claim
 from symbolic.prove.claims import ClaimsFile, load_claims, load_claims_text
 from symbolic.prove.prover import Verdict, prove
 
-CATALOGUE = "sigmoid.claims.toml"
 DEFAULT_TIMEOUT = 60.0
 
 
@@ -55,9 +55,11 @@ class Result:
         }
 
 
-def catalogue() -> ClaimsFile:
-    """The built-in catalogue of the article's claims, shipped inside the package."""
-    text = resources.files("symbolic.functions").joinpath(CATALOGUE).read_text(encoding="utf-8")
+def catalogue(function: type[DefinedFunction] = DEFAULT_FUNCTION) -> ClaimsFile:
+    """A function's built-in catalogue of claims, shipped beside its registry module."""
+    if function.catalogue is None:
+        raise SymbolicError(f"{function.language_name()} has no built-in catalogue")
+    text = function.catalogue.read_text(encoding="utf-8")
     return load_claims_text(text, "<built-in catalogue.claims.toml>")
 
 

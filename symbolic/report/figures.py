@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from symbolic.functions import DefinedFunction
+from symbolic.functions.base import LossPlot, Plot
 from symbolic.grade.grading import Grade
 from symbolic.language.printing import xml_escape
 from symbolic.numbers import oracle
@@ -63,68 +65,49 @@ def _grid(low: float, high: float, count: int) -> np.ndarray:
     return np.linspace(low, high, count)
 
 
-def sigma_and_derivative() -> Figure:
-    xs = _grid(-8, 8, 161)
-    s = oracle.rounded("sigmoid(x)", xs)
-    ds = oracle.rounded("sigmoid(x)", xs, order=1)
-    return Figure(
-        "sigmoid",
-        "σ(x) and σ′(x)",
-        "The sigmoid σ (Figure 1 of the article) and its derivative σ′ = σ(1 − σ) (Figure 2), "
-        "values from the certified oracle.",
-        "x",
-        "y",
-        (Curve("σ(x)", tuple(xs), tuple(s)), Curve("σ′(x)", tuple(xs), tuple(ds))),
+def function_figures(function: type[DefinedFunction]) -> list[Figure]:
+    """The figures a function's report asks for (`ReportText.plots` and `loss_plot`)."""
+    text = function.report
+    if text is None:
+        return []
+    figures = [_plot(function, plot) for plot in text.plots]
+    if text.loss_plot is not None:
+        figures.append(_loss_plot(function, text.loss_plot))
+    return figures
+
+
+def _plot(function: type[DefinedFunction], plot: Plot) -> Figure:
+    xs = _grid(*plot.grid)
+    curves = tuple(
+        Curve(label, tuple(xs), tuple(oracle.rounded(function.typed(), xs, order=order)))
+        for label, order in plot.curves
     )
+    return Figure(plot.name, plot.title, plot.caption, "x", "y", curves)
 
 
-def higher_derivatives() -> Figure:
-    xs = _grid(-8, 8, 161)
-    second = oracle.rounded("sigmoid(x)", xs, order=2)
-    third = oracle.rounded("sigmoid(x)", xs, order=3)
-    return Figure(
-        "higher_derivatives",
-        "σ″(x) and σ‴(x)",
-        "σ″ vanishes at 0 (the inflection point of σ); σ‴ vanishes at ±ln(2 + √3), the "
-        "inflection points of σ′.",
-        "x",
-        "y",
-        (Curve("σ″(x)", tuple(xs), tuple(second)), Curve("σ‴(x)", tuple(xs), tuple(third))),
-    )
-
-
-def naive_gradient_error() -> Figure:
-    """Relative error of σ′ computed as s·(1 − s) in float32 and float64.
-
-    s is σ(x) correctly rounded to the format (the best any code can do), so the figure
-    shows the loss due to s·(1 − s) alone, and it is the same on every machine: the
-    products and differences are exact IEEE operations, no libm call is involved.
-    """
-    xs = _grid(-40, 40, 321)
-    truth = oracle.rounded("sigmoid(x)", xs, order=1)  # float64, correctly rounded
+def _loss_plot(function: type[DefinedFunction], plot: LossPlot) -> Figure:
+    """Relative error of f^(n) computed by a formula from f correctly rounded to the
+    format (the best any code can do), so the figure shows the loss due to the formula
+    alone, the same on every machine."""
+    xs = _grid(*plot.grid)
+    truth = oracle.rounded(function.typed(), xs, order=plot.order)  # float64, correctly rounded
     curves = []
     for name, dtype in (("float32", np.float32), ("float64", np.float64)):
-        s = oracle.rounded("sigmoid(x)", xs.astype(dtype))
-        computed = (s * (dtype(1) - s)).astype(np.float64)
+        s = oracle.rounded(function.typed(), xs.astype(dtype))
+        computed = plot.formula(s).astype(np.float64)
         error = np.abs(computed - truth) / truth
         clipped = np.clip(error, 1e-18, 1.0)
-        curves.append(Curve(f"s·(1 − s) in {name}", tuple(xs), tuple(clipped)))
+        curves.append(Curve(plot.label.format(format=name), tuple(xs), tuple(clipped)))
     return Figure(
-        "naive_gradient_error",
-        "Relative error of σ′ computed as s·(1 − s)",
-        "Relative error of σ′(x) computed as s·(1 − s) in float32 and float64, where s is σ(x) "
-        "correctly rounded to the format, against the certified value. Errors are clipped to "
-        "[1e-18, 1]; 1 means every digit is lost (the result is 0).",
+        plot.name,
+        plot.title,
+        plot.caption,
         "x",
         "relative error",
         tuple(curves),
         log_y=True,
         y_range=(1e-18, 1.0),
     )
-
-
-def all_figures() -> list[Figure]:
-    return [sigma_and_derivative(), higher_derivatives(), naive_gradient_error()]
 
 
 # ---------------------------------------------------------------- SVG

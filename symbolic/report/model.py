@@ -18,29 +18,14 @@ from sympy import Expr
 
 from symbolic import __version__
 from symbolic.derive.derivation import derive
-from symbolic.functions import sigmoid
+from symbolic.errors import SymbolicError
+from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction, ReportText
 from symbolic.grade.grading import float_facts
 from symbolic.language.parser import X
 from symbolic.language.printing import mathml, mathml_body, to_latex, to_text
 from symbolic.numbers import oracle
-from symbolic.numbers.closed_forms import (
-    sigmoid_derivative_polynomial,
-    sigmoid_derivative_zeros,
-    taylor_coefficients,
-)
 from symbolic.prove.verify import Result, catalogue, counterexample_text, load_all, run_all, summary
-from symbolic.report.figures import Figure, all_figures
-
-# For each statement of the article found false: the catalogue's claims that say what is true.
-CORRECTIONS = {
-    "deriv_sigmoid_as_worded": ["deriv_sigmoid"],
-    "sigmoid_def_as_printed": ["sigmoid_def"],
-    "deriv_sigmoid_range_closed": ["deriv_sigmoid_range"],
-    "sigmoid_symmetric_about_y_axis": ["sigmoid_symmetric_about_half", "sigmoid_neg"],
-    "deriv_sigmoid_antitone": ["deriv_sigmoid_strictMonoOn_Iic", "deriv_sigmoid_strictAntiOn_Ici"],
-    "example4_deriv_sigmoid_two": [],
-    "example5_deriv_sigmoid_neg_two": [],
-}
+from symbolic.report.figures import Figure, function_figures
 
 
 @dataclass(frozen=True)
@@ -162,7 +147,7 @@ class ReportData:
 
     title: str
     version: str
-    kind: str  # "sigmoid" (the article report) or "claims" (a user's claims)
+    kind: str  # "function" (a function's report) or "claims" (a user's claims)
     definition: MathItem | None
     derivations: list[SectionEntry]
     claims: list[ClaimEntry]
@@ -192,21 +177,25 @@ class ReportModel:
     figures: list[Figure]
 
 
-def build_sigmoid_report() -> ReportModel:
-    results = run_all([catalogue()], timeout=60)
-    figures = all_figures()
+def build_function_report(function: type[DefinedFunction]) -> ReportModel:
+    """A function's report: its registry module's text, and everything computed."""
+    text = function.report
+    if text is None:
+        raise SymbolicError(f"{function.language_name()} has no report")
+    results = run_all([catalogue(function)], timeout=60)
+    figures = function_figures(function)
     data = ReportData(
-        title="The derivative of the sigmoid, machine-checked",
+        title=text.title,
         version=__version__,
-        kind="sigmoid",
-        definition=equation_item(sigmoid(X), 1 / (1 + sympy.exp(-X))),
-        derivations=_derivations(),
+        kind="function",
+        definition=equation_item(function(X), function.definition(X)),
+        derivations=_derivations(function),
         claims=[_claim(r) for r in results if not r.claim.source.startswith("article, 'Example")],
-        refuted=_refuted(results),
+        refuted=_refuted(results, text),
         examples=_examples(results),
-        higher=_higher_derivatives(),
-        taylor=_taylor(),
-        floats=_float_facts(),
+        higher=_higher_derivatives(function, text),
+        taylor=_taylor(function, text),
+        floats=_float_facts(function, text),
         figures=[_figure(f) for f in figures],
         summary=_summary(results),
     )
@@ -234,8 +223,8 @@ def build_claims_report(paths: list[str]) -> ReportModel:
     return ReportModel(data, [])
 
 
-def _derivations() -> list[SectionEntry]:
-    derivation = derive(sigmoid(X), 1, "all")
+def _derivations(function: type[DefinedFunction]) -> list[SectionEntry]:
+    derivation = derive(function(X), 1, "all")
     sections = []
     for section in derivation.sections:
         steps = []
@@ -267,13 +256,13 @@ def _claim(result: Result) -> ClaimEntry:
     return ClaimEntry(**_claim_fields(result))
 
 
-def _refuted(results: list[Result]) -> list[RefutedRow]:
+def _refuted(results: list[Result], text: ReportText) -> list[RefutedRow]:
     by_id = {r.claim.id: r for r in results}
     rows = []
     for r in results:
         if r.verdict.verdict != "refuted" or not r.claim.source.startswith("article"):
             continue
-        corrections = [_claim(by_id[i]) for i in CORRECTIONS.get(r.claim.id, []) if i in by_id]
+        corrections = [_claim(by_id[i]) for i in text.corrections.get(r.claim.id, ()) if i in by_id]
         why = r.verdict.certificate[-1]
         rows.append(RefutedRow(**_claim_fields(r), why=why, corrections=corrections))
     return rows
@@ -286,7 +275,7 @@ def _examples(results: list[Result]) -> list[ExampleRow]:
             continue
         f = r.claim.fields
         certified = oracle.value(f["expr"], to_text(f["at"]), digits=20)
-        quantity = to_text(f["expr"]).replace("d/dx[σ(x)]", "σ′(x)")
+        quantity = _with_primes(to_text(f["expr"]))
         rows.append(
             ExampleRow(
                 id=r.claim.id,
@@ -302,46 +291,64 @@ def _examples(results: list[Result]) -> list[ExampleRow]:
     return rows
 
 
-def _higher_derivatives() -> list[HigherRow]:
+def _with_primes(text: str) -> str:
+    """d/dx[f(x)] read as f′(x), for every named function."""
+    for function in NAMED_FUNCTIONS.values():
+        name = function.display_name()
+        text = text.replace(f"d/dx[{name}(x)]", f"{name}′(x)")
+    return text
+
+
+def _higher_derivatives(function: type[DefinedFunction], text: ReportText) -> list[HigherRow]:
     rows = []
-    for n in range(2, 7):
-        polynomial = sigmoid_derivative_polynomial(n, X)
+    for n in text.higher_orders:
+        in_terms = function.derivative_in_terms(n, X)
+        if in_terms is None:
+            continue
         zeros = []
-        for zero in sigmoid_derivative_zeros(n):
+        for zero in function.derivative_zeros(n):
             exact = to_latex(zero.exact) if zero.exact is not None else None
             zeros.append(ZeroEntry(exact, zero.decimal(12)))
-        name = {2: "σ″", 3: "σ‴"}.get(n, f"σ^({n})")
-        latex_name = rf"\sigma^{{({n})}}"
-        rows.append(HigherRow(n, name, latex_name, math_item(polynomial), zeros))
+        latex_name = rf"{function.latex_name}^{{({n})}}"
+        rows.append(HigherRow(n, function.prime_name(n), latex_name, math_item(in_terms), zeros))
     return rows
 
 
-def _taylor() -> Taylor:
-    coefficients = taylor_coefficients(11)
+def _taylor(function: type[DefinedFunction], text: ReportText) -> Taylor | None:
+    coefficients = function.taylor(text.taylor_order)
+    if not coefficients:
+        return None
     terms = [
         sympy.Rational(c.numerator, c.denominator) * X**k for k, c in enumerate(coefficients) if c
     ]
-    series = sympy.Add(*terms, sympy.O(X**13), evaluate=False)  # ascending powers
+    order = sympy.O(X ** (text.taylor_order + 2))
+    series = sympy.Add(*terms, order, evaluate=False)  # ascending powers
     return Taylor(math_item(series), [str(c) for c in coefficients])
 
 
-def _float_facts() -> FloatFacts:
-    """Where s·(1 − s) fails: the x beyond which the float σ(x) rounds to 1."""
+def _float_facts(function: type[DefinedFunction], text: ReportText) -> FloatFacts | None:
+    """Where formulas fail: the x beyond which the float f^(n)(x) rounds to its limit v,
+    and f^(m) there (for σ: σ rounds to 1, and s·(1 − s) gives 0 instead of σ′)."""
+    if text.saturation is None:
+        return None
+    order, value, shown = text.saturation
     facts = []
     for name in ("float32", "float64"):
-        one = _first_x_rounding_to_one(name)
-        true_value = oracle.value("sigmoid(x)", repr(one), digits=6, order=1)
-        facts.append(FloatRow(name, repr(one), true_value))
+        first = _first_x_rounding_to(function, order, value, name)
+        true_value = oracle.value(function.typed(), repr(first), digits=6, order=shown)
+        facts.append(FloatRow(name, repr(first), true_value))
     # Each threshold is the exact float (found by bisection on the float grid), printed as
     # the shortest decimal that round-trips in its format, as `float_facts` gives it.
-    return FloatFacts(facts, float_facts())
+    return FloatFacts(facts, float_facts(function))
 
 
-def _first_x_rounding_to_one(name: str) -> float:
-    """The least float x (on a 1/64 grid) with σ(x) correctly rounded to exactly 1."""
+def _first_x_rounding_to(
+    function: type[DefinedFunction], order: int, value: int, name: str
+) -> float:
+    """The least float x (on a 1/64 grid) with f^(order)(x) correctly rounded to `value`."""
     grid = np.arange(0, 64, 1 / 64)
-    rounded = oracle.rounded("sigmoid(x)", grid, dtype=name)
-    index = int(np.argmax(rounded.astype(np.float64) == 1.0))
+    rounded = oracle.rounded(function.typed(), grid, order=order, dtype=name)
+    index = int(np.argmax(rounded.astype(np.float64) == value))
     return float(grid[index])
 
 

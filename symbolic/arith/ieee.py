@@ -14,8 +14,8 @@ from fractions import Fraction
 import ml_dtypes
 import numpy as np
 
+from symbolic.arith.decimals import round_half_even
 from symbolic.errors import SymbolicError
-from symbolic.numbers.decimals import round_half_even
 
 
 @dataclass(frozen=True)
