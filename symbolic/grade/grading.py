@@ -25,6 +25,7 @@ import multiprocessing
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from itertools import pairwise
 
 import numpy as np
@@ -47,6 +48,7 @@ from symbolic.prove.limits import rational_limit
 from symbolic.prove.signs import NotRationalError, exp_form
 
 CHUNK_BITS = 22
+_FLOAT64_MAX = Fraction(np.finfo(np.float64).max)
 SEARCH_POINTS = 257  # floats evaluated per round of the threshold search (ends included)
 MAX_SAMPLES = 100_000_000
 HISTOGRAM_EDGES = [0.5] + [2.0**k for k in range(0, 21)]
@@ -224,11 +226,12 @@ def _call(implementation: Implementation, x: np.ndarray, fmt: ieee.Format) -> np
         return np.asarray(implementation(x)).astype(fmt.dtype)
 
 
-def _double_word(value: object) -> tuple[float, float]:
-    from fractions import Fraction
-
+def _double_word(value: Fraction) -> tuple[float, float]:
+    """hi + lo ≈ value; a value beyond the float64 range is ±inf (it rounds there too)."""
+    if abs(value) > _FLOAT64_MAX:
+        return (math.inf if value > 0 else -math.inf), 0.0
     high = float(value)
-    return high, float(Fraction(value) - Fraction(high)) if math.isfinite(high) else 0.0
+    return high, float(value - Fraction(high))
 
 
 # ---------------------------------------------------------------- grading one chunk

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import ChainMap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ _DECIMAL = re.compile(r"(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+)
 
 CONSTANTS: dict[str, Expr] = {"pi": sympy.pi, "E": sympy.E, "oo": sympy.oo}
 
-ELEMENTARY: dict[str, Callable[[Expr], Expr]] = {
+_BUILT_IN: dict[str, Callable[[Expr], Expr]] = {
     "exp": sympy.exp,
     "log": sympy.log,
     "sqrt": sympy.sqrt,
@@ -55,10 +56,16 @@ ELEMENTARY: dict[str, Callable[[Expr], Expr]] = {
     "asinh": sympy.asinh,
     "acosh": sympy.acosh,
     "atanh": sympy.atanh,
-    **NAMED_FUNCTIONS,
 }
+# The functions the language knows by name: SymPy's and the registry's, looked up live,
+# so that a function added to the registry is known without touching this module.
+ELEMENTARY: Mapping[str, Callable[[Expr], Expr]] = ChainMap(_BUILT_IN, NAMED_FUNCTIONS)
 
-RESERVED_NAMES = frozenset({"x", "diff", *CONSTANTS, *ELEMENTARY})
+
+def is_reserved(name: str) -> bool:
+    """Names a definition may not take: x, diff, the constants and every function."""
+    return name in ("x", "diff") or name in CONSTANTS or name in ELEMENTARY
+
 
 _OPERATOR_NAMES = {
     ast.BitXor: "'^' (write powers as x**2)",

@@ -20,8 +20,8 @@ from symbolic.errors import SymbolicError
 from symbolic.files import read_bounded_text
 from symbolic.language.definedness import Condition
 from symbolic.language.parser import (
-    RESERVED_NAMES,
     Environment,
+    is_reserved,
     parse_constant,
     parse_with_conditions,
 )
@@ -138,7 +138,7 @@ def _environment(data: dict[str, Any], name: str) -> Environment:
 def _check_name(symbol: str, where: str) -> None:
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", symbol):
         raise ClaimError(f"{where}: not a valid name")
-    if symbol in RESERVED_NAMES:
+    if is_reserved(symbol):
         raise ClaimError(f"{where}: {symbol!r} is a built-in name")
 
 
