@@ -273,3 +273,39 @@ def test_fourth_adversarial_pass_alarms() -> None:
     )
     verdicts = verdicts_of(text)
     assert verdicts == {"a": "refuted", "b": "refuted", "c": "proved"}
+
+
+def test_certificates_are_structured_entries() -> None:
+    """A refutation's last entry carries the counterexample as data; an unknown verdict
+    ends in its reason; a value claim carries its certified value; JSON stays text."""
+    text = """
+[[claim]]
+id = "false_identity"
+kind = "identity"
+lhs = "sigmoid(x)"
+rhs = "1 - sigmoid(x)"
+
+[[claim]]
+id = "sigmoid_at_one"
+kind = "value"
+expr = "sigmoid(x)"
+at = "1"
+value = "0.7311"
+digits = 4
+"""
+    results = {r.claim.id: r for r in verify.run_all([load_claims_text(text, "t")], 60)}
+    refuted = results["false_identity"].verdict
+    assert refuted.verdict == "refuted"
+    last = [e for e in refuted.certificate if e.kind == "refutation"][-1]
+    assert last.data == refuted.counterexample and "x" in last.data
+    assert refuted.why == last.statement
+    value = results["sigmoid_at_one"].verdict
+    assert [e.data for e in value.certificate if e.kind == "value"] == [{"value": "0.7311"}]
+    assert all(isinstance(line, str) for line in value.statements)
+    assert "certified value" not in " ".join(value.statements)
+    unknown = Verdict.unknown("m", "not decided", {"points": 3})
+    assert [(e.kind, e.statement, e.data) for e in unknown.certificate] == [
+        ("reason", "not decided", {"points": 3})
+    ]
+    wrapped = unknown.around(["first"], ["then this"])
+    assert [e.kind for e in wrapped.certificate] == ["step", "step", "reason"]

@@ -42,7 +42,7 @@ class Result:
             "expected": self.claim.expect,
             "ok": self.ok,
             "method": v.method,
-            "certificate": [*v.certificate, *([v.recheck] if v.recheck else [])],
+            "certificate": v.statements,
             "recheck": v.recheck,
             "counterexample": v.counterexample,
             "seconds": round(self.seconds, 3),
@@ -143,7 +143,7 @@ def as_text(results: list[Result]) -> str:
         if v.verdict == "refuted" and v.counterexample:
             lines.append(f"    counterexample: {counterexample_text(v.counterexample)}")
         if v.verdict != "proved" or not r.ok:
-            lines += [f"    {step}" for step in v.certificate[-3:]]
+            lines += [f"    {step}" for step in v.lines[-3:]]
             if v.recheck:
                 lines.append(f"    {v.recheck}")
     refuted_article = [
@@ -159,7 +159,7 @@ def as_text(results: list[Result]) -> str:
             lines.append(f"  - {r.claim.id} ({r.claim.source}): {said}")
             lines.append(
                 f"    why: {counterexample_text(r.verdict.counterexample or {})}; "
-                f"{r.verdict.certificate[-1]}"
+                f"{r.verdict.why or r.verdict.statements[-1]}"
             )
     counts = summary(results)
     lines.append("")
@@ -230,7 +230,7 @@ def failure_text(r: Result) -> str:
     ]
     if v.counterexample:
         lines.append(f"counterexample: {counterexample_text(v.counterexample)}")
-    lines += [f"  {step}" for step in [*v.certificate, *([v.recheck] if v.recheck else [])]]
+    lines += [f"  {step}" for step in v.statements]
     return "\n".join(lines)
 
 

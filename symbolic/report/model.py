@@ -246,7 +246,7 @@ def _claim_fields(result: Result) -> dict[str, Any]:
         "expected": claim.expect,
         "ok": result.ok,
         "method": v.method,
-        "certificate": [*v.certificate, *([v.recheck] if v.recheck else [])],
+        "certificate": v.statements,
         "counterexample": counterexample_text(v.counterexample),
         "source": claim.source,
     }
@@ -263,7 +263,7 @@ def _refuted(results: list[Result], text: ReportText) -> list[RefutedRow]:
         if r.verdict.verdict != "refuted" or not r.claim.source.startswith("article"):
             continue
         corrections = [_claim(by_id[i]) for i in text.corrections.get(r.claim.id, ()) if i in by_id]
-        why = r.verdict.certificate[-1]
+        why = r.verdict.why or r.verdict.statements[-1]
         rows.append(RefutedRow(**_claim_fields(r), why=why, corrections=corrections))
     return rows
 
