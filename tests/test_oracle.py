@@ -316,3 +316,37 @@ def test_ulp_distance_definition() -> None:
     want = abs(Fraction(got) - Fraction(1, 10)) / Fraction(2) ** (-4 - 23)
     assert ieee.ulp_distance(got, Fraction(1, 10), f32) == float(want)
     assert ieee.ulp_distance(float("inf"), Fraction(1), f32) == float("inf")
+
+
+HUGE = ["1e5", "-1e5", "1e10", "-1e10", "1e38", "-1e38", "1e80", "-1e80", "1e308", "-1e308"]
+HUGE += ["1.7976931348623157e308", "-1.7976931348623157e308", "-7e-300", "1e-30"]
+
+
+def _significant(text: str) -> tuple[str, int]:
+    """(the significant digits, the exponent of the first) of d.ddd…e±N or a plain decimal,
+    without Decimal's exponent range."""
+    mantissa, _, power = text.lower().partition("e")
+    value = Decimal(mantissa)
+    digits = "".join(map(str, value.as_tuple().digits)).rstrip("0") or "0"
+    return digits, value.adjusted() + int(power or 0)
+
+
+def _reference_text(value: object) -> str:
+    from tests.family_references import Scaled
+
+    if isinstance(value, Scaled):
+        return f"{value.significand}e{value.exponent}"
+    return str(value)
+
+
+@pytest.mark.parametrize("x", HUGE)
+@pytest.mark.parametrize("order", [0, 1, 2])
+def test_sigmoid_at_any_finite_input(x: str, order: int) -> None:
+    """σ^(n) at inputs up to the float64 maximum, to 20 certified digits, against the
+    decimal-module references (own series and asymptotics, not this package)."""
+    from tests.family_references import decimal_family, round_value
+
+    got = oracle.value("sigmoid(x)", x, digits=20, order=order)
+    want = round_value(decimal_family("sigmoid", x, order, prec=40), 20)
+    assert _significant(got) == _significant(_reference_text(want)), (got, want)
+    assert got.startswith("-") == _reference_text(want).startswith("-")

@@ -11,15 +11,17 @@ import flint
 
 
 def dyadic_ends(ball: flint.arb) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The ends of the ball as exact dyadics (mantissa, exponent)."""
-    mid_m, mid_e = (int(v) for v in ball.mid().man_exp())
-    rad_m, rad_e = (int(v) for v in ball.rad().man_exp())
-    if rad_m == 0:
-        return (mid_m, mid_e), (mid_m, mid_e)
-    e = min(mid_e, rad_e)
-    mid_scaled = mid_m << (mid_e - e)
-    rad_scaled = rad_m << (rad_e - e)
-    return (mid_scaled - rad_scaled, e), (mid_scaled + rad_scaled, e)
+    """Exact dyadics (mantissa, exponent) at or outside the ends of the ball.
+
+    Arb's own lower and upper bounds (rounded outward at the working precision), so that
+    a ball such as 1 ± 2^(−10^80) never becomes an integer of 10^80 bits.
+    """
+    if ball.rad() == 0:
+        mid = tuple(int(v) for v in ball.mid().man_exp())
+        return mid, mid
+    low = tuple(int(v) for v in ball.lower().man_exp())
+    high = tuple(int(v) for v in ball.upper().man_exp())
+    return low, high
 
 
 # ----------------------------------------------------------------------------- decimal
@@ -52,7 +54,8 @@ def format_decimal(negative: bool, digits: str, exponent: int) -> str:
             return f"{sign}{digits[:point]}.{digits[point:]}"
         return f"{sign}0.{'0' * -point}{digits}"
     tail = f".{digits[1:]}" if len(digits) > 1 else ""
-    return f"{sign}{digits[0]}{tail}e{leading:+d}"
+    power = ("-" if leading < 0 else "+") + _big_int_text(abs(leading))
+    return f"{sign}{digits[0]}{tail}e{power}"
 
 
 def round_decimal(value: Fraction, digits: int) -> tuple[bool, int, int]:
@@ -78,6 +81,16 @@ def _decimal_exponent(magnitude: Fraction) -> int:
     while Fraction(10) ** (estimate + 1) <= magnitude:
         estimate += 1
     return estimate
+
+
+def floor_dyadic(dyadic: tuple[int, int]) -> int:
+    """⌊m·2^e⌋ by shifting: no Fraction of 2^e, whatever the size of e."""
+    mantissa, exponent = dyadic
+    if exponent >= 0:
+        return mantissa << exponent
+    if -exponent > mantissa.bit_length() + 1:
+        return -1 if mantissa < 0 else 0
+    return mantissa >> -exponent
 
 
 def dyadic_fraction(dyadic: tuple[int, int]) -> Fraction:
@@ -106,23 +119,43 @@ def _rounded_decimal_of_ball(ball: flint.arb, digits: int) -> DecimalValue | Non
     """Round a ball that excludes 0 to `digits` digits, if both its ends agree.
 
     The decimal exponent and the scaling by a power of ten are done in Arb, so values
-    such as e^(−10^30) never become huge Python integers.
+    such as e^(−10^30) never become huge Python integers. A ball that straddles a power
+    of ten (σ(10^5) = 1 − 10^(−43430)) is decided by rounding each end with its own
+    exponent: rounding is monotone, so when both ends give the same decimal, so does
+    every value between them. The value never has to be separated from 10^k itself.
     """
     magnitude = abs(ball)
     log10 = magnitude.log() / flint.arb(10).log()
-    ends = [math.floor(dyadic_fraction(end)) for end in dyadic_ends(log10)]
-    if ends[0] != ends[1]:
+    ends = [floor_dyadic(end) for end in dyadic_ends(log10)]
+    if ends[0] == ends[1]:
+        rounded = _round_with_exponent(magnitude, ends[0], digits)
+    elif ends[1] == ends[0] + 1:
+        low, high = (flint.arb(flint.arb(m) * flint.arb(2) ** e) for m, e in dyadic_ends(magnitude))
+        rounded = _round_with_exponent(low, ends[0], digits)
+        if rounded is not None and rounded != _round_with_exponent(high, ends[1], digits):
+            rounded = None
+    else:
         return None
-    leading = ends[0]
+    if rounded is None:
+        return None
+    n, q = rounded
+    return DecimalValue(bool(ball < 0), _big_int_text(n), q, exact=False)
+
+
+def _round_with_exponent(magnitude: flint.arb, leading: int, digits: int) -> tuple[int, int] | None:
+    """(n, q) with n·10^q the value rounded to `digits` digits, taking 10^leading as its
+    leading power of ten; None when the ball's ends round apart or `leading` is wrong."""
     scaled = magnitude * flint.arb(10) ** (digits - 1 - leading)
     rounded_ends = {round_half_even(dyadic_fraction(end)) for end in dyadic_ends(scaled)}
     if len(rounded_ends) != 1:
         return None
     (n,) = rounded_ends
+    if not 10 ** (digits - 1) <= n <= 10**digits:
+        return None  # the leading power of ten was not the value's
     q = leading - digits + 1
     if n == 10**digits:
         n, q = n // 10, q + 1
-    return DecimalValue(bool(ball < 0), _big_int_text(n), q, exact=False)
+    return n, q
 
 
 def round_half_even(value: Fraction) -> int:
