@@ -10,18 +10,32 @@ from fractions import Fraction
 import flint
 
 
-def dyadic_ends(ball: flint.arb) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Exact dyadics (mantissa, exponent) at or outside the ends of the ball.
+MAX_END_BITS = 1 << 20  # ends of a ball are kept exact up to this many bits
 
-    Arb's own lower and upper bounds (rounded outward at the working precision), so that
-    a ball such as 1 ± 2^(−10^80) never becomes an integer of 10^80 bits.
+
+def dyadic_ends(ball: flint.arb) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Exact dyadics (mantissa, exponent) at, or just outside, the ends of the ball.
+
+    The ends are mid ± rad exactly, unless the radius is smaller than the midpoint by more
+    than MAX_END_BITS bits (1 ± 2^(−10^80)): then they are rounded outward to that many
+    bits, so that they never become integers of 10^80 bits.
     """
-    if ball.rad() == 0:
-        mid = tuple(int(v) for v in ball.mid().man_exp())
-        return mid, mid
-    low = tuple(int(v) for v in ball.lower().man_exp())
-    high = tuple(int(v) for v in ball.upper().man_exp())
-    return low, high
+    mid_m, mid_e = (int(v) for v in ball.mid().man_exp())
+    rad_m, rad_e = (int(v) for v in ball.rad().man_exp())
+    if rad_m == 0:
+        return (mid_m, mid_e), (mid_m, mid_e)
+    if mid_m and mid_e - rad_e > MAX_END_BITS:
+        old = flint.ctx.prec
+        flint.ctx.prec = MAX_END_BITS
+        try:
+            low, high = ball.lower().man_exp(), ball.upper().man_exp()
+        finally:
+            flint.ctx.prec = old
+        return (int(low[0]), int(low[1])), (int(high[0]), int(high[1]))
+    e = min(mid_e, rad_e)
+    mid_scaled = mid_m << (mid_e - e)
+    rad_scaled = rad_m << (rad_e - e)
+    return (mid_scaled - rad_scaled, e), (mid_scaled + rad_scaled, e)
 
 
 # ----------------------------------------------------------------------------- decimal
