@@ -114,8 +114,10 @@ def prepare_directory(path: str, what: str = "--out") -> Path:
         raise SymbolicError(f"{label}: not a directory (it is an existing file)")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise SymbolicError(f"{label}: a part of the path is a file, not a directory") from None
+    except (FileExistsError, NotADirectoryError):
+        raise SymbolicError(
+            f"{label}: cannot create the directory: a part of the path is not a directory"
+        ) from None
     except OSError as error:
         raise SymbolicError(f"{label}: cannot create the directory: {_reason(error)}") from None
     if not os.access(directory, os.W_OK | os.X_OK):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -147,16 +148,7 @@ def compile_pdf(tex: str, target: Path) -> Path:
             "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", FIXED_EPOCH),
             "FORCE_SOURCE_DATE": "1",  # \today and the CreationDate/ModDate from the epoch
         }
-        result = subprocess.run(
-            command,
-            cwd=build,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-        )
+        result = _run_latexmk(command, build, environment)
         if result.returncode != 0:
             log = Path(build) / "report.log"
             tail = (
@@ -170,15 +162,51 @@ def compile_pdf(tex: str, target: Path) -> Path:
     return target
 
 
+def _run_latexmk(
+    command: list[str], build: str, environment: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """latexmk in its own process group, so that on any exit (SIGTERM included) its
+    pdflatex children are killed too, before the build directory is removed."""
+    process = subprocess.Popen(
+        command,
+        cwd=build,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate()
+    finally:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return subprocess.CompletedProcess(command, process.returncode, output, "")
+
+
 @contextlib.contextmanager
 def build_directory() -> Iterator[str]:
     """A temporary directory for latexmk, removed on every exit path we control (the
     CLI turns SIGTERM into SystemExit). A run killed outright (SIGKILL) leaves it
     behind: the next run removes those older than an hour."""
     remove_stale_build_directories()
-    build = tempfile.mkdtemp(prefix=BUILD_PREFIX)
+    try:
+        build = tempfile.mkdtemp(prefix=BUILD_PREFIX)
+    except OSError as error:
+        raise SymbolicError(
+            f"cannot create a build directory in {tempfile.gettempdir()}: "
+            f"{error.strerror or error} (TMPDIR chooses another place)"
+        ) from None
     try:
         yield build
+    except OSError as error:  # writing report.tex, reading report.pdf: disk full, quota
+        raise SymbolicError(
+            f"building the PDF in {build}: {error.strerror or error} (TMPDIR chooses another place)"
+        ) from None
     finally:
         shutil.rmtree(build, ignore_errors=True)
 
