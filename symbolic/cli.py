@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -159,6 +160,7 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
         "--out", default="reports", metavar="DIR", help="output directory (default reports/)"
     )
     parser.add_argument("--templates", metavar="DIR", help="use the templates in DIR instead")
+    _add_timeout(parser)
     parser.set_defaults(handler=_run_report)
 
 
@@ -174,6 +176,12 @@ def _add_verify(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--json", action="store_true", help="JSON output")
     parser.add_argument("--junit", metavar="PATH", help="also write JUnit XML to PATH")
+    _add_timeout(parser)
+    parser.add_argument("--only", metavar="ID", help="run only the claim with this id")
+    parser.set_defaults(handler=_run_verify)
+
+
+def _add_timeout(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
@@ -181,8 +189,11 @@ def _add_verify(commands: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="time limit per claim (default 60); past it the claim is unknown (timeout)",
     )
-    parser.add_argument("--only", metavar="ID", help="run only the claim with this id")
-    parser.set_defaults(handler=_run_verify)
+
+
+def _check_timeout(timeout: float) -> None:
+    if not 0 < timeout <= 86_400:  # also rejects nan
+        raise SymbolicError(f"--timeout must be between 0 and 86400 seconds, got {timeout}")
 
 
 def _add_expression_arguments(parser: argparse.ArgumentParser) -> None:
@@ -267,6 +278,9 @@ def _run_eval(args: argparse.Namespace) -> int:
     expr = oracle.to_expression(args.expr, args.order)
     oracle.check_digits(args.digits)
     points = [oracle.to_point(x) for x in args.at]
+    written = oracle.written_conditions(args.expr)
+    for point in points:
+        oracle.check_defined(expr, point, written, args.expr)
     formats = [] if args.format == "decimal" else [args.format]
     rows = [tables.evaluate_row(expr, point, args.digits, formats) for point in points]
     if args.json:
@@ -299,6 +313,9 @@ def _run_table(args: argparse.Namespace) -> int:
         points = tables.range_points(args.start, args.stop, args.step)
     else:
         raise SymbolicError("give --from A --to B --step H, or --at-file PATH")
+    written = oracle.written_conditions(args.expr)
+    for point in points:
+        oracle.check_defined(expr, point, written, args.expr)
     rows = tables.build_rows(expr, points, args.digits)
     if args.csv:
         text = tables.as_csv(rows)
@@ -311,30 +328,38 @@ def _run_table(args: argparse.Namespace) -> int:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    from symbolic.files import write_atomically
+    from symbolic.files import append_text, check_output_file, claims_paths, write_atomically
     from symbolic.prove import verify
 
-    if not 0 < args.timeout <= 86_400:
-        raise SymbolicError(f"--timeout must be between 0 and 86400 seconds, got {args.timeout}")
-    files = verify.load_all(args.files)
+    _check_timeout(args.timeout)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if args.junit is not None:  # before the slow part
+        check_output_file(args.junit, "--junit")
+    if summary_path:
+        check_output_file(summary_path, "GITHUB_STEP_SUMMARY")
+    files = verify.load_all(claims_paths(args.files))
     results = verify.run_all(files, args.timeout, args.only)
     if args.only is not None and not results:
         raise SymbolicError(f"no claim with id {args.only!r}")
-    if args.junit:
+    if args.junit is not None:
         write_atomically(args.junit, verify.as_junit(results))
-    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
-        with open(summary_path, "a", encoding="utf-8") as handle:
-            handle.write(verify.github_summary(results))
+        paths = [f.path for f in files]
+        append_text(summary_path, verify.github_summary(results, paths), "GITHUB_STEP_SUMMARY")
     sys.stdout.write(verify.as_json(results) if args.json else verify.as_text(results))
     return EXIT_OK if all(r.ok for r in results) else EXIT_CHECK_FAILED
 
 
 def _run_report(args: argparse.Namespace) -> int:
+    from symbolic.files import claims_paths, prepare_directory
+    from symbolic.prove import verify
     from symbolic.report import model as report_model
     from symbolic.report import render as reports
 
+    _check_timeout(args.timeout)
     reports.template_directory(args.templates)  # fail early, before the slow part
+    prepare_directory(args.out, "--out")
+    files = claims_paths(args.files)
     if args.format == "all":
         formats = ["md", "tex", "html"]
         if reports.latexmk_available():
@@ -350,15 +375,14 @@ def _run_report(args: argparse.Namespace) -> int:
             reports.compile_pdf(
                 "", reports.Path(args.out) / "unused.pdf"
             )  # raises the install hint
-    if args.files:
-        model = report_model.build_claims_report(args.files)
-        name = (
-            reports.Path(args.files[0]).name.removesuffix(".toml").removesuffix(".claims")
-            + "-report"
-        )
-    else:
-        model = report_model.build_function_report(DEFAULT_FUNCTION)
-        name = DEFAULT_FUNCTION.language_name()
+    with verify.time_limit(args.timeout):
+        if files:
+            model = report_model.build_claims_report(files)
+            name = reports.Path(files[0]).name.removesuffix(".toml").removesuffix(".claims")
+            name += "-report"
+        else:
+            model = report_model.build_function_report(DEFAULT_FUNCTION)
+            name = DEFAULT_FUNCTION.language_name()
     for path in reports.write_report(model, formats, args.out, name, args.templates):
         print(path)
     failed = model.data.summary.failed
@@ -372,6 +396,10 @@ def _run_grade(args: argparse.Namespace) -> int:
 
     if not 0 <= args.worst <= 1000:
         raise SymbolicError("--worst must be from 0 to 1000")
+    if args.plot is not None:
+        from symbolic.files import check_output_file
+
+        check_output_file(args.plot, "--plot")  # before the slow part
     result = grading.grade(
         args.impl,
         args.of,
@@ -420,8 +448,34 @@ def join_negative_values(argv: Sequence[str]) -> list[str]:
     return joined
 
 
+class Terminated(SystemExit):
+    """SIGTERM, raised as an exception so that every `finally` runs: temporary files
+    and directories are removed, child processes are killed."""
+
+
+def _terminate(signum: int, frame: object) -> NoReturn:
+    raise Terminated(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, _terminate)
+        installed = True
+    except ValueError:  # not the main thread: leave signals alone
+        installed = False
+    try:
+        return _main(argv)
+    except Terminated as stop:
+        print("symbolic: terminated (SIGTERM)", file=sys.stderr)
+        return int(stop.code)
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         tokens = join_negative_values(sys.argv[1:] if argv is None else argv)
         args = build_parser().parse_args(tokens)

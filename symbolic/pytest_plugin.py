@@ -27,6 +27,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    timeout = config.getoption("--claims-timeout", 60.0)
+    if not 0 < timeout <= 86_400:  # also rejects nan: a claim would time out at once or never
+        raise pytest.UsageError(
+            f"--claims-timeout must be between 0 and 86400 seconds, got {timeout}"
+        )
+
+
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.File | None:
     if file_path.name.endswith(SUFFIX):
         return ClaimsFileCollector.from_parent(parent, path=file_path)
@@ -39,8 +47,8 @@ class ClaimsFileCollector(pytest.File):
 
         try:
             claims_file = load_claims(self.path)
-        except SymbolicError as error:
-            raise self.CollectError(str(error)) from None
+        except SymbolicError as error:  # one line, as the CLI says it: no traceback
+            raise self.CollectError(" ".join(str(error).split())) from None
         for claim in claims_file.claims:
             yield ClaimItem.from_parent(self, name=claim.id, claim=claim)
 

@@ -159,3 +159,34 @@ def test_negative_numbers_typed_as_separate_arguments(capsys: pytest.CaptureFixt
         Decimal("-1.5"),
         Decimal("-1"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("expr", "at", "says"),
+    [
+        ("diff(abs(x), x)", "0", "formula evaluated is not defined at x = 0"),
+        ("x/x", "0", "x/x is not defined at x = 0"),
+        ("log(x)", "0", "log(x) is not defined at x = 0"),
+        ("sqrt(x - 1)", "1/2", "not defined at x = 1/2"),
+        ("1/(x - sqrt(2))", "sqrt(2)", "not defined at x = sqrt(2)"),
+    ],
+)
+def test_eval_at_an_undefined_point_says_so(
+    expr: str, at: str, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["eval", expr, "--at", at], capsys)
+    assert (code, out) == (2, "")
+    assert says in err and err.count("\n") == 1
+
+
+def test_eval_next_to_an_undefined_point_still_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["eval", "diff(abs(x), x)", "--at", "-1e-300"], capsys)
+    assert (code, out.strip()) == (0, "-1")
+    code, out, _ = run(["eval", "x/x", "--at", "1e-300"], capsys)
+    assert (code, out.strip()) == (0, "1")
+
+
+def test_table_through_an_undefined_point_names_it(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["table", "1/x", "--from", "-1", "--to", "1", "--step", "1/2"], capsys)
+    assert (code, out) == (2, "")
+    assert "not defined at x = 0" in err

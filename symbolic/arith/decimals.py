@@ -9,7 +9,6 @@ from fractions import Fraction
 
 import flint
 
-
 MAX_END_BITS = 1 << 20  # ends of a ball are kept exact up to this many bits
 
 

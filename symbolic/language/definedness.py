@@ -29,6 +29,10 @@ class Condition:
     argument: Expr
     op: str
 
+    def allows(self, sign: int) -> bool:
+        """Whether an argument of this sign (−1, 0, 1) meets the condition."""
+        return {"!=": sign != 0, ">": sign > 0, ">=": sign >= 0}[self.op]
+
     def at(self, substitution: dict[Expr, Expr]) -> Condition:
         return Condition(self.argument.xreplace(substitution), self.op)
 

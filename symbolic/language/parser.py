@@ -36,6 +36,7 @@ MAX_POWER_EXPONENT = 1_000
 MAX_NUMBER_BITS = 100_000
 MAX_DIFF_ORDER = 1_000
 MAX_DEGREE = 10_000  # of a polynomial part once powers are expanded: ((x+1)**1000)**1000 is 10^6
+MAX_EXPANDED_NODES = 20_000  # of the tree once definitions are written out: f1 = f0(f0(x)), ...
 
 _DECIMAL = re.compile(r"(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?")
 
@@ -175,6 +176,7 @@ class _Builder:
         self.text = text
         self.env = env
         self.conditions: list[Condition] = []
+        self.sizes: dict[Expr, int] = {}  # tree sizes, shared so that each node is counted once
         # The parser rejects leading blanks; columns still count them.
         self.lead = len(text) - len(text.lstrip())
 
@@ -186,7 +188,17 @@ class _Builder:
     def build(self, node: ast.AST, depth: int) -> Expr:
         if depth > MAX_TREE_DEPTH:
             raise self.fail(f"nested more than {MAX_TREE_DEPTH} operations deep", node)
-        return self._build(node, depth + 1)
+        result = self._build(node, depth + 1)
+        if _tree_size(result, self.sizes) > MAX_EXPANDED_NODES:
+            raise self.too_large(node)
+        return result
+
+    def too_large(self, node: ast.AST) -> ExpressionError:
+        return self.fail(
+            f"written out, the expression would have more than {MAX_EXPANDED_NODES} parts "
+            "(each call of a definition copies its body)",
+            node,
+        )
 
     def _build(self, node: ast.AST, depth: int) -> Expr:
         if isinstance(node, ast.Constant):
@@ -287,6 +299,11 @@ class _Builder:
         (arg,) = args
         if name in self.env.definitions:
             inherited = self.env.definition_conditions.get(name, ())
+            weight = _tree_size(arg, self.sizes)  # x is replaced by arg: count it so, first
+            body = self.env.definitions[name]
+            for part in (body, *(c.argument for c in inherited)):
+                if _tree_size(part, {}, weight) > MAX_EXPANDED_NODES:
+                    raise self.too_large(node)
             self.conditions += [c.at({X: arg}) for c in inherited]
             return self.env.definitions[name].xreplace({X: arg})
         result = self.checked(ELEMENTARY[name](arg), node)
@@ -342,6 +359,28 @@ def _degree_bound(expr: Expr) -> int | None:
         inner = _degree_bound(expr.base)
         return None if inner is None else inner * int(expr.exp)
     return None
+
+
+def _tree_size(expr: Expr, sizes: dict[Expr, int], x_weight: int = 1) -> int:
+    """The number of nodes of `expr` as a tree (shared subtrees counted every time they
+    occur), in time linear in its distinct nodes: f0(f0(...)) nested 128 deep is 3^128
+    nodes for a traversal, but only a few hundred distinct objects. With `x_weight`, x
+    counts as that many nodes: the size once x is replaced, known before replacing it."""
+    if x_weight != 1:
+        sizes[X] = x_weight
+    stack = [expr]
+    while stack:
+        top = stack[-1]
+        if top in sizes:
+            stack.pop()
+            continue
+        pending = [arg for arg in top.args if arg not in sizes]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        sizes[top] = 1 + sum(sizes[arg] for arg in top.args)
+    return sizes[expr]
 
 
 def _expanded(result: Expr) -> Expr:

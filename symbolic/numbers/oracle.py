@@ -37,9 +37,18 @@ from symbolic.arith.decimals import (
 )
 from symbolic.errors import SymbolicError
 from symbolic.functions import FloatKernel, named_derivative
-from symbolic.language.parser import Environment, X, parse, parse_constant
+from symbolic.language.definedness import Condition, of_tree
+from symbolic.language.parser import (
+    Environment,
+    X,
+    parse,
+    parse_constant,
+    parse_with_conditions,
+)
+from symbolic.language.printing import to_language
 from symbolic.numbers import fastpath
 from symbolic.numbers.enclosure import enclose, prepare
+from symbolic.numbers.exact import sign
 
 MAX_DIGITS = 100_000
 START_BITS = 64
@@ -127,6 +136,46 @@ def _prepared(expr: Expr) -> Expr:
     return prepare(expr)
 
 
+@lru_cache(maxsize=256)
+def _formula_conditions(expr: Expr) -> tuple[Condition, ...]:
+    """Where the formula evaluated is defined (d|x|/dx = sign(x) needs x ≠ 0)."""
+    return tuple(of_tree(_prepared(expr)))
+
+
+def written_conditions(text: str, env: Environment | None = None) -> tuple[Condition, ...]:
+    """Where an expression is defined as written (x/x needs x ≠ 0, though SymPy has 1)."""
+    return parse_with_conditions(text, env)[1]
+
+
+def check_defined(
+    expr: Expr, point: Point, written: Sequence[Condition] = (), text: str | None = None
+) -> None:
+    """Raise, in one line, if expr is not defined at the point as written (x/x at 0), or
+    the formula evaluated is not (d|x|/dx = sign(x) at 0: the derivative may exist there,
+    as that of x·|x| does, but this formula cannot certify it)."""
+    name = text if text is not None else to_language(expr)
+    for condition in written:
+        if _fails(condition, point):
+            raise SymbolicError(
+                f"{name} is not defined at x = {point.text} ({condition} fails there)"
+            )
+    for condition in _formula_conditions(expr):
+        if _fails(condition, point):
+            raise SymbolicError(
+                f"{name}: the formula evaluated is not defined at x = {point.text} "
+                f"({condition} fails there), so no value is certified there"
+            )
+
+
+def _fails(condition: Condition, point: Point) -> bool:
+    """The condition fails at the point, exactly (False when that is not decided)."""
+    value = condition.argument.xreplace({X: point.expr})
+    if not value.is_number:
+        return False
+    found = sign(value)
+    return found is not None and not condition.allows(found)
+
+
 # ----------------------------------------------------------------------------- Ziv loop
 
 
@@ -134,6 +183,7 @@ def certified_ball(
     expr: Expr, point: Point, decide: Callable[[flint.arb], T | None], start_bits: int = START_BITS
 ) -> T:
     """Raise the precision until `decide(ball)` returns an answer (not None)."""
+    check_defined(expr, point)
     prepared = _prepared(expr)
     bits = start_bits
     limit = max(MAX_BITS, 16 * start_bits)
@@ -174,7 +224,10 @@ def value(
     expr: str | Expr, x: object, digits: int = 20, order: int = 0, env: Environment | None = None
 ) -> str:
     """The certified value of expr (differentiated `order` times) at x, to `digits` digits."""
-    return str(decimal_value(to_expression(expr, order, env), to_point(x), digits))
+    target, point = to_expression(expr, order, env), to_point(x)
+    if isinstance(expr, str):
+        check_defined(target, point, written_conditions(expr, env), expr)
+    return str(decimal_value(target, point, digits))
 
 
 # ----------------------------------------------------------------------------- IEEE

@@ -7,6 +7,7 @@ the safe language only.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ def load_claims_text(text: str, name: str = "<claims>") -> ClaimsFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ClaimError(f"{name}: malformed TOML: {error}") from None
+    except RecursionError:  # tomllib recurses once per level of [[[...]]] or {a = {b = ...}}
+        raise ClaimError(f"{name}: malformed TOML: arrays or tables nested too deeply") from None
     unknown = set(data) - {"parameters", "definitions", "claim"}
     if unknown:
         raise ClaimError(
@@ -110,9 +113,9 @@ def _environment(data: dict[str, Any], name: str) -> Environment:
     for symbol, assumption in raw_parameters.items():
         where = f"{name}: [parameters] {symbol}"
         _check_name(symbol, where)
-        if assumption not in ASSUMPTIONS:
+        if not isinstance(assumption, str) or assumption not in ASSUMPTIONS:
             raise ClaimError(
-                f"{where}: unknown assumption {assumption!r} (use {', '.join(ASSUMPTIONS)})"
+                f"{where}: unknown assumption {_shown(assumption)} (use {', '.join(ASSUMPTIONS)})"
             )
         parameters[symbol] = sympy.Symbol(symbol, **ASSUMPTIONS[assumption])
     definitions: dict[str, Expr] = {}
@@ -147,14 +150,16 @@ def _claim(raw: object, index: int, name: str, line: int, env: Environment) -> C
         raise ClaimError(f"{name}: claim #{index + 1}: must be a table")
     claim_id = raw.get("id")
     label = (
-        f"{name}: claim {claim_id!r} (#{index + 1})" if claim_id else f"{name}: claim #{index + 1}"
+        f"{name}: claim {claim_id!r} (#{index + 1})"
+        if isinstance(claim_id, str) and claim_id
+        else f"{name}: claim #{index + 1}"
     )
     if not isinstance(claim_id, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]+", claim_id):
         raise ClaimError(f"{label}: field 'id': required, letters, digits, _ . - only")
     kind = raw.get("kind", "identity")
-    if kind not in KIND_FIELDS:
+    if not isinstance(kind, str) or kind not in KIND_FIELDS:
         raise ClaimError(
-            f"{label}: field 'kind': unknown kind {kind!r} (use {', '.join(KIND_FIELDS)})"
+            f"{label}: field 'kind': unknown kind {_shown(kind)} (use {', '.join(KIND_FIELDS)})"
         )
     required, optional = KIND_FIELDS[kind]
     for missing in sorted(required - set(raw)):
@@ -169,8 +174,10 @@ def _claim(raw: object, index: int, name: str, line: int, env: Environment) -> C
         raise ClaimError(f"{label}: field 'axis': give exactly one of 'axis' and 'center'")
     domain = parsed.interval("domain", raw.get("domain", "reals"))
     expect = raw.get("expect", "proved")
-    if expect not in VERDICTS:
-        raise ClaimError(f"{label}: field 'expect': {expect!r} is not one of {', '.join(VERDICTS)}")
+    if not isinstance(expect, str) or expect not in VERDICTS:
+        raise ClaimError(
+            f"{label}: field 'expect': {_shown(expect)} is not one of {', '.join(VERDICTS)}"
+        )
     for key in ("text", "source"):
         if key in raw and not isinstance(raw[key], str):
             raise ClaimError(f"{label}: field {key!r}: must be text")
@@ -238,8 +245,8 @@ class _Fields:
             "direction": ("increasing", "decreasing"),
         }
         if key in choices:
-            if value not in choices[key]:
-                raise self.fail(key, f"{value!r} is not one of {', '.join(choices[key])}")
+            if not isinstance(value, str) or value not in choices[key]:
+                raise self.fail(key, f"{_shown(value)} is not one of {', '.join(choices[key])}")
             return value
         if key == "strict":
             if not isinstance(value, bool):
@@ -269,6 +276,8 @@ class _Fields:
     def constant(self, key: str, value: object) -> Expr:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(key, "must be a number or a constant expression in quotes")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(key, 'not a finite number (write "oo" or "-oo" in quotes for infinity)')
         if isinstance(value, float):
             raise self.fail(key, f'write the number in quotes ("{value}") so that it is exact')
         try:
@@ -277,12 +286,27 @@ class _Fields:
             raise self.fail(key, str(error)) from None
 
     def point(self, key: str, value: object) -> Expr:
-        if value in ("oo", "-oo"):
+        if isinstance(value, str) and value in ("oo", "-oo"):
             return sympy.oo if value == "oo" else -sympy.oo
         return self.constant(key, value)
 
     def interval(self, key: str, value: object) -> Interval:
+        if not isinstance(value, str):
+            raise self.fail(key, f'an interval must be text such as "(0, oo)", got {_shown(value)}')
         try:
             return parse_interval(value, self.env)  # type: ignore[arg-type]
         except SymbolicError as error:
             raise self.fail(key, str(error)) from None
+
+
+def _shown(value: object) -> str:
+    """A value from the file, for a one-line message: tables and arrays by their kind
+    (their repr can be huge, or nested past the recursion limit), text shortened."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str | bool | int | float):
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + "..."
+    return f"a {type(value).__name__}"  # TOML dates and times

@@ -2,15 +2,22 @@
 
 Each claim is proved in a forked child process, so the time limit holds even when
 SymPy is stuck inside one long computation: the child is killed, the claim becomes
-`unknown` with reason `timeout`, and the run goes on.
+`unknown` with reason `timeout`, and the run goes on. The child also has a memory
+limit (RLIMIT_AS, default 4 GiB, `SYMBOLIC_MEMORY_LIMIT=8G` or `none` to change it):
+past it the claim is `unknown` with reason `memory`, and the message says how to raise it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
+import os
+import re
+import signal
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from symbolic.errors import SymbolicError
@@ -20,6 +27,9 @@ from symbolic.prove.claims import ClaimsFile, load_claims, load_claims_text
 from symbolic.prove.prover import Verdict, prove
 
 DEFAULT_TIMEOUT = 60.0
+MEMORY_VARIABLE = "SYMBOLIC_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = 4 << 30
+_timeout_override: float | None = None
 
 
 @dataclass
@@ -67,9 +77,57 @@ def load_all(paths: list[str]) -> list[ClaimsFile]:
     return [load_claims(path) for path in paths] if paths else [catalogue()]
 
 
-def _child(claim: Claim, connection: multiprocessing.connection.Connection) -> None:
+def memory_limit() -> int | None:
+    """Bytes of address space a prover child may use (None: no limit), from
+    SYMBOLIC_MEMORY_LIMIT: a number of bytes with an optional K, M, G or T, or `none`."""
+    text = os.environ.get(MEMORY_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_MEMORY_LIMIT
+    if text.lower() in ("none", "unlimited", "0"):
+        return None
+    match = re.fullmatch(r"(\d{1,15})\s*([KMGT]?)(i?B)?", text, re.IGNORECASE)
+    if not match:
+        raise SymbolicError(f"{MEMORY_VARIABLE}={text!r}: write a size such as 4G, 8192M or none")
+    value = int(match[1]) << (10 * " KMGT".index(match[2].upper() or " "))
+    if value < 256 << 20:
+        raise SymbolicError(f"{MEMORY_VARIABLE}={text!r}: at least 256M, or none")
+    return value
+
+
+def _size_text(size: int | None) -> str:
+    return "none" if size is None else f"{size / (1 << 30):g} GiB"
+
+
+def _raise_hint(size: int | None) -> str:
+    raise_to = "none" if size is None else f"{max(2 * size >> 30, 1)}G"
+    return f"raise it with {MEMORY_VARIABLE}={raise_to}"
+
+
+def _memory_message(size: int | None) -> str:
+    return (
+        f"the memory limit of the prover ({_size_text(size)} of address space) was reached; "
+        + _raise_hint(size)
+    )
+
+
+def _limit_memory(size: int | None) -> None:
+    if size is None:
+        return
+    import resource
+
+    with contextlib.suppress(ValueError, OSError):  # a lower hard limit stays in force
+        resource.setrlimit(resource.RLIMIT_AS, (size, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def _child(
+    claim: Claim, connection: multiprocessing.connection.Connection, memory: int | None = None
+) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is for the parent
+    _limit_memory(memory)
     try:
         verdict = prove(claim)
+    except MemoryError:
+        verdict = Verdict.unknown(claim.kind, _memory_message(memory)).replace(reason="memory")
     except Exception as error:
         verdict = Verdict.unknown(claim.kind, f"internal error: {type(error).__name__}: {error}")
     verdict = verdict.replace(witness=None)  # exact SymPy data, for the re-check only
@@ -80,33 +138,59 @@ def _child(claim: Claim, connection: multiprocessing.connection.Connection) -> N
 def run_claim(claim: Claim, timeout: float = DEFAULT_TIMEOUT) -> Result:
     """Prove one claim in a child process, killed after `timeout` seconds."""
     started = time.perf_counter()
+    memory = memory_limit()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(claim, sender), daemon=True)
-    process.start()
-    sender.close()
-    verdict = None
-    if receiver.poll(timeout):
-        try:
-            verdict = Verdict(**receiver.recv())
-        except EOFError:
-            verdict = Verdict.unknown(claim.kind, "the prover process died")
-    else:
-        verdict = Verdict(
-            "unknown",
-            claim.kind,
-            [f"no verdict within {timeout:g} s"],
-            None,
-            {"timeout_seconds": timeout},
-            "timeout",
-        )
-    process.kill()
-    process.join()
-    receiver.close()
+    process = context.Process(target=_child, args=(claim, sender, memory), daemon=True)
+    try:
+        process.start()
+        sender.close()
+        verdict = None
+        if receiver.poll(timeout):
+            try:
+                verdict = Verdict(**receiver.recv())
+            except EOFError:
+                process.join(5)
+                code = process.exitcode
+                how = f" (exit status {code})" if code is not None and code >= 0 else ""
+                if code is not None and code < 0:
+                    how = f" (signal {-code})"
+                verdict = Verdict.unknown(
+                    claim.kind,
+                    f"the prover process died{how}; if it ran out of memory (the limit is "
+                    f"{_size_text(memory)} of address space), {_raise_hint(memory)}",
+                )
+        else:
+            verdict = Verdict(
+                "unknown",
+                claim.kind,
+                [f"no verdict within {timeout:g} s; raise the limit with --timeout SECONDS"],
+                None,
+                {"timeout_seconds": timeout},
+                "timeout",
+            )
+    finally:  # also on SIGTERM (SystemExit in the CLI): no prover left running
+        process.kill()
+        process.join()
+        receiver.close()
     return Result(claim, verdict, time.perf_counter() - started)
 
 
+@contextlib.contextmanager
+def time_limit(timeout: float) -> Iterator[None]:
+    """Within this block every claim gets `timeout` seconds, whatever its caller asked
+    for (the reports build their results with the default)."""
+    global _timeout_override
+    before, _timeout_override = _timeout_override, timeout
+    try:
+        yield
+    finally:
+        _timeout_override = before
+
+
 def run_all(files: list[ClaimsFile], timeout: float, only: str | None = None) -> list[Result]:
+    if _timeout_override is not None:
+        timeout = _timeout_override
     results = []
     for file in files:
         for claim in file.claims:
@@ -128,7 +212,12 @@ def as_json(results: list[Result]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-MARKS = {"proved": "✓", "refuted": "✗", "unknown": "?"}
+def mark(result: Result) -> str:
+    """✓ when the verdict is what the file expects (an expected refutation passes),
+    ✗ when it is not, ? when it is unknown and unknown was not expected."""
+    if result.ok:
+        return "✓"
+    return "?" if result.verdict.verdict == "unknown" else "✗"
 
 
 def as_text(results: list[Result]) -> str:
@@ -137,7 +226,7 @@ def as_text(results: list[Result]) -> str:
         v = r.verdict
         status = "ok" if r.ok else f"FAILED (expected {r.claim.expect})"
         lines.append(
-            f"{MARKS[v.verdict]} {v.verdict:8} {r.claim.id}: {r.claim.statement}"
+            f"{mark(r)} {v.verdict:8} {r.claim.id}: {r.claim.statement}"
             f"  [{status}, {r.seconds:.2f} s]"
         )
         if v.verdict == "refuted" and v.counterexample:
@@ -184,7 +273,15 @@ def counterexample_text(found: dict[str, str] | None) -> str:
 
 
 def as_junit(results: list[Result]) -> str:
-    suites = ET.Element("testsuites", name="symbolic verify")
+    suites = ET.Element(
+        "testsuites",
+        name="symbolic verify",
+        tests=str(len(results)),
+        failures=str(sum(not r.ok for r in results)),
+        errors="0",
+        skipped="0",
+        time=f"{sum(r.seconds for r in results):.3f}",
+    )
     by_file: dict[str, list[Result]] = {}
     for r in results:
         by_file.setdefault(r.claim.file, []).append(r)
@@ -234,17 +331,46 @@ def failure_text(r: Result) -> str:
     return "\n".join(lines)
 
 
-def github_summary(results: list[Result]) -> str:
-    lines = ["| claim | verdict | expected | ok |", "|---|---|---|---|"]
+def github_summary(results: list[Result], paths: list[str] | None = None) -> str:
+    """Markdown for GITHUB_STEP_SUMMARY: a heading, the claims files, a table (an
+    expected refutation passes: ✅), and each failure with its counterexample."""
+    from symbolic.language.printing import markdown_escape
+
+    files = paths if paths is not None else list(dict.fromkeys(r.claim.file for r in results))
+    counts = summary(results)
+    status = "all as expected" if counts["failed"] == 0 else f"{counts['failed']} failed"
+    lines = [f"## symbolic verify: {status}", ""]
+    lines += [f"Claims file: `{_code(f)}`" for f in files]
+    lines += ["", "| claim | verdict | expected | ok |", "|---|---|---|---|"]
     for r in results:
         lines.append(
-            f"| `{r.claim.id}` | {r.verdict.verdict} | {r.claim.expect} "
+            f"| `{_code(r.claim.id)}` | {r.verdict.verdict} | {r.claim.expect} "
             f"| {'✅' if r.ok else '❌'} |"
         )
-    counts = summary(results)
     lines.append("")
     lines.append(
         f"{counts['proved']} proved, {counts['refuted']} refuted, {counts['unknown']} unknown, "
         f"{counts['failed']} failed"
     )
+    failures = [r for r in results if not r.ok]
+    if failures:
+        lines += ["", "### Failures", ""]
+    for r in failures:
+        v = r.verdict
+        where = f"{r.claim.file}:{r.claim.line}"
+        lines.append(
+            f"- `{_code(r.claim.id)}` ({markdown_escape(where)}): {markdown_escape(r.claim.statement)}"
+            f"; verdict {v.verdict}, expected {r.claim.expect}"
+        )
+        if v.counterexample:
+            lines.append(
+                f"  - counterexample: {markdown_escape(counterexample_text(v.counterexample))}"
+            )
+        elif v.certificate:
+            lines.append(f"  - {markdown_escape(v.certificate[-1])}")
     return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    """Text inside `code` in Markdown: no backquote or line break can end it early."""
+    return " ".join(text.replace("`", "'").split())

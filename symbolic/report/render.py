@@ -9,21 +9,29 @@ and a `tex` filter for user text; HTML is autoescaped.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from symbolic.errors import SymbolicError
-from symbolic.files import write_atomically
+from symbolic.files import prepare_directory, write_atomically
 from symbolic.language.printing import markdown_escape, tex_escape
 from symbolic.report.model import ReportModel
 
 FORMATS = ("md", "tex", "html", "pdf")
+BUILD_PREFIX = "symbolic-pdf-"  # build directories in tempfile.gettempdir()
+STALE_SECONDS = 3600  # a build directory this old was left by a killed run: removed
+FIXED_EPOCH = "0"  # the PDF's dates when SOURCE_DATE_EPOCH is not set: same input, same bytes
 TEMPLATE_NAMES = {"md": "report.md.j2", "tex": "report.tex.j2", "html": "report.html.j2"}
 
 
@@ -64,10 +72,21 @@ def _environment(directory: Path, fmt: str) -> jinja2.Environment:
     env = jinja2.Environment(**options)
     env.filters["tex"] = tex_escape
     env.filters["md"] = markdown_escape
+    env.filters["md_line"] = markdown_line
     env.filters["block"] = lambda mathml: Markup(
         mathml.replace('display="inline"', 'display="block"', 1)
     )
     return env
+
+
+def markdown_line(text: str) -> str:
+    """User text (a file name in a title) as literal Markdown on one line: every
+    character that could start markup is escaped, and line breaks become spaces."""
+    text = " ".join(str(text).split())
+    text = markdown_escape(text)
+    for char in "#~&":  # a closing # sequence, strikethrough, entities
+        text = text.replace(char, "\\" + char)
+    return text
 
 
 def render(model: ReportModel, fmt: str, templates: str | None = None) -> str:
@@ -89,8 +108,7 @@ def write_report(
     model: ReportModel, formats: list[str], out: str, name: str, templates: str | None
 ) -> list[Path]:
     """Render and write each format into `out`; files are written atomically."""
-    directory = Path(out)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = prepare_directory(out, "--out")
     written = []
     rendered = {fmt: render(model, fmt, templates) for fmt in formats if fmt != "pdf"}
     if "pdf" in formats and "tex" not in rendered:
@@ -101,8 +119,7 @@ def write_report(
             write_atomically(str(path), rendered[fmt])
             written.append(path)
     if "md" in formats and model.figures:
-        figure_directory = directory / "figures"
-        figure_directory.mkdir(exist_ok=True)
+        figure_directory = prepare_directory(str(directory / "figures"), "--out")
         for figure in model.figures:
             path = figure_directory / f"{figure.name}.svg"
             write_atomically(str(path), figure.svg())
@@ -122,11 +139,16 @@ def compile_pdf(tex: str, target: Path) -> Path:
             "PDF needs TeX (latexmk and pdflatex), which is not installed; on Debian or Ubuntu: "
             "apt-get install latexmk texlive-latex-recommended texlive-latex-extra texlive-pictures lmodern"
         )
-    with tempfile.TemporaryDirectory(prefix="symbolic-pdf-") as build:
+    with build_directory() as build:
         source = Path(build) / "report.tex"
-        source.write_text(tex, encoding="utf-8")
+        # No trailer /ID (pdfTeX derives it from the time and the path): same input, same bytes.
+        source.write_text("\\ifdefined\\pdftrailerid\\pdftrailerid{}\\fi\n" + tex, encoding="utf-8")
         command = ["latexmk", "-pdf", "-halt-on-error", "-interaction=nonstopmode", "report.tex"]
-        result = subprocess.run(command, cwd=build, capture_output=True, text=True, check=False)
+        environment = os.environ | {
+            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", FIXED_EPOCH),
+            "FORCE_SOURCE_DATE": "1",  # \today and the CreationDate/ModDate from the epoch
+        }
+        result = _run_latexmk(command, build, environment)
         if result.returncode != 0:
             log = Path(build) / "report.log"
             tail = (
@@ -136,7 +158,68 @@ def compile_pdf(tex: str, target: Path) -> Path:
             )
             print(tail, file=sys.stderr)
             raise SymbolicError("latexmk failed to compile the report (its log is above)")
-        temporary = target.with_suffix(".pdf.tmp")
-        shutil.copyfile(Path(build) / "report.pdf", temporary)
-        temporary.replace(target)
+        write_atomically(target, (Path(build) / "report.pdf").read_bytes())
     return target
+
+
+def _run_latexmk(
+    command: list[str], build: str, environment: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """latexmk in its own process group, so that on any exit (SIGTERM included) its
+    pdflatex children are killed too, before the build directory is removed."""
+    process = subprocess.Popen(
+        command,
+        cwd=build,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate()
+    finally:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return subprocess.CompletedProcess(command, process.returncode, output, "")
+
+
+@contextlib.contextmanager
+def build_directory() -> Iterator[str]:
+    """A temporary directory for latexmk, removed on every exit path we control (the
+    CLI turns SIGTERM into SystemExit). A run killed outright (SIGKILL) leaves it
+    behind: the next run removes those older than an hour."""
+    remove_stale_build_directories()
+    try:
+        build = tempfile.mkdtemp(prefix=BUILD_PREFIX)
+    except OSError as error:
+        raise SymbolicError(
+            f"cannot create a build directory in {tempfile.gettempdir()}: "
+            f"{error.strerror or error} (TMPDIR chooses another place)"
+        ) from None
+    try:
+        yield build
+    except OSError as error:  # writing report.tex, reading report.pdf: disk full, quota
+        raise SymbolicError(
+            f"building the PDF in {build}: {error.strerror or error} (TMPDIR chooses another place)"
+        ) from None
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def remove_stale_build_directories(now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(tempfile.gettempdir()):
+            if not entry.name.startswith(BUILD_PREFIX):
+                continue
+            with contextlib.suppress(OSError):
+                status = entry.stat(follow_symlinks=False)
+                old = now - status.st_mtime > STALE_SECONDS
+                ours = status.st_uid == os.getuid()
+                if entry.is_dir(follow_symlinks=False) and old and ours:
+                    shutil.rmtree(entry.path, ignore_errors=True)
