@@ -172,6 +172,7 @@ def test_cli_json_gate_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
         "zero_from",
         "histogram",
         "excluded",  # beyond DESIGN's keys: ±inf inputs not graded (no known limit)
+        "undefined",  # beyond DESIGN's keys: inputs outside the domain (reference NaN)
     }
     assert (
         set(data) == keys
@@ -402,3 +403,16 @@ def test_infinite_inputs_are_graded_against_the_exact_limits() -> None:
     )
     assert silu.as_json()["excluded"] == 2
     assert silu.as_json()["inputs"] == 65536 - 2
+
+
+def test_outside_the_domain_the_reference_is_nan_and_counted() -> None:
+    """numpy.log graded against log(x): at negative x the function is undefined, the
+    reference is NaN (numpy's NaN is right there), and those inputs are counted."""
+    data = grading.grade("numpy:log", "log(x)", "float16", exhaustive=True).as_json()
+    with np.errstate(invalid="ignore"):
+        x = np.arange(65536, dtype=np.uint16).view(np.float16).astype(np.float64)
+    outside = int((np.isfinite(x) & (x <= 0)).sum())  # negative floats, -0.0 and +0.0
+    assert data["undefined"] == outside == 31743 + 2
+    assert data["nan"] == 0  # NaN where the reference is NaN is not a wrong NaN
+    text = grading.as_text(data)
+    assert "outside the domain" in text

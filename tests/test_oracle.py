@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+import time
 from decimal import Context, Decimal, localcontext
 from fractions import Fraction
 
+import flint
 import ml_dtypes
 import mpmath
 import numpy as np
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 from symbolic.arith.arb import precision
 from symbolic.errors import SymbolicError
 from symbolic.functions import expand_definitions, sigmoid
-from symbolic.language.parser import X
+from symbolic.language.parser import X, parse
 from symbolic.numbers import oracle
 from symbolic.numbers.enclosure import enclose, prepare
 from tests.references import (
@@ -350,3 +352,61 @@ def test_sigmoid_at_any_finite_input(x: str, order: int) -> None:
     want = round_value(decimal_family("sigmoid", x, order, prec=40), 20)
     assert _significant(got) == _significant(_reference_text(want)), (got, want)
     assert got.startswith("-") == _reference_text(want).startswith("-")
+
+
+@pytest.mark.parametrize(
+    ("text", "mp_function", "order", "x"),
+    [
+        (
+            "exp(exp(sigmoid(x)*x))",
+            lambda t: mpmath.exp(mpmath.exp(t / (1 + mpmath.exp(-t)))),
+            12,
+            "1",
+        ),
+        (
+            "exp(exp(sigmoid(x)*x))",
+            lambda t: mpmath.exp(mpmath.exp(t / (1 + mpmath.exp(-t)))),
+            22,
+            "0.5",
+        ),
+        (
+            "log(2 + sin(x))*sqrt(1 + x**2)",
+            lambda t: mpmath.log(2 + mpmath.sin(t)) * mpmath.sqrt(1 + t**2),
+            15,
+            "-0.75",
+        ),
+        ("tanh(x*cosh(x))", lambda t: mpmath.tanh(t * mpmath.cosh(t)), 14, "0.3"),
+    ],
+)
+def test_high_derivatives_of_nested_expressions(text: str, mp_function, order: int, x: str) -> None:
+    """Orders where SymPy's formula swells are taken by Taylor arithmetic; mpmath's own
+    numerical differentiation (a second engine, 50 digits) gives the reference."""
+    start = time.perf_counter()
+    got = oracle.value(text, x, digits=20, order=order)
+    assert time.perf_counter() - start < 60
+    with mpmath.workdps(60):
+        want = mpmath.diff(mp_function, mpmath.mpf(x), order)
+        assert abs(Decimal(got) - Decimal(mpmath.nstr(want, 40))) <= abs(Decimal(got)) * Decimal(
+            "1e-19"
+        )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    x=st.fractions(min_value=-6, max_value=6, max_denominator=64),
+    order=st.integers(min_value=0, max_value=6),
+)
+def test_taylor_arithmetic_agrees_with_the_formula(x: Fraction, order: int) -> None:
+    """The series route and SymPy's formula route give overlapping balls."""
+    from symbolic.numbers import series
+    from symbolic.numbers.enclosure import enclose
+
+    expr = parse("x*sigmoid(x)**2 + exp(-x**2/3)*atanh(x/7)")
+    with precision(200):
+        point = flint.arb(x.numerator) / x.denominator
+    by_series = series.derivative_ball(expr, order, point, 200)
+    formula = sympy.diff(expr.rewrite(sympy.exp), X, order) if order else expr
+    with precision(200):
+        by_formula = enclose(prepare(formula), point, 200)
+    assert by_series.overlaps(by_formula)
+    assert by_series.rad() < 1e-40 and by_formula.rad() < 1e-40

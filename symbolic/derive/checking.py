@@ -14,6 +14,7 @@ A derivation step is trusted only when both of these pass:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import sympy
@@ -115,8 +116,63 @@ def _numeric_agreement(lhs: Expr, rhs: Expr) -> tuple[int, str | None]:
     return usable, None
 
 
+MAX_MAGNITUDE = 1e250  # beyond this, a part of the expression makes evalf crawl
+
+
+def _moderate(expr: Expr, point: float) -> bool:
+    """Every part of expr is at most MAX_MAGNITUDE at x = point, by a float evaluation.
+
+    mpmath evaluates e^(e^(e^20)) to 60 digits by computing e^20 to millions of digits:
+    such points are left out of the numeric check (it needs three usable points, and the
+    symbolic check stands on its own). Parts it cannot evaluate count as moderate."""
+    try:
+        value = _float_of(expr, point)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return False
+    return value is None or abs(value) <= MAX_MAGNITUDE
+
+
+_FLOAT_FUNCTIONS = {
+    sympy.exp: math.exp, sympy.log: math.log, sympy.sin: math.sin, sympy.cos: math.cos,
+    sympy.tan: math.tan, sympy.sinh: math.sinh, sympy.cosh: math.cosh, sympy.tanh: math.tanh,
+    sympy.Abs: abs, sympy.asinh: math.asinh, sympy.acosh: math.acosh, sympy.atanh: math.atanh,
+}  # fmt: skip
+
+
+def _float_of(expr: Expr, point: float) -> float | None:
+    """A float value of expr, raising OverflowError past MAX_MAGNITUDE in any part;
+    None where a part is not one of the elementary nodes handled here."""
+    if expr == X:
+        value = point
+    elif expr.is_Number:
+        value = float(expr)
+    elif expr.is_Add or expr.is_Mul:
+        parts = [_float_of(a, point) for a in expr.args]
+        if any(p is None for p in parts):
+            return None
+        value = math.fsum(parts) if expr.is_Add else math.prod(parts)
+    elif expr.is_Pow:
+        base, exponent = (_float_of(a, point) for a in expr.args)
+        if base is None or exponent is None:
+            return None
+        value = abs(base) ** exponent if base or exponent > 0 else math.inf
+    elif type(expr) in _FLOAT_FUNCTIONS:
+        inner = _float_of(expr.args[0], point)
+        if inner is None:
+            return None
+        value = _FLOAT_FUNCTIONS[type(expr)](inner)
+    else:
+        return None
+    if isinstance(value, complex) or not abs(value) <= MAX_MAGNITUDE:
+        raise OverflowError("too large for a 60-digit check")
+    return value
+
+
 def _value(expr: Expr, point: Rational) -> sympy.Float | None:
-    """The value at x = point to DIGITS digits, or None where it is not a finite real."""
+    """The value at x = point to DIGITS digits, or None where it is not a finite real
+    (or too large for mpmath to reach in reasonable time)."""
+    if not _moderate(expr, float(point)):
+        return None
     try:
         value = expr.evalf(DIGITS, subs={X: point})
     except (ValueError, TypeError, ZeroDivisionError, OverflowError):

@@ -76,6 +76,7 @@ class Stats:
     nan: int = 0
     inf: int = 0
     excluded: int = 0  # ±inf inputs not graded: the limit there is not known exactly
+    undefined: int = 0  # finite inputs outside the domain: the reference is NaN there
     max_ulp: float = 0.0  # full precision: compared with --max-ulp; rounded only for display
     histogram: list[int] = field(default_factory=lambda: [0] * len(HISTOGRAM_LABELS))
     worst: list[Worst] = field(default_factory=list)
@@ -98,6 +99,7 @@ class Stats:
         self.nan += other.nan
         self.inf += other.inf
         self.excluded += other.excluded
+        self.undefined += other.undefined
         self.max_ulp = max(self.max_ulp, other.max_ulp)
         self.histogram = [a + b for a, b in zip(self.histogram, other.histogram, strict=True)]
         self.worst = sorted(self.worst + other.worst, key=lambda w: (-w.ulp, w.bits))[:keep]
@@ -208,7 +210,10 @@ def references(
     else:
         for i in np.flatnonzero(finite):
             point = oracle.to_point(float(x64[i]))
-            rounded[i] = oracle.rounded_value(target.expr, point, fmt).as_float()
+            try:
+                rounded[i] = oracle.rounded_value(target.expr, point, fmt).as_float()
+            except oracle.UndefinedPointError:
+                continue  # outside the domain: the reference stays NaN
             hi[i], lo[i] = _double_word(oracle.true_fraction(target.expr, point, fmt))
     return rounded.astype(fmt.dtype), hi, lo
 
@@ -289,6 +294,7 @@ def grade_chunk(
     errors = np.maximum(ulp_errors(got[wrong], hi[wrong], lo[wrong], fmt), np.nextafter(0.5, 1))
     stats = Stats(inputs=len(bits), correctly_rounded=int(correct.sum()))
     stats.excluded = int(unknown.sum())
+    stats.undefined = int((np.isnan(w) & np.isfinite(_as_float64(x))).sum())
     stats.wrong_zeros = int(((g == 0) & (w != 0) & ~np.isnan(w)).sum())
     stats.nan = int((np.isnan(g) & ~np.isnan(w)).sum())
     stats.inf = int((np.isinf(g) & ~np.isinf(w)).sum())
@@ -513,6 +519,7 @@ class Grade:
             "nan": s.nan,
             "inf": s.inf,
             "excluded": s.excluded,
+            "undefined": s.undefined,
             "zero_from": None if zero_from is None else _shortest(zero_from, fmt),
             "histogram": dict(zip(HISTOGRAM_LABELS, s.histogram, strict=True)),
         }
@@ -667,6 +674,10 @@ def as_text(data: dict[str, object]) -> str:
         f"  wrong zeros: {data['wrong_zeros']:,}; NaN: {data['nan']:,}; inf: {data['inf']:,}; "
         f"wrongly 0 from x = {data['zero_from'] if data['zero_from'] is not None else '(never)'}",
     ]
+    if data.get("undefined"):
+        lines.append(
+            f"  outside the domain (f undefined, reference NaN): {data['undefined']:,} inputs"
+        )
     if data.get("excluded"):
         lines.append(
             f"  ±inf inputs not graded (the limit there is not known exactly): {data['excluded']:,}"

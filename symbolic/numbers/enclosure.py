@@ -27,8 +27,11 @@ from symbolic.errors import SymbolicError
 from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction
 from symbolic.functions.base import MAX_CLOSED_FORM_ORDER
 from symbolic.language.parser import X
+from symbolic.numbers import series
+from symbolic.numbers.series import TaylorDerivative
 
 MAX_GENERAL_DERIVATIVE_ORDER = 40
+MAX_FORMULA_OPS = 4_000  # a derivative formula larger than this is evaluated as a series
 
 
 class NamedDerivative(sympy.Function):
@@ -83,7 +86,13 @@ def _explicit_derivative(node: sympy.Derivative) -> Expr:
             "(only named functions of a*x + b with a closed form have any order)"
         )
     marked = _mark_identities(inner)
-    return _unmark(sympy.diff(marked, X, order))
+    derivative = marked
+    for _ in range(order):
+        derivative = sympy.diff(derivative, X)
+        if sympy.count_ops(derivative) > MAX_FORMULA_OPS:
+            # The formula swells (Faà di Bruno): Taylor arithmetic at the point instead.
+            return TaylorDerivative(inner, sympy.Integer(order))
+    return _unmark(derivative)
 
 
 def _has_closed_derivatives(function: type[DefinedFunction]) -> bool:
@@ -147,6 +156,9 @@ class _Evaluator:
             return self._power(expr)
         if isinstance(expr, sympy.CRootOf):
             return _real_root_ball(expr)
+        if isinstance(expr, TaylorDerivative):
+            point = self.evaluate(X)
+            return series.derivative_ball(expr.args[0], int(expr.args[1]), point, flint.ctx.prec)
         if isinstance(expr, NamedDerivative):
             named = NAMED_FUNCTIONS[str(expr.args[0])]
             return named.derivative_ball(int(expr.args[1]), self.evaluate(expr.args[2]))

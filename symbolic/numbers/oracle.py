@@ -142,6 +142,10 @@ def _formula_conditions(expr: Expr) -> tuple[Condition, ...]:
     return tuple(of_tree(_prepared(expr)))
 
 
+class UndefinedPointError(SymbolicError):
+    """The expression is not defined at the point (its reference is NaN in a grade)."""
+
+
 def written_conditions(text: str, env: Environment | None = None) -> tuple[Condition, ...]:
     """Where an expression is defined as written (x/x needs x ≠ 0, though SymPy has 1)."""
     return parse_with_conditions(text, env)[1]
@@ -156,12 +160,12 @@ def check_defined(
     name = text if text is not None else to_language(expr)
     for condition in written:
         if _fails(condition, point):
-            raise SymbolicError(
+            raise UndefinedPointError(
                 f"{name} is not defined at x = {point.text} ({condition} fails there)"
             )
     for condition in _formula_conditions(expr):
         if _fails(condition, point):
-            raise SymbolicError(
+            raise UndefinedPointError(
                 f"{name}: the formula evaluated is not defined at x = {point.text} "
                 f"({condition} fails there), so no value is certified there"
             )
@@ -193,7 +197,7 @@ def certified_ball(
         if ball.is_nan() or not ball.is_finite():
             nan_tries += 1
             if nan_tries > MAX_NAN_RETRIES:
-                raise SymbolicError(
+                raise UndefinedPointError(
                     f"the expression is not defined at x = {point.text} "
                     "(not a finite real number there)"
                 )
