@@ -2,7 +2,8 @@
 
 1. The PDF (compiled by latexmk) holds the key results, read back with pdftotext.
 2. The HTML opens in headless Chromium: its MathML is parsed as MathML elements, the
-   figures are there, and a screenshot is not blank.
+   figures are there, and a screenshot is not blank. The MathML is latex2mathml's, from
+   the LaTeX of the PDF: no trace of SymPy's MathML printer (ⅆ, ⅇ, `order`) is left.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PIL import Image
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+HTML_MUST_NOT_SAY = ["\u2146", "\u2147", "<mi>order</mi>"]  # ⅆ ⅇ, SymPy's O(x^n, (x, 0))
 PDF_MUST_SAY = ["σ′ derived step by step", "What the article gets wrong", "0.1050", "refuted",
                 "Higher derivatives", "Taylor series", "proved"]  # fmt: skip
 
@@ -46,6 +48,9 @@ def check_html(html: Path) -> None:
         image = Image.open(shot).convert("RGB")
         colours = len(image.resize((250, 350)).getcolors(maxcolors=1 << 20))
     maths, svgs = dom.count("<math"), dom.count("<svg")
+    stale = [text for text in HTML_MUST_NOT_SAY if text in dom]
+    if stale:
+        sys.exit(f"the HTML's MathML holds {stale}: it is not converted from the LaTeX")
     if maths < 25 or svgs != 3 or colours < 20:
         sys.exit(
             f"the HTML does not render: {maths} MathML elements, {svgs} SVG figures, {colours} colours"

@@ -2,17 +2,16 @@
 
 `to_language` prints text that `symbolic.language.parser.parse` reads back, so any
 result can be fed to another command. `to_text` is for people at a terminal
-(σ, ^, d/dx[…]). `to_latex` is SymPy's LaTeX with σ and d/dx notation.
+(σ, ^, d/dx[…]). `to_latex` is SymPy's LaTeX with σ and d/dx notation. MathML (for
+HTML) is not printed from expressions: `latex_to_mathml` converts the LaTeX.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
+import latex2mathml.converter
 import sympy
 from sympy import Expr
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
@@ -176,43 +175,7 @@ def xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class MathMLPrinter(MathMLPresentationPrinter):
-    """SymPy's presentation MathML, with named functions under their own names (σ) and
-    d/dx for placeholders."""
-
-    def _print_Function(self, expr: Expr) -> Any:
-        # SymPy skips the printers of intermediate Function classes: dispatch here.
-        if not isinstance(expr, DefinedFunction) or not expr.text_name:
-            return super()._print_Function(expr)
-        row = self.dom.createElement("mrow")
-        name = self.dom.createElement("mi")
-        name.appendChild(self.dom.createTextNode(expr.text_name))
-        row.appendChild(name)
-        row.appendChild(self._paren(self._print(expr.args[0])))
-        return row
-
-    def _print_UnevaluatedExpr(self, expr: Expr) -> Any:
-        return self._print(expr.args[0])
-
-    def _paren(self, inner: Any) -> Any:
-        row = self.dom.createElement("mrow")
-        for text, node in (("(", None), (None, inner), (")", None)):
-            if node is not None:
-                row.appendChild(node)
-            else:
-                mo = self.dom.createElement("mo")
-                mo.appendChild(self.dom.createTextNode(text))
-                row.appendChild(mo)
-        return row
-
-
-def mathml_body(expr: Expr) -> str:
-    """Presentation MathML of an expression, without the <math> element."""
-    return MathMLPrinter({"order": "none"}).doprint(expr)
-
-
-def mathml(expr: Expr | str, display: bool = False) -> str:
-    """A <math> element: an expression, or a body made by `mathml_body`."""
-    body = expr if isinstance(expr, str) else mathml_body(expr)
-    mode = "block" if display else "inline"
-    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="{mode}">{body}</math>'
+def latex_to_mathml(latex: str, display: bool = False) -> str:
+    """A <math> element converted from LaTeX by latex2mathml: the HTML shows the very
+    LaTeX that the Markdown, the TeX and the PDF show, so every format has one source."""
+    return latex2mathml.converter.convert(latex, display="block" if display else "inline")

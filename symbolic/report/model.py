@@ -3,8 +3,9 @@
 It gathers the derivation (both routes, every step checked), the verdicts of the
 catalogue (or of the user's claims files), the audit of the article, its worked
 examples beside certified values, higher derivatives, the Taylor series, float facts
-and figures. Every formula is given as LaTeX (Markdown and TeX) and as MathML (HTML),
-so the templates only lay things out.
+and figures. Every formula is given as LaTeX, which Markdown and TeX show as it is and
+HTML as the MathML converted from it (`MathItem.mathml`), so every format shows the same
+formula and the templates only lay things out.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from symbolic.errors import SymbolicError
 from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction, ReportText
 from symbolic.grade.grading import float_facts
 from symbolic.language.parser import X
-from symbolic.language.printing import mathml, mathml_body, to_latex, to_text
+from symbolic.language.printing import latex_to_mathml, to_latex, to_text
 from symbolic.numbers import oracle
 from symbolic.prove.verify import Result, catalogue, counterexample_text, load_all, run_all, summary
 from symbolic.report.figures import Figure, function_figures
@@ -30,11 +31,21 @@ from symbolic.report.figures import Figure, function_figures
 
 @dataclass(frozen=True)
 class MathItem:
-    """One formula in the three notations the templates need."""
+    """One formula: its LaTeX, the one source of the formula in every format, and plain
+    text. The MathML of the HTML is converted from the LaTeX, never printed apart."""
 
     latex: str
-    mathml: str
     text: str
+
+    @property
+    def mathml(self) -> str:
+        """An inline <math> element (in a line of text or a table cell)."""
+        return latex_to_mathml(self.latex)
+
+    @property
+    def mathml_block(self) -> str:
+        """A displayed <math> element (a formula on a line of its own)."""
+        return latex_to_mathml(self.latex, display=True)
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,7 @@ class HigherRow:
 
 @dataclass(frozen=True)
 class Taylor:
-    series: MathItem
+    series: MathItem  # the equation f(x) = 1/2 + x/4 − … + O(x^n)
     coefficients: list[str]
 
 
@@ -160,15 +171,12 @@ class ReportData:
     summary: Summary
 
 
-def math_item(expr: Expr, prefix: str = "") -> MathItem:
-    return MathItem(f"{prefix}{to_latex(expr)}", mathml(expr), to_text(expr))
+def math_item(expr: Expr) -> MathItem:
+    return MathItem(to_latex(expr), to_text(expr))
 
 
 def equation_item(left: Expr, right: Expr) -> MathItem:
-    body = mathml_body(sympy.Eq(left, right, evaluate=False))
-    return MathItem(
-        f"{to_latex(left)} = {to_latex(right)}", mathml(body), f"{to_text(left)} = {to_text(right)}"
-    )
+    return MathItem(f"{to_latex(left)} = {to_latex(right)}", f"{to_text(left)} = {to_text(right)}")
 
 
 @dataclass(frozen=True)
@@ -321,9 +329,11 @@ def _taylor(function: type[DefinedFunction], text: ReportText) -> Taylor | None:
     terms = [
         sympy.Rational(c.numerator, c.denominator) * X**k for k, c in enumerate(coefficients) if c
     ]
+    # The order term is SymPy's O at 0, which prints as O(x^n) in LaTeX and text alike;
+    # the whole equation, f(x) = series, is one formula, so no template writes f's name.
     order = sympy.O(X ** (text.taylor_order + 2))
     series = sympy.Add(*terms, order, evaluate=False)  # ascending powers
-    return Taylor(math_item(series), [str(c) for c in coefficients])
+    return Taylor(equation_item(function(X), series), [str(c) for c in coefficients])
 
 
 def _float_facts(function: type[DefinedFunction], text: ReportText) -> FloatFacts | None:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from symbolic.errors import SymbolicError
 from symbolic.files import prepare_directory, write_atomically
-from symbolic.language.printing import markdown_escape, tex_escape
+from symbolic.language.printing import latex_to_mathml, markdown_escape, tex_escape
 from symbolic.report.model import ReportModel
 
 FORMATS = ("md", "tex", "html", "pdf")
@@ -73,9 +73,8 @@ def _environment(directory: Path, fmt: str) -> jinja2.Environment:
     env.filters["tex"] = tex_escape
     env.filters["md"] = markdown_escape
     env.filters["md_line"] = markdown_line
-    env.filters["block"] = lambda mathml: Markup(
-        mathml.replace('display="inline"', 'display="block"', 1)
-    )
+    # LaTeX that is not a MathItem (a derivative's name, an exact zero) as MathML.
+    env.filters["mathml"] = lambda latex, display=False: Markup(latex_to_mathml(latex, display))
     return env
 
 
