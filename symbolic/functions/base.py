@@ -8,7 +8,7 @@ is never a stored formula, so the derivation engine has to derive identities suc
 Everything else about the function is data on its class, read by the stages above
 (none of them names a function):
 
-- printing: `latex_name`, `text_name` (text and MathML);
+- printing: `latex_name` (LaTeX, and MathML converted from it), `text_name` (text);
 - numbers: `ball` (a tight Arb enclosure), `derivative_ball` (any order by a closed
   form), `kernels` (vectorized float kernels with proved error bounds, per order),
   `limits` (exact limits at ±∞, per order);
