@@ -14,7 +14,7 @@ monotone, so the true value inside the ball rounds to that same answer.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -400,7 +400,7 @@ def _as_values(value: object, what: str) -> _Values:
         array = np.empty((), dtype=object)
         array[()] = value
         return _Values(array, "scalar")
-    if isinstance(value, Iterable):
+    if isinstance(value, list | tuple | range | Iterator):  # not dicts or sets: no order
         items = list(value)
         if any(_module_root(item) in {"torch", "jax", "jaxlib"} for item in items):
             raise SymbolicError(
@@ -460,7 +460,7 @@ def _give_back(result: np.ndarray, values: _Values) -> object:
 
         if result.dtype == ieee.FORMATS["bfloat16"].dtype:
             return torch.from_numpy(result.astype(np.float32)).to(torch.bfloat16)
-        return torch.from_numpy(np.ascontiguousarray(result))
+        return torch.from_numpy(result.copy(order="C"))  # (ascontiguousarray makes 0-d 1-d)
     if values.kind == "jax":
         import jax.numpy as jnp
 
@@ -699,6 +699,7 @@ def _ulp_formula(y: np.ndarray, hi: np.ndarray, lo: np.ndarray, fmt: ieee.Format
 # Terms below 2^-1200 ulp are dropped by the exact path (far below float64's 2^-1074).
 NEGLIGIBLE_EXPONENT = -1200
 EXACT_TOLERANCE = Fraction(1, 2**100)  # ulp: accepted when the error is known this well
+STRADDLE_BITS = 4096  # from this precision, a ball across 2^k takes the binade below it
 
 
 def _exact_ulp_error(target: Expr, y: float, x: object, fmt: ieee.Format) -> float:
@@ -727,12 +728,23 @@ def _top(dyadic: tuple[int, int]) -> int:
 
 
 def _ulp_exponent_of_ball(
-    low: tuple[int, int], high: tuple[int, int], fmt: ieee.Format
+    low: tuple[int, int], high: tuple[int, int], fmt: ieee.Format, last_resort: bool = False
 ) -> int | None:
-    """max(e, emin) shared by every value in [low, high], or None if they differ."""
+    """max(e, emin) shared by every value in [low, high], or None if they differ.
+
+    `last_resort`: a ball that straddles one power of two 2^k (σ(1e300) = 1 − e^-1e300,
+    whose side of 1 no working precision shows) takes the binade below 2^k in magnitude,
+    whose ULP is the smaller: the error is then never understated (it is 2× too large
+    if v ≥ 2^k in fact).
+    """
     if low[0] > 0 or high[0] < 0:  # one sign, no zero: |v| is monotone over the ball
-        exponents = {max(_top(low), fmt.emin), max(_top(high), fmt.emin)}
-        return exponents.pop() if len(exponents) == 1 else None
+        tops = (_top(low), _top(high))
+        exponents = {max(top, fmt.emin) for top in tops}
+        if len(exponents) == 1:
+            return exponents.pop()
+        if last_resort and abs(tops[0] - tops[1]) == 1:
+            return max(min(tops), fmt.emin)
+        return None
     tops = [_top(end) for end in (low, high) if end[0] != 0]
     return fmt.emin if not tops or max(tops) < fmt.emin else None
 
@@ -759,7 +771,7 @@ def _decide_ulp(y: float, fmt: ieee.Format) -> Callable[[flint.arb], float | Non
 
     def decide(ball: flint.arb) -> float | None:
         low, high = dyadic_ends(ball)
-        exponent = _ulp_exponent_of_ball(low, high, fmt)
+        exponent = _ulp_exponent_of_ball(low, high, fmt, flint.ctx.prec >= STRADDLE_BITS)
         if exponent is None:
             return None
         shift = -(exponent - fmt.precision + 1)  # in units of the ULP
