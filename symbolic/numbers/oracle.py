@@ -14,7 +14,7 @@ monotone, so the true value inside the ball rounds to that same answer.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -47,7 +47,7 @@ from symbolic.language.parser import (
     parse_with_conditions,
 )
 from symbolic.language.printing import to_language
-from symbolic.numbers import fastpath
+from symbolic.numbers import arrays, fastpath
 from symbolic.numbers.enclosure import enclose, prepare
 from symbolic.numbers.exact import sign
 
@@ -281,191 +281,26 @@ def _rounded_fast(
     return values.reshape(array.shape)
 
 
-# ----------------------------------------------------------------------------- array API
-#
-# `rounded` and `ulp_error` take Python scalars (float, int, str, Fraction, Decimal, mpmath,
-# SymPy numbers), NumPy scalars and arrays (0-d included), PyTorch tensors and JAX arrays,
-# and give results back in the caller's type. Tensors and JAX arrays are converted through
-# their exact values (bfloat16 → float32 → NumPy is exact); torch and jax are imported
-# only when the input is one of their types.
-
-FLOAT_NAMES = ", ".join(ieee.FORMATS)  # "float64, float32, float16, bfloat16"
-
-
-@dataclass(frozen=True)
-class _Values:
-    """Inputs as a NumPy array, and how to give results back.
-
-    `array` has the dtype of a format (float64, float32, float16, bfloat16) or is an
-    object array of exact values (str, int, Fraction, Decimal, …). `kind` is "scalar"
-    (a Python or NumPy scalar), "numpy" (an ndarray, 0-d included), "sequence" (a list
-    or tuple), "torch" or "jax".
-    """
-
-    array: np.ndarray
-    kind: str
-
-
-def _module_root(value: object) -> str:
-    return type(value).__module__.partition(".")[0]
-
-
-def _float_dtype(dtype: np.dtype) -> bool:
-    return any(fmt.dtype == dtype for fmt in ieee.FORMATS.values())
-
-
-def _unsupported_dtype(what: str, dtype: object) -> SymbolicError:
-    return SymbolicError(
-        f"{what} has dtype {dtype}, which is not supported: use a float dtype ({FLOAT_NAMES})"
-    )
-
-
-def _from_numpy(array: np.ndarray, what: str) -> np.ndarray:
-    """A float array as it is; exact values (ints, strings, objects) as an object array."""
-    if _float_dtype(array.dtype):
-        return array
-    if array.dtype.kind in "iu":
-        return array.astype(object)  # exact Python ints
-    if array.dtype.kind in "OUS":
-        return array.astype(object)
-    if array.dtype.kind == "c":
-        raise SymbolicError(f"{what} is complex ({array.dtype}): only real inputs are supported")
-    raise _unsupported_dtype(what, array.dtype)
-
-
-def _from_torch(tensor: object, what: str) -> np.ndarray:
-    import torch
-
-    if not isinstance(tensor, torch.Tensor):
-        raise SymbolicError(f"unsupported type for {what}: {type(tensor).__name__}")
-    if tensor.is_complex():
-        raise SymbolicError(f"{what} is a complex tensor ({tensor.dtype}): only real inputs")
-    names = {torch.float64: "float64", torch.float32: "float32", torch.float16: "float16"}
-    names[torch.bfloat16] = "bfloat16"
-    if tensor.dtype not in names:
-        raise _unsupported_dtype(f"{what} (a tensor)", tensor.dtype)
-    if tensor.device.type != "cpu":
-        raise SymbolicError(
-            f"{what} is a tensor on {tensor.device}: move it to the CPU first (.cpu())"
-        )
-    if tensor.layout != torch.strided:
-        raise SymbolicError(f"{what} is a {tensor.layout} tensor: make it dense (.to_dense())")
-    tensor = tensor.detach()
-    if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16: through float32, exactly
-        return tensor.to(torch.float32).numpy().astype(ieee.FORMATS["bfloat16"].dtype)
-    return np.array(tensor.numpy(), copy=True)
-
-
-def _from_jax(array: object, what: str) -> np.ndarray:
-    import jax
-
-    if isinstance(array, jax.core.Tracer):
-        raise SymbolicError(
-            f"{what} is a traced JAX value (inside jit, grad or vmap): call this outside them"
-        )
-    if not isinstance(array, jax.Array):
-        raise SymbolicError(f"unsupported type for {what}: {type(array).__name__}")
-    platforms = {device.platform for device in array.devices()}
-    if platforms != {"cpu"}:
-        raise SymbolicError(
-            f"{what} is a JAX array on {', '.join(sorted(platforms))}: "
-            "move it to the CPU first (jax.device_put(x, jax.devices('cpu')[0]))"
-        )
-    converted = np.asarray(array)  # JAX's bfloat16 is ml_dtypes' one: exact
-    if converted.dtype.kind == "c":
-        raise SymbolicError(f"{what} is complex ({converted.dtype}): only real inputs")
-    if not _float_dtype(converted.dtype):
-        raise _unsupported_dtype(f"{what} (a JAX array)", converted.dtype)
-    return np.array(converted, copy=True)
-
-
-def _as_values(value: object, what: str) -> _Values:
-    """Any supported input of `rounded` / `ulp_error` as a NumPy array."""
-    root = _module_root(value)
-    if root == "torch":
-        return _Values(_from_torch(value, what), "torch")
-    if root in {"jax", "jaxlib"}:
-        return _Values(_from_jax(value, what), "jax")
-    if isinstance(value, np.ndarray):
-        return _Values(_from_numpy(value, what), "numpy")
-    if isinstance(value, np.generic):
-        return _Values(_from_numpy(np.asarray(value), what), "scalar")
-    if isinstance(value, bool):
-        raise SymbolicError(f"{what} must be a number, not {value!r}")
-    if isinstance(value, float):
-        return _Values(np.asarray(value, dtype=np.float64), "scalar")
-    if isinstance(value, complex):
-        raise SymbolicError(f"{what} is complex ({value!r}): only real inputs are supported")
-    if isinstance(value, str | int | Fraction | Decimal | mpmath.mpf | Point | sympy.Basic):
-        array = np.empty((), dtype=object)
-        array[()] = value
-        return _Values(array, "scalar")
-    if isinstance(value, list | tuple | range | Iterator):  # not dicts or sets: no order
-        items = list(value)
-        if any(_module_root(item) in {"torch", "jax", "jaxlib"} for item in items):
-            raise SymbolicError(
-                f"{what} is a list of tensors: pass one tensor (torch.stack, jnp.stack)"
-            )
-        array = np.asarray(items, dtype=object)
-        if array.dtype == object and array.shape == (len(items),) and items:
-            array = np.empty(len(items), dtype=object)
-            array[:] = items  # a list of lists stays 2-d above; this keeps a flat one flat
-        return _Values(array, "sequence")
-    raise SymbolicError(f"unsupported type for {what}: {type(value).__name__}")
-
-
-def _torch_dtype_name(dtype: object) -> str | None:
-    text = str(dtype)
-    return text.removeprefix("torch.") if text.startswith("torch.") else None
-
-
 def _format_for(xs: object, dtype: object = None) -> ieee.Format:
     """The IEEE format asked for (`dtype`: a name, a NumPy/JAX dtype or a torch dtype),
     else that of the input's float dtype, else float64."""
     if dtype is not None:
         if isinstance(dtype, str):
             return ieee.format_named(dtype)
-        torch_name = _torch_dtype_name(dtype)
+        torch_name = arrays.torch_dtype_name(dtype)
         if torch_name is not None:
             return ieee.format_named(torch_name)
         try:
             numpy_dtype = np.dtype(dtype)
         except TypeError:
-            raise SymbolicError(f"dtype must be one of {FLOAT_NAMES}, got {dtype!r}") from None
+            raise SymbolicError(
+                f"dtype must be one of {arrays.FLOAT_NAMES}, got {dtype!r}"
+            ) from None
         return ieee.format_of_dtype(numpy_dtype)
-    array = xs.array if isinstance(xs, _Values) else xs
-    if isinstance(array, np.ndarray | np.generic) and _float_dtype(array.dtype):
+    array = xs.array if isinstance(xs, arrays.Values) else xs
+    if isinstance(array, np.ndarray | np.generic) and arrays.is_float_dtype(array.dtype):
         return ieee.format_of_dtype(array.dtype)
     return ieee.FORMATS["float64"]
-
-
-def _check_output(values: _Values, fmt: ieee.Format) -> None:
-    """Results of `fmt` can be given back in the input's type (JAX needs x64 for float64)."""
-    if values.kind == "jax" and fmt.name == "float64":
-        import jax
-
-        if not jax.config.read("jax_enable_x64"):
-            raise SymbolicError(
-                "float64 results cannot be JAX arrays while jax_enable_x64 is off: "
-                "turn it on (jax.config.update('jax_enable_x64', True)) or ask for dtype='float32'"
-            )
-
-
-def _give_back(result: np.ndarray, values: _Values) -> object:
-    """A result array in the type of the input: scalar, ndarray, tensor or JAX array."""
-    if values.kind == "scalar":
-        return result[()]
-    if values.kind == "torch":
-        import torch
-
-        if result.dtype == ieee.FORMATS["bfloat16"].dtype:
-            return torch.from_numpy(result.astype(np.float32)).to(torch.bfloat16)
-        return torch.from_numpy(result.copy(order="C"))  # (ascontiguousarray makes 0-d 1-d)
-    if values.kind == "jax":
-        import jax.numpy as jnp
-
-        return jnp.asarray(result)
-    return result
 
 
 # ----------------------------------------------------------------------------- ±inf and NaN
@@ -553,11 +388,11 @@ def rounded(
     correctly rounded limit of f at ±∞ where the registry records it (`f.limits`),
     and one line of error for other expressions.
     """
-    values = _as_values(xs, "x")
+    values = arrays.as_values(xs, "x")
     fmt = _format_for(values, dtype)
-    _check_output(values, fmt)
+    arrays.check_output(values, fmt)
     target = to_expression(expr, order, env)
-    return _give_back(_rounded_array(target, values.array, fmt), values)
+    return arrays.give_back(_rounded_array(target, values.array, fmt), values)
 
 
 def _rounded_array(target: Expr, array: np.ndarray, fmt: ieee.Format) -> np.ndarray:
@@ -611,7 +446,7 @@ def ulp_error(
     relative 2^-52 of the exact one. Other points and expressions take the exact path (Arb,
     the exponent of v certified, the error within 2^-100 ulp or correctly rounded).
     """
-    got_values, x_values = _as_values(got, "got"), _as_values(xs, "x")
+    got_values, x_values = arrays.as_values(got, "got"), arrays.as_values(xs, "x")
     if got_values.array.shape != x_values.array.shape:
         raise SymbolicError(
             f"got has shape {got_values.array.shape} but x has shape {x_values.array.shape}: "
