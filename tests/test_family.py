@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -177,3 +178,20 @@ def test_derive_checks_every_step(name: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "NOT checked" not in result.stdout
     assert re.search(r"All \d+ steps checked independently", result.stdout), result.stdout
+
+
+def _readme_family_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## The family", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"`(symbolic [^`]+)`", section)
+
+
+def test_the_readme_family_commands_run(capsys) -> None:
+    """Every example of the README's family table runs and exits 0."""
+    from symbolic.cli import main
+
+    commands = _readme_family_commands()
+    assert len(commands) >= 9
+    for command in commands:
+        assert main(shlex.split(command)[1:]) == 0, command
+    assert "-7.6198530241605260660e-23" in capsys.readouterr().out  # GELU(−10)
