@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from symbolic.arith.arb import precision
 from symbolic.arith.doubleword import DOUBLE_WORD_ERROR_BOUND, FLOAT64_ERROR_BOUND
 from symbolic.derive.derivation import derive
-from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction, FloatFormula
+from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction, FloatFormula, expand_definitions
 from symbolic.grade import grading
 from symbolic.language.parser import X, parse
 from symbolic.language.printing import to_latex, to_text
@@ -114,13 +114,16 @@ def test_stored_limits_are_the_limits(name: str, order: int) -> None:
     and with certified values far out (the values approach the limit)."""
     function = NAMED_FUNCTIONS[name]
     expr = oracle.to_expression(function.typed(order))
-    explicit = sympy.diff(function.definition(X), X, order)
+    explicit = sympy.diff(expand_definitions(function.definition(X)), X, order)
     for side, infinity in ((0, -sympy.oo), (1, sympy.oo)):
         stored = function.limits[order][side]
         assert sympy.limit(explicit, X, infinity) == stored
         far = -60 if side == 0 else 60
         ball = enclose(prepare(expr), flint.arb(far), 200)
-        assert abs(float(ball.mid()) - float(stored)) < 1e-20
+        if stored.is_infinite:  # far out, the values are large with the limit's sign
+            assert float(ball.mid()) * float(sympy.sign(stored)) > 30
+        else:
+            assert abs(float(ball.mid()) - float(stored)) < 1e-20
 
 
 def _kernels() -> list[tuple[str, int]]:

@@ -159,6 +159,8 @@ def _round_with_exponent(magnitude: flint.arb, leading: int, digits: int) -> tup
     """(n, q) with n·10^q the value rounded to `digits` digits, taking 10^leading as its
     leading power of ten; None when the ball's ends round apart or `leading` is wrong."""
     scaled = magnitude * flint.arb(10) ** (digits - 1 - leading)
+    if not scaled.rad() < 1:
+        return None  # 10^(−leading) is too coarse at this precision (|leading| ~ 10^38)
     rounded_ends = {round_half_even(dyadic_fraction(end)) for end in dyadic_ends(scaled)}
     if len(rounded_ends) != 1:
         return None

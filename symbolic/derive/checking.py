@@ -136,6 +136,7 @@ _FLOAT_FUNCTIONS = {
     sympy.exp: math.exp, sympy.log: math.log, sympy.sin: math.sin, sympy.cos: math.cos,
     sympy.tan: math.tan, sympy.sinh: math.sinh, sympy.cosh: math.cosh, sympy.tanh: math.tanh,
     sympy.Abs: abs, sympy.asinh: math.asinh, sympy.acosh: math.acosh, sympy.atanh: math.atanh,
+    sympy.erf: math.erf, sympy.erfc: math.erfc,
 }  # fmt: skip
 
 

@@ -209,6 +209,12 @@ ELEMENTARY_DERIVATIVES: dict[type, OuterDerivative] = {
     ),
     sympy.atanh: OuterDerivative(lambda u: 1 / (1 - u**2), "(atanh u)′ = u′/(1 − u²)"),
     sympy.Abs: OuterDerivative(sympy.sign, "|u|′ = sign(u)·u′ for u ≠ 0"),
+    sympy.erf: OuterDerivative(
+        lambda u: 2 / sympy.sqrt(sympy.pi) * sympy.exp(-(u**2)), "(erf u)′ = (2/√π)·e^(−u²)·u′"
+    ),
+    sympy.erfc: OuterDerivative(
+        lambda u: -2 / sympy.sqrt(sympy.pi) * sympy.exp(-(u**2)), "(erfc u)′ = −(2/√π)·e^(−u²)·u′"
+    ),
 }
 
 

@@ -20,14 +20,26 @@ from symbolic.functions.base import (
     Zero,
     expand_definitions,
 )
+from symbolic.functions.gelu import gelu
+from symbolic.functions.gelu_tanh import gelu_tanh
+from symbolic.functions.log_sigmoid import log_sigmoid
 from symbolic.functions.logit import logit
+from symbolic.functions.mish import mish
 from symbolic.functions.sigmoid import sigmoid
+from symbolic.functions.silu import silu
 from symbolic.functions.softplus import softplus
 
+# tanh is SymPy's own (the language's `tanh`); erf and erfc are SymPy's too.
 NAMED_FUNCTIONS: dict[str, type[DefinedFunction]] = {
     "sigmoid": sigmoid,
     "logit": logit,
     "softplus": softplus,
+    "log_sigmoid": log_sigmoid,
+    "silu": silu,
+    "swish": silu,  # an alias: the same function, printed as silu
+    "gelu": gelu,
+    "gelu_tanh": gelu_tanh,
+    "mish": mish,
 }
 # The function of the main job: `symbolic report` with no option, and the CLI defaults.
 DEFAULT_FUNCTION: type[DefinedFunction] = sigmoid
@@ -61,9 +73,14 @@ __all__ = [
     "ReportText",
     "Zero",
     "expand_definitions",
+    "gelu",
+    "gelu_tanh",
+    "log_sigmoid",
     "logit",
+    "mish",
     "named_derivative",
     "sigmoid",
+    "silu",
     "softplus",
     "with_report",
 ]

@@ -151,6 +151,8 @@ class DefinedFunction(Function):
     identity_text: ClassVar[str] = ""  # the identity as a derivation step shows it
     # Derivatives of this function are written in terms of that one (softplus′ = σ).
     written_in: ClassVar[type[DefinedFunction] | None] = None
+    # The highest order `derivative_ball` gives (higher orders go through formulas).
+    derivative_ball_orders: ClassVar[int] = MAX_CLOSED_FORM_ORDER
 
     @classmethod
     def language_name(cls) -> str:
@@ -198,7 +200,8 @@ class DefinedFunction(Function):
 
     @classmethod
     def derivative_ball(cls, n: int, u: flint.arb) -> flint.arb | None:
-        """f^(n)(u) by a closed form valid for every order, or None where there is none."""
+        """f^(n)(u) by a closed form for n ≤ `derivative_ball_orders`, or None where there
+        is none."""
         return None
 
     @classmethod

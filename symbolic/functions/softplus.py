@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flint
 import sympy
-from sympy import Expr
+from sympy import Expr, S
 
 from symbolic.functions.base import DefinedFunction
 from symbolic.functions.sigmoid import sigmoid
@@ -26,3 +26,15 @@ class softplus(DefinedFunction):  # noqa: N801
         if u > 0:
             return u + (-u).exp().log1p()
         return u.exp().log1p()
+
+    @classmethod
+    def derivative_ball(cls, n: int, u: flint.arb) -> flint.arb:
+        """softplus^(n) = σ^(n−1) for n ≥ 1 (softplus′ = σ), by σ's closed forms."""
+        return cls.ball(u) if n == 0 else sigmoid.derivative_ball(n - 1, u)
+
+
+softplus.limits = {
+    0: (S.Zero, S.Infinity),
+    1: (S.Zero, S.One),
+    2: (S.Zero, S.Zero),
+}  # at −∞ and +∞, per order

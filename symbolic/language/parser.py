@@ -57,6 +57,8 @@ _BUILT_IN: dict[str, Callable[[Expr], Expr]] = {
     "asinh": sympy.asinh,
     "acosh": sympy.acosh,
     "atanh": sympy.atanh,
+    "erf": sympy.erf,
+    "erfc": sympy.erfc,
 }
 # The functions the language knows by name: SymPy's and the registry's, looked up live,
 # so that a function added to the registry is known without touching this module.

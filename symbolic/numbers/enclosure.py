@@ -70,7 +70,7 @@ def _explicit_derivative(node: sympy.Derivative) -> Expr:
     (_, order), *_ = node.variable_count
     order = int(order)
     inner = prepare(node.expr)
-    if isinstance(inner, DefinedFunction) and _has_closed_derivatives(type(inner)):
+    if isinstance(inner, DefinedFunction) and _has_closed_derivatives(type(inner), order):
         argument = inner.args[0]
         slope = sympy.diff(argument, X)
         if argument.is_polynomial(X) and not slope.has(X):
@@ -92,10 +92,34 @@ def _explicit_derivative(node: sympy.Derivative) -> Expr:
         if sympy.count_ops(derivative) > MAX_FORMULA_OPS:
             # The formula swells (Faà di Bruno): Taylor arithmetic at the point instead.
             return TaylorDerivative(inner, sympy.Integer(order))
-    return _unmark(derivative)
+    return _without_cancellation(_unmark(derivative))
 
 
-def _has_closed_derivatives(function: type[DefinedFunction]) -> bool:
+def _without_cancellation(expr: Expr) -> Expr:
+    """c − c·tanh(u)² (SymPy's tanh′ = 1 − tanh²) written c·sech(u)²: the difference
+    loses every digit for large |u| (tanh′(10^38) ≈ 4·e^(−2·10^38)); sech(u)² keeps them."""
+
+    def rewrite(node: Expr) -> Expr:
+        constant, rest = node.as_independent(X, as_Add=True)
+        if constant == 0:
+            return node
+        for term in sympy.Add.make_args(rest):
+            coefficient, power = term.as_coeff_Mul()
+            if (
+                power.is_Pow
+                and isinstance(power.base, sympy.tanh)
+                and power.exp == 2
+                and coefficient == -constant
+            ):
+                return rest - term + constant * sympy.sech(power.base.args[0]) ** 2
+        return node
+
+    return expr.replace(lambda node: node.is_Add, rewrite)
+
+
+def _has_closed_derivatives(function: type[DefinedFunction], order: int) -> bool:
+    if min(order, MAX_CLOSED_FORM_ORDER) > function.derivative_ball_orders:
+        return False  # higher orders of this function go through formulas
     return function.derivative_ball(1, flint.arb(0)) is not None
 
 
@@ -254,6 +278,8 @@ FUNCTIONS: dict[type, Callable[[flint.arb], flint.arb]] = {
     sympy.asinh: lambda u: u.asinh(),
     sympy.acosh: _acosh,
     sympy.atanh: _atanh,
+    sympy.erf: lambda u: u.erf(),
+    sympy.erfc: lambda u: u.erfc(),
 }
 
 

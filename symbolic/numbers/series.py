@@ -154,6 +154,8 @@ _FUNCTIONS: dict[type, Callable[[_Evaluator, Series], Series]] = {
     sympy.asinh: lambda _, s: (s + (s * s + 1).sqrt()).log(),
     sympy.acosh: lambda _, s: (s + (s * s - 1).sqrt()).log(),
     sympy.atanh: lambda _, s: ((1 + s) / (1 - s)).log() / 2,
+    sympy.erf: lambda _, s: s.erf(),
+    sympy.erfc: lambda _, s: s.erfc(),
     sympy.Abs: lambda _, s: _leading_sign(s) * s,
     sympy.sign: lambda ev, s: ev.constant(flint.arb(_leading_sign(s))),
 }

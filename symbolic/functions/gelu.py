@@ -1,0 +1,74 @@
+"""GELU(u) = u·Φ(u) = (u/2)·erfc(−u/√2), the Gaussian error linear unit (Φ: the
+standard normal distribution function, φ its density).
+
+Enclosures keep their relative accuracy in both tails: Φ(−a) for a > 3 is φ(a)·R(a),
+with the Mills ratio R(a) = U(1/2, 1/2, a²/2)/√2 (U: the confluent hypergeometric
+function; erfc(z) = e^(−z²)·U(1/2, 1/2, z²)/√π, DLMF 13.6.7 and 7.2.2), so that
+GELU(−10) ≈ −7.6e−23 and GELU(−10^308) come out with all their digits, and the
+argument a²/2 of e^(−a²/2) is computed from u alone, not from an irrational u/√2.
+"""
+
+from __future__ import annotations
+
+import flint
+import sympy
+from sympy import Expr, S
+
+from symbolic.functions.base import DefinedFunction
+
+TAIL = 3  # |u| beyond which Φ is computed through the Mills ratio
+
+
+def _phi(u: flint.arb) -> flint.arb:
+    """φ(u) = e^(−u²/2)/√(2π)."""
+    return (-(u * u) / 2).exp() / (2 * flint.arb.pi()).sqrt()
+
+
+def _lower_tail(a: flint.arb) -> flint.arb:
+    """Φ(−a) = φ(a)·U(1/2, 1/2, a²/2)/√2 for a > 0."""
+    half = flint.arb(1) / 2
+    mills = (a * a / 2).hypgeom_u(half, half) / flint.arb(2).sqrt()
+    return _phi(a) * mills
+
+
+def normal_cdf(u: flint.arb) -> flint.arb:
+    """Φ(u), relatively accurate in both tails."""
+    if u < -TAIL:
+        return _lower_tail(-u)
+    if u > TAIL:
+        return 1 - _lower_tail(u)
+    return (-u / flint.arb(2).sqrt()).erfc() / 2
+
+
+class gelu(DefinedFunction):  # noqa: N801
+    """GELU(u) = u·Φ(u) = (u/2)·erfc(−u/√2)."""
+
+    latex_name = r"\operatorname{GELU}"
+    text_name = "GELU"
+    derivative_ball_orders = 2
+
+    @classmethod
+    def definition(cls, u: Expr) -> Expr:
+        return u / 2 * sympy.erfc(-u / sympy.sqrt(2))
+
+    @classmethod
+    def ball(cls, u: flint.arb) -> flint.arb:
+        return u * normal_cdf(u)
+
+    @classmethod
+    def derivative_ball(cls, n: int, u: flint.arb) -> flint.arb | None:
+        """GELU′ = Φ(u) + u·φ(u), GELU″ = φ(u)·(2 − u²)."""
+        if n == 0:
+            return cls.ball(u)
+        if n == 1:
+            return normal_cdf(u) + u * _phi(u)
+        if n == 2:
+            return _phi(u) * (2 - u * u)
+        return None
+
+
+gelu.limits = {
+    0: (S.Zero, S.Infinity),
+    1: (S.Zero, S.One),
+    2: (S.Zero, S.Zero),
+}  # at −∞ and +∞, per order

@@ -1,0 +1,71 @@
+"""Mish(u) = u·tanh(softplus(u)).
+
+With w = e^u and D = w² + 2w + 2, T = tanh(softplus(u)) = tanh(log(1 + w)) =
+((1 + w)² − 1)/((1 + w)² + 1) = w(w + 2)/D; differentiating in w (dw/du = w):
+T′ = 4w(w + 1)/D², T″ = 4w(−2w³ − 3w² + 2w + 2)/D³. For u > 0 the same forms in
+t = e^(−u) = 1/w: T = (1 + 2t)/Dₜ, T′ = 4t²(1 + t)/Dₜ², T″ = 4t²(−2 − 3t + 2t² + 2t³)/Dₜ³
+with Dₜ = 1 + 2t + 2t². No exponential overflows and no difference cancels except at the
+real zeros of T″.
+"""
+
+from __future__ import annotations
+
+import flint
+import sympy
+from sympy import Expr, S
+
+from symbolic.functions.base import DefinedFunction
+from symbolic.functions.softplus import softplus
+
+
+def _tanh_softplus(n: int, u: flint.arb) -> flint.arb:
+    """T^(n)(u) for n ≤ 2, T = tanh(softplus(u))."""
+    if u > 0:
+        t = (-u).exp()
+        d = 1 + 2 * t + 2 * t * t
+        if n == 0:
+            return (1 + 2 * t) / d
+        if n == 1:
+            return 4 * t * t * (1 + t) / (d * d)
+        return 4 * t * t * (-2 - 3 * t + 2 * t * t + 2 * t * t * t) / (d * d * d)
+    w = u.exp()
+    d = w * w + 2 * w + 2
+    if n == 0:
+        return w * (w + 2) / d
+    if n == 1:
+        return 4 * w * (w + 1) / (d * d)
+    return 4 * w * (-2 * w * w * w - 3 * w * w + 2 * w + 2) / (d * d * d)
+
+
+class mish(DefinedFunction):  # noqa: N801
+    """Mish(u) = u·tanh(softplus(u))."""
+
+    latex_name = r"\operatorname{Mish}"
+    text_name = "Mish"
+    derivative_ball_orders = 2
+
+    @classmethod
+    def definition(cls, u: Expr) -> Expr:
+        return u * sympy.tanh(softplus(u))
+
+    @classmethod
+    def ball(cls, u: flint.arb) -> flint.arb:
+        return u * _tanh_softplus(0, u)
+
+    @classmethod
+    def derivative_ball(cls, n: int, u: flint.arb) -> flint.arb | None:
+        """Mish′ = T + u·T′, Mish″ = 2T′ + u·T″."""
+        if n == 0:
+            return cls.ball(u)
+        if n == 1:
+            return _tanh_softplus(0, u) + u * _tanh_softplus(1, u)
+        if n == 2:
+            return 2 * _tanh_softplus(1, u) + u * _tanh_softplus(2, u)
+        return None
+
+
+mish.limits = {
+    0: (S.Zero, S.Infinity),
+    1: (S.Zero, S.One),
+    2: (S.Zero, S.Zero),
+}  # at −∞ and +∞, per order
