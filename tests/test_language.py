@@ -209,10 +209,10 @@ def test_sigmoid_is_a_named_function_that_expands_to_its_definition() -> None:
 
 def test_parameters_and_definitions() -> None:
     k = sympy.Symbol("k", positive=True)
-    swish = parse("x*sigmoid(x)")
-    env = Environment(parameters={"k": k}, definitions={"swish": swish})
-    assert parse("swish(k*x)", env) == k * X * sigmoid(k * X)
-    assert parse("swish", env) == swish
+    xsig = parse("x*sigmoid(x)")
+    env = Environment(parameters={"k": k}, definitions={"xsig": xsig})
+    assert parse("xsig(k*x)", env) == k * X * sigmoid(k * X)
+    assert parse("xsig", env) == xsig
     with pytest.raises(ExpressionError, match="unknown name 'k'"):
         parse("k*x")
 
