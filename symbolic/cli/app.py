@@ -509,7 +509,7 @@ def _status(text: str):
     examples=(
         "symbolic grade numpy --samples 10000",
         f'symbolic grade naive --of "diff({NAME}(x), x)" --dtype bfloat16 --exhaustive',
-        "symbolic grade stable --dtype float16 --exhaustive --max-ulp 1 --json",
+        f'symbolic grade stable --of "diff({NAME}(x), x)" --dtype float16 --exhaustive --json',
     ),
 )
 @click.argument("impl", metavar="IMPL")

@@ -74,7 +74,10 @@ class Limits:
     def died_message(self, signum: int) -> str:
         from symbolic.prove.verify import raise_hint, size_text
 
-        name = signal.Signals(signum).name if signum in signal.Signals else str(signum)
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
         if self.memory is None:
             return f"the worker process died of {name}"
         return (

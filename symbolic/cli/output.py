@@ -60,6 +60,8 @@ def _progress(unit: str):
     class Rate(ProgressColumn):
         def render(self, task) -> Text:
             speed = task.finished_speed or task.speed
+            if speed is None and task.elapsed and task.completed:  # one update: its average
+                speed = task.completed / task.elapsed
             return Text("" if speed is None else f"{speed:,.1f} {unit}/s", style="cyan")
 
     console = Console(file=sys.stderr, no_color=not colour(sys.stderr))

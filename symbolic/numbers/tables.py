@@ -97,7 +97,8 @@ def _count_text(count: int) -> str:
     """A row count as text, also past Python's 4,300-digit limit on int to str."""
     if count < 10**15:
         return f"{count:,}"
-    return f"about 10^{math.floor((count.bit_length() - 1) * math.log10(2))}"
+    shift = count.bit_length() - 53
+    return f"about 10^{math.floor(math.log10(count >> shift) + shift * math.log10(2))}"
 
 
 def _exact_point(value: Fraction) -> Point:
