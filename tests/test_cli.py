@@ -30,6 +30,12 @@ def test_help_lists_the_commands() -> None:
     assert "derive" in result.stdout
 
 
+def test_bare_symbolic_prints_the_help_and_exits_0() -> None:
+    result = run()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == run("--help").stdout and result.stderr == ""
+
+
 def test_default_derive_prints_both_routes_ending_in_the_identity() -> None:
     result = run("derive")
     assert result.returncode == 0, result.stderr
@@ -46,7 +52,8 @@ def test_default_derive_prints_both_routes_ending_in_the_identity() -> None:
         ("derive", "--route", "sideways"),
         ("derive", "sigmoid(x"),
         ("frobnicate",),
-        (),
+        ("derive", "--ordr", "2"),
+        ("eval", "sigmoid"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:

@@ -120,6 +120,10 @@ BAD = [
     ["table", "sigmoid", "--from", "0", "--to", "1", "--step", "0"],
     ["table", "sigmoid", "--from", "0", "--to", "1", "--step", "-1"],
     ["table", "sigmoid", "--from", "0", "--to", "1e9", "--step", "1"],
+    ["table", "sigmoid", "--from", "0", "--to", "1e5000", "--step", "1"],  # count past 4,300 digits
+    ["table", "sigmoid", "--from", "0", "--to", "1", "--step", "1e-5000"],
+    ["table", "sigmoid", "--from", "0", "--to", "1", "--step", "1", "--timeout", "0"],
+    ["eval", "sigmoid", "--at", "1", "--timeout", "soon"],
     ["table", "sigmoid", "--from", "1", "--to", "0", "--step", "1"],
     ["table", "sigmoid", "--from", "0", "--to", "1"],
     ["table", "sigmoid", "--at-file", "/nonexistent/points.txt"],

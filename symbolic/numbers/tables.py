@@ -2,7 +2,9 @@
 
 One enclosure per point answers everything (the D-digit decimal and the rounding
 to float64, float32, float16 and bfloat16): the precision is raised until all of
-them are decided. Rows are computed in full before anything is written.
+them are decided. Rows are computed one at a time (`iter_rows`) and the writers take
+any iterable of rows, so a table of 100,000 rows at many digits is written as it is
+computed, never held whole in memory.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TextIO
 
 import flint
 import sympy
@@ -81,8 +86,19 @@ def range_points(start: str, stop: str, step: str) -> list[Point]:
         raise SymbolicError(f"--to ({stop}) is less than --from ({start})")
     count = int((b_value - a_value) / h_value) + 1
     if count > MAX_ROWS:
-        raise SymbolicError(f"the range has {count} rows; at most {MAX_ROWS} are allowed")
+        raise SymbolicError(
+            f"the range has {_count_text(count)} rows; at most {MAX_ROWS:,} are allowed "
+            "(a larger --step, or several tables)"
+        )
     return [_exact_point(a_value + i * h_value) for i in range(count)]
+
+
+def _count_text(count: int) -> str:
+    """A row count as text, also past Python's 4,300-digit limit on int to str."""
+    if count < 10**15:
+        return f"{count:,}"
+    shift = count.bit_length() - 53
+    return f"about 10^{math.floor(math.log10(count >> shift) + shift * math.log10(2))}"
 
 
 def _exact_point(value: Fraction) -> Point:
@@ -129,31 +145,85 @@ def file_points(path: str) -> list[Point]:
     return points
 
 
-def build_rows(expr: Expr, points: list[Point], digits: int) -> list[Row]:
+def iter_rows(expr: Expr, points: Iterable[Point], digits: int) -> Iterator[Row]:
+    """The rows one at a time, each computed when it is asked for."""
     check_digits(digits)
-    return [evaluate_row(expr, point, digits, list(ieee.FORMATS)) for point in points]
+    formats = list(ieee.FORMATS)
+    for point in points:
+        yield evaluate_row(expr, point, digits, formats)
 
 
-def as_csv(rows: list[Row]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0].cells()), lineterminator="\n")
-    writer.writeheader()
+def build_rows(expr: Expr, points: list[Point], digits: int) -> list[Row]:
+    return list(iter_rows(expr, points, digits))
+
+
+def write_csv(rows: Iterable[Row], out: TextIO) -> None:
+    writer = None
     for row in rows:
-        writer.writerow(row.cells())
+        cells = row.cells()
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(cells), lineterminator="\n")
+            writer.writeheader()
+        writer.writerow(cells)
+
+
+def write_json(expr: Expr, digits: int, rows: Iterable[Row], out: TextIO) -> None:
+    """The same bytes as `json.dumps(data, indent=2)`, written a row at a time."""
+    head = json.dumps({"expr": to_language(expr), "digits": digits}, indent=2)
+    out.write(head.removesuffix("\n}") + ',\n  "rows": [')
+    separator = "\n"
+    for row in rows:
+        cells = json.dumps(row.cells(), indent=2).replace("\n", "\n    ")
+        out.write(f"{separator}    {cells}")
+        separator = ",\n"
+    out.write("\n  ]\n}\n" if separator != "\n" else "]\n}\n")
+
+
+TEXT_COLUMNS = ["x", "value", *ieee.FORMATS]
+TEXT_BLOCK = 1000  # rows read before the column widths are fixed
+
+
+def write_text(rows: Iterable[Row], out: TextIO) -> None:
+    """Aligned columns. The widths come from the first TEXT_BLOCK rows (and the header);
+    a longer cell further down is written whole and pushes the rest of its line right."""
+    rows = iter(rows)
+    first = [[row.cells()[c] for c in TEXT_COLUMNS] for row in _take(rows, TEXT_BLOCK)]
+    table = [TEXT_COLUMNS, *first]
+    widths = [max(len(line[i]) for line in table) for i in range(len(TEXT_COLUMNS))]
+
+    def line_of(cells: list[str]) -> str:
+        padded = (cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip() + "\n"
+
+    for line in table:
+        out.write(line_of(line))
+    for row in rows:
+        cells = row.cells()
+        out.write(line_of([cells[c] for c in TEXT_COLUMNS]))
+
+
+def _take(rows: Iterator[Row], count: int) -> list[Row]:
+    taken = []
+    for row in rows:
+        taken.append(row)
+        if len(taken) >= count:
+            break
+    return taken
+
+
+def as_csv(rows: Iterable[Row]) -> str:
+    buffer = io.StringIO()
+    write_csv(rows, buffer)
     return buffer.getvalue()
 
 
-def as_json(expr: Expr, digits: int, rows: list[Row]) -> str:
-    data = {"expr": to_language(expr), "digits": digits, "rows": [row.cells() for row in rows]}
-    return json.dumps(data, indent=2) + "\n"
+def as_json(expr: Expr, digits: int, rows: Iterable[Row]) -> str:
+    buffer = io.StringIO()
+    write_json(expr, digits, rows, buffer)
+    return buffer.getvalue()
 
 
-def as_text(rows: list[Row]) -> str:
-    columns = ["x", "value", *ieee.FORMATS]
-    table = [columns] + [[row.cells()[c] for c in columns] for row in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
-    return "".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        + "\n"
-        for line in table
-    )
+def as_text(rows: Iterable[Row]) -> str:
+    buffer = io.StringIO()
+    write_text(rows, buffer)
+    return buffer.getvalue()

@@ -77,12 +77,13 @@ def load_all(paths: list[str]) -> list[ClaimsFile]:
     return [load_claims(path) for path in paths] if paths else [catalogue()]
 
 
-def memory_limit() -> int | None:
-    """Bytes of address space a prover child may use (None: no limit), from
-    SYMBOLIC_MEMORY_LIMIT: a number of bytes with an optional K, M, G or T, or `none`."""
+def memory_limit(default: int | None = DEFAULT_MEMORY_LIMIT) -> int | None:
+    """Bytes of address space a process doing the work may use (None: no limit), from
+    SYMBOLIC_MEMORY_LIMIT: a number of bytes with an optional K, M, G or T, or `none`;
+    `default` when the variable is not set (the prover children: 4 GiB)."""
     text = os.environ.get(MEMORY_VARIABLE, "").strip()
     if not text:
-        return DEFAULT_MEMORY_LIMIT
+        return default
     if text.lower() in ("none", "unlimited", "0"):
         return None
     match = re.fullmatch(r"(\d{1,15})\s*([KMGT]?)(i?B)?", text, re.IGNORECASE)
@@ -94,23 +95,26 @@ def memory_limit() -> int | None:
     return value
 
 
-def _size_text(size: int | None) -> str:
-    return "none" if size is None else f"{size / (1 << 30):g} GiB"
+def size_text(size: int | None) -> str:
+    """A memory limit as people read it: `4 GiB`, `none`."""
+    return "none" if size is None else f"{size / (1 << 30):.3g} GiB"
 
 
-def _raise_hint(size: int | None) -> str:
+def raise_hint(size: int | None) -> str:
+    """How to raise a memory limit: twice as much, at least 1G."""
     raise_to = "none" if size is None else f"{max(2 * size >> 30, 1)}G"
     return f"raise it with {MEMORY_VARIABLE}={raise_to}"
 
 
 def _memory_message(size: int | None) -> str:
     return (
-        f"the memory limit of the prover ({_size_text(size)} of address space) was reached; "
-        + _raise_hint(size)
+        f"the memory limit of the prover ({size_text(size)} of address space) was reached; "
+        + raise_hint(size)
     )
 
 
-def _limit_memory(size: int | None) -> None:
+def limit_memory(size: int | None) -> None:
+    """Set RLIMIT_AS of this process (the soft limit; a lower hard limit stays)."""
     if size is None:
         return
     import resource
@@ -123,7 +127,7 @@ def _child(
     claim: Claim, connection: multiprocessing.connection.Connection, memory: int | None = None
 ) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is for the parent
-    _limit_memory(memory)
+    limit_memory(memory)
     try:
         verdict = prove(claim)
     except MemoryError:
@@ -158,7 +162,7 @@ def run_claim(claim: Claim, timeout: float = DEFAULT_TIMEOUT) -> Result:
                 verdict = Verdict.unknown(
                     claim.kind,
                     f"the prover process died{how}; if it ran out of memory (the limit is "
-                    f"{_size_text(memory)} of address space), {_raise_hint(memory)}",
+                    f"{size_text(memory)} of address space), {raise_hint(memory)}",
                 )
         else:
             verdict = Verdict(
