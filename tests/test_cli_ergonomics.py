@@ -28,6 +28,8 @@ from symbolic.numbers import oracle, tables
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = DEFAULT_FUNCTION.language_name()
+# Takes more than 100 s at order 5 on this machine: the time limit always ends it first.
+SLOW_DERIVATION = "exp(sin(x))*log(2 + cos(x))"
 COMMANDS = sorted(cli.commands)
 ESCAPE = "\x1b["
 
@@ -282,8 +284,20 @@ def test_shell_completion_scripts_and_answers() -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ["derive", "exp(exp(exp(exp(x))))", "--timeout", "2"],
-        ["eval", "x**x**x**x", "--order", "12", "--at", "2", "--timeout", "2"],
+        # Each of these takes far longer than 2 s (measured: > 100 s and about 5.6 s).
+        ["derive", SLOW_DERIVATION, "--order", "5", "--timeout", "2"],
+        [
+            "eval",
+            "sigmoid(x)*exp(sin(x))*log(2+cos(x))*asinh(x)",
+            "--order",
+            "40",
+            "--at",
+            "3",
+            "--digits",
+            "100000",
+            "--timeout",
+            "2",
+        ],
         [
             "table",
             NAME,
@@ -368,7 +382,7 @@ def test_every_way_of_hitting_a_limit_is_one_line(
 
 def test_sigterm_reaches_the_worker_and_the_exit_is_143(tmp_path: Path) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "symbolic", "derive", "exp(exp(exp(exp(x))))", "--timeout", "60"],
+        [sys.executable, "-m", "symbolic", "derive", SLOW_DERIVATION, "--order", "5"],
         cwd=tmp_path,
         env=environment(),
         stdout=subprocess.PIPE,
