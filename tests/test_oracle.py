@@ -410,3 +410,44 @@ def test_taylor_arithmetic_agrees_with_the_formula(x: Fraction, order: int) -> N
         by_formula = enclose(prepare(formula), point, 200)
     assert by_series.overlaps(by_formula)
     assert by_series.rad() < 1e-40 and by_formula.rad() < 1e-40
+
+
+def test_a_ball_across_a_power_of_ten_is_decided_only_when_both_ends_agree() -> None:
+    """σ(1e5) = 1 − 10^−43430 is decided next to 1 without separating it from 1, but a
+    ball that is wider than half a unit in the last digit on both sides of 1 is not."""
+    from symbolic.arith.decimals import decide_decimal
+
+    with precision(128):
+        wide = flint.arb(1, flint.arb(10) ** -19)  # [1 − 1e−19, 1 + 1e−19]
+        narrow = flint.arb(1, flint.arb(10) ** -30)
+        below = 1 - flint.arb(10) ** -40 + flint.arb(0, flint.arb(10) ** -35)
+        assert decide_decimal(20)(wide) is None
+        assert str(decide_decimal(20)(narrow)) == "1.0000000000000000000"
+        assert str(decide_decimal(20)(below)) == "1.0000000000000000000"
+        assert str(decide_decimal(20)(-below)) == "-1.0000000000000000000"
+
+
+@pytest.mark.parametrize("order", [1, 2, 5, 8])
+def test_taylor_arithmetic_of_abs_left_of_zero(order: int) -> None:
+    """|x|·e^x = −x·e^x for x < 0, so its n-th derivative at −1 is −(n − 1)/e exactly."""
+    from symbolic.numbers import series
+
+    with precision(200):
+        got = series.derivative_ball(parse("abs(x)*exp(x)"), order, flint.arb(-1), 200)
+        want = -(order - 1) * flint.arb(-1).exp()
+        assert got.overlaps(want) and got.rad() < 1e-50
+
+
+def test_nested_high_derivatives_compose() -> None:
+    """d⁸/dx⁸ [x·f⁽¹⁰⁾] = x·f⁽¹⁸⁾ + 8·f⁽¹⁷⁾: a high derivative inside another, both by
+    Taylor arithmetic, against mpmath's numerical differentiation."""
+    f = "exp(exp(sigmoid(x)*x))"
+    got = oracle.value(f"diff(x*diff({f}, x, 10), x, 8)", "0.5", digits=25)
+    with mpmath.workdps(60):
+
+        def mp_f(t: mpmath.mpf) -> mpmath.mpf:
+            return mpmath.exp(mpmath.exp(t / (1 + mpmath.exp(-t))))
+
+        half = mpmath.mpf("0.5")
+        want = half * mpmath.diff(mp_f, half, 18) + 8 * mpmath.diff(mp_f, half, 17)
+        assert abs(Decimal(got) - Decimal(mpmath.nstr(want, 45))) <= Decimal(got) * Decimal("1e-24")
