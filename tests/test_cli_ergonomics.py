@@ -25,20 +25,13 @@ from symbolic.cli.app import Command
 from symbolic.cli.limits import Limits, run_limited
 from symbolic.functions import DEFAULT_FUNCTION
 from symbolic.numbers import oracle, tables
+from tests.cli_common import ROOT, assert_one_line_error, environment
 
-ROOT = Path(__file__).resolve().parent.parent
 NAME = DEFAULT_FUNCTION.language_name()
 # Takes more than 100 s at order 5 on this machine: the time limit always ends it first.
 SLOW_DERIVATION = "exp(sin(x))*log(2 + cos(x))"
 COMMANDS = sorted(cli.commands)
 ESCAPE = "\x1b["
-
-
-def environment(**extra: str) -> dict[str, str]:
-    drop = {"GITHUB_STEP_SUMMARY", "NO_COLOR", "SYMBOLIC_MEMORY_LIMIT", "_SYMBOLIC_COMPLETE"}
-    env = {k: v for k, v in os.environ.items() if k not in drop}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return env | extra
 
 
 def run(*args: str, timeout: float = 120, cwd: Path = ROOT, **env: str):
@@ -51,16 +44,6 @@ def run(*args: str, timeout: float = 120, cwd: Path = ROOT, **env: str):
         timeout=timeout,
         check=False,
     )
-
-
-def one_error_line(result: subprocess.CompletedProcess, *words: str) -> str:
-    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("symbolic: error: "), result.stderr
-    for word in words:
-        assert word in lines[0], (word, lines[0])
-    return lines[0]
 
 
 def in_a_terminal(args: list[str], stdout_too: bool = False, **env: str) -> tuple[int, str, str]:
@@ -186,7 +169,7 @@ def test_the_slow_examples_run_as_written(example: str, tmp_path: Path) -> None:
     ],
 )
 def test_usage_errors_are_one_line_and_suggest(args: list[str], words: tuple[str, ...]) -> None:
-    line = one_error_line(run(*args))
+    line = assert_one_line_error(run(*args))
     for word in words:
         assert word in line, (word, line)
 
@@ -320,12 +303,12 @@ def test_the_time_limit_is_one_line_within_seconds(args: list[str]) -> None:
     started = time.monotonic()
     result = run(*args, timeout=60)
     assert time.monotonic() - started < 12
-    one_error_line(result, "time limit of 2 s", f"symbolic {args[0]} --timeout SECONDS")
+    assert_one_line_error(result, "time limit of 2 s", f"symbolic {args[0]} --timeout SECONDS")
 
 
 def test_the_memory_limit_is_one_line_that_says_how_to_raise_it() -> None:
     result = run("grade", "numpy", "--samples", "10000000", SYMBOLIC_MEMORY_LIMIT="300M")
-    one_error_line(result, "memory limit", "0.293 GiB", "SYMBOLIC_MEMORY_LIMIT=1G")
+    assert_one_line_error(result, "memory limit", "0.293 GiB", "SYMBOLIC_MEMORY_LIMIT=1G")
     assert result.stdout == ""
 
 
@@ -475,7 +458,7 @@ def test_streamed_output_is_the_whole_table(fmt: str) -> None:
 )
 def test_too_many_rows_is_one_line(start: str, stop: str, step: str, says: str) -> None:
     result = run("table", NAME, "--from", start, "--to", stop, "--step", step, timeout=30)
-    line = one_error_line(result, says, "at most 100,000")
+    line = assert_one_line_error(result, says, "at most 100,000")
     assert result.stdout == "" and len(line) < 200
 
 

@@ -27,8 +27,8 @@ from symbolic.prove import verify
 from symbolic.prove.claims import load_claims_text
 from symbolic.prove.verdict import Verdict
 from symbolic.report import render
+from tests.cli_common import assert_one_line_error, environment
 
-ROOT = Path(__file__).resolve().parent.parent
 GOOD = '[[claim]]\nid = "deriv"\nlhs = "diff(sigmoid(x), x)"\nrhs = "sigmoid(x)*(1 - sigmoid(x))"\n'
 MIXED = (
     '[[claim]]\nid = "pos"\nkind = "inequality"\nlhs = "sigmoid(x)"\nop = ">"\nrhs = "0"\n\n'
@@ -37,12 +37,6 @@ MIXED = (
 )
 SLOW = '[[claim]]\nid = "slow"\nlhs = "diff(sigmoid(x), x, 60)"\nrhs = "0"\n'
 NEEDS_TEX = pytest.mark.skipif(not render.latexmk_available(), reason="TeX is not installed")
-
-
-def environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return env | extra
 
 
 def run(
@@ -59,17 +53,6 @@ def run(
         check=False,
         **options,
     )
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, *words: str) -> str:
-    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("symbolic: error: ")
-    for word in words:
-        assert word in lines[0], (word, lines[0])
-    return lines[0]
 
 
 def debris(directory: Path) -> list[str]:
