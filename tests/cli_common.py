@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,3 +28,17 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *words: str) -> s
     for word in words:
         assert word in lines[0], (word, lines[0])
     return lines[0]
+
+
+def start(*args: str, cwd: Path, **env: str) -> subprocess.Popen:
+    """`symbolic ARGS` started in the background, in its own session (so that the test can
+    signal or kill the whole group), with text pipes for stdout and stderr."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "symbolic", *args],
+        cwd=cwd,
+        env=environment(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )

@@ -25,7 +25,7 @@ from symbolic.cli.app import Command
 from symbolic.cli.limits import Limits, run_limited
 from symbolic.functions import DEFAULT_FUNCTION
 from symbolic.numbers import oracle, tables
-from tests.cli_common import ROOT, assert_one_line_error, environment
+from tests.cli_common import ROOT, assert_one_line_error, environment, start
 
 NAME = DEFAULT_FUNCTION.language_name()
 # Takes more than 100 s at order 5 on this machine: the time limit always ends it first.
@@ -364,15 +364,7 @@ def test_every_way_of_hitting_a_limit_is_one_line(
 
 
 def test_sigterm_reaches_the_worker_and_the_exit_is_143(tmp_path: Path) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "symbolic", "derive", SLOW_DERIVATION, "--order", "5"],
-        cwd=tmp_path,
-        env=environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start("derive", SLOW_DERIVATION, "--order", "5", cwd=tmp_path)
     try:
         time.sleep(3)
         process.send_signal(signal.SIGTERM)
@@ -398,29 +390,19 @@ def test_rows_are_computed_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_rows_reach_the_output_while_the_table_is_still_being_computed() -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "symbolic",
-            "table",
-            NAME,
-            "--from",
-            "0",
-            "--to",
-            "2000",
-            "--step",
-            "1",
-            "--digits",
-            "30000",
-            "--csv",
-        ],
+    process = start(
+        "table",
+        NAME,
+        "--from",
+        "0",
+        "--to",
+        "2000",
+        "--step",
+        "1",
+        "--digits",
+        "30000",
+        "--csv",
         cwd=ROOT,
-        env=environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
     )
     try:
         header = process.stdout.readline()

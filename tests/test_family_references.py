@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.data.make_hard_to_round import MPMATH
 from tests.family_references import (
     DECIMAL_REFERENCE,
     FAMILY,
@@ -284,14 +285,6 @@ def test_binary64_nearest_by_exact_arithmetic():
 
 
 # ---------------------------------------------------------------- hard-to-round cases
-
-MPMATH = {
-    "tanh": mpmath.tanh,
-    "erf": mpmath.erf,
-    "erfc": mpmath.erfc,
-    "expm1": mpmath.expm1,
-    "log": mpmath.log,
-}
 
 
 def mp_exact(v: mpmath.mpf) -> Fraction:

@@ -27,7 +27,7 @@ from symbolic.prove import verify
 from symbolic.prove.claims import load_claims_text
 from symbolic.prove.verdict import Verdict
 from symbolic.report import render
-from tests.cli_common import assert_one_line_error, environment
+from tests.cli_common import assert_one_line_error, environment, start
 
 GOOD = '[[claim]]\nid = "deriv"\nlhs = "diff(sigmoid(x), x)"\nrhs = "sigmoid(x)*(1 - sigmoid(x))"\n'
 MIXED = (
@@ -423,24 +423,15 @@ def _group_is_gone(pgid: int) -> bool:
 def test_sigterm_while_building_the_pdf_leaves_nothing_behind(tmp_path: Path, good: Path) -> None:
     temporary, out = tmp_path / "tmp", tmp_path / "out"
     temporary.mkdir()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "symbolic",
-            "report",
-            str(good),
-            "--format",
-            "pdf",
-            "--out",
-            str(out),
-        ],
+    process = start(
+        "report",
+        str(good),
+        "--format",
+        "pdf",
+        "--out",
+        str(out),
         cwd=tmp_path,
-        env=environment(TMPDIR=str(temporary)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+        TMPDIR=str(temporary),
     )
     try:
         started = _wait_for(lambda: any(temporary.glob(render.BUILD_PREFIX + "*")), 60)
@@ -462,15 +453,7 @@ def test_sigterm_while_proving_kills_the_prover_child(tmp_path: Path) -> None:
     path = tmp_path / "slow.claims.toml"
     path.write_text(SLOW, encoding="utf-8")
     junit = tmp_path / "j.xml"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "symbolic", "verify", str(path), "--junit", str(junit)],
-        cwd=tmp_path,
-        env=environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start("verify", str(path), "--junit", str(junit), cwd=tmp_path)
     try:
         time.sleep(3)  # loaded, and the prover child is at work
         process.send_signal(signal.SIGTERM)
