@@ -83,6 +83,7 @@ def reduces_to_zero(difference: Expr) -> bool:
         lambda e: sympy.cancel(sympy.together(e)),
         sympy.simplify,
         lambda e: sympy.simplify(e.rewrite(sympy.exp)),
+        lambda e: sympy.expand(e.rewrite(sympy.erf)),  # erfc(z) = 1 − erf(z)
     )
     for attempt in attempts:
         try:

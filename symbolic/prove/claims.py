@@ -172,6 +172,11 @@ def _claim(raw: object, index: int, name: str, line: int, env: Environment) -> C
     }
     if kind == "symmetry" and ("axis" in raw) == ("center" in raw):
         raise ClaimError(f"{label}: field 'axis': give exactly one of 'axis' and 'center'")
+    if kind == "extremum" and ("at" in raw) == ("digits" in raw):
+        raise ClaimError(
+            f"{label}: field 'at': give exactly one of 'at' (the point) and 'digits' "
+            "(the global extremum to that many significant digits)"
+        )
     domain = parsed.interval("domain", raw.get("domain", "reals"))
     expect = raw.get("expect", "proved")
     if not isinstance(expect, str) or expect not in VERDICTS:

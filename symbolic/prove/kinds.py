@@ -23,6 +23,7 @@ from symbolic.numbers import oracle
 from symbolic.numbers.exact import order, sign
 from symbolic.prove import numeric
 from symbolic.prove.claim import Claim
+from symbolic.prove.extremes import extremum_digits_proof, prove_extremum_digits
 from symbolic.prove.limits import prove_limit
 from symbolic.prove.monotone import prove_monotone
 from symbolic.prove.ranges import prove_range
@@ -347,21 +348,33 @@ class Symmetry(Kind):
 
 
 class Extremum(Kind):
+    """At a given point (`at`), or the global one to certified `digits` (no `at`)."""
+
     name = "extremum"
-    required = frozenset({"expr", "type", "at", "value"})
+    required = frozenset({"expr", "type", "value"})
+    optional = frozenset({"at", "digits"})
 
     def body(self, raw: dict[str, Any]) -> str:
+        if "at" not in raw:
+            return f"{raw['type']} of {raw['expr']} is {raw['value']} to {raw.get('digits')} digits"
         return f"{raw['type']} of {raw['expr']} is {raw['value']}, at x = {raw['at']}"
 
     def prove(self, claim: Claim) -> Verdict:
+        if "digits" in claim.fields:
+            return prove_extremum_digits(claim)
         return prove_extremum(claim)
 
-    def relation(self, claim: Claim) -> Relation:
+    def relation(self, claim: Claim) -> Relation | None:
         f = claim.fields
+        if "digits" in f:
+            return None
         return f["expr"], f["value"], "<=" if f["type"] == "max" else ">="
 
+    def check_proof(self, claim: Claim, points: list[Expr], params: dict) -> str | None:
+        return extremum_digits_proof(claim)
+
     def listed_points(self, claim: Claim) -> list[Expr]:
-        return [claim.fields["at"]]
+        return [claim.fields["at"]] if "at" in claim.fields else []
 
 
 class Range(Kind):

@@ -61,10 +61,11 @@ def _on_piece(claim: Claim, expr: Expr, branch: Expr, piece: Interval) -> Verdic
     strict = claim.fields.get("strict", False)
     slope = sympy.diff(branch, X)
     certificate = [f"f′(x) = {to_text(slope)} (SymPy's diff of the definitions) on {piece}"]
+    mixed = False
     try:
         constant = exp_form(slope).numerator.is_zero
     except NotRationalError:
-        constant = False
+        constant, mixed = False, True
     if constant:
         if strict:
             return _pair_verdict(
@@ -72,14 +73,18 @@ def _on_piece(claim: Claim, expr: Expr, branch: Expr, piece: Interval) -> Verdic
             )
         return Verdict("proved", "f′ = 0", [*certificate, "f is constant there"])
     op = ">=" if direction == "increasing" else "<="
+    if strict and mixed:  # a cover shows f′ ≠ 0 itself; it says nothing of finitely many zeros
+        op = op[0]
     verdict = prove_relation(claim, slope, sympy.S.Zero, op, piece).around(certificate)
     if verdict.verdict == "proved":
+        if not strict:
+            return verdict.around(after=["so f is monotone"])
+        if mixed:
+            return verdict.around(after=["f′ ≠ 0 inside the piece, so f is strictly monotone"])
         return verdict.around(
             after=[
                 "f′ has finitely many zeros (P is not the zero polynomial), so f is strictly "
                 "monotone"
-                if strict
-                else "so f is monotone"
             ]
         )
     if verdict.verdict == "refuted" and verdict.witness and "x" in verdict.witness:

@@ -299,7 +299,17 @@ def _unreachable(claim: Claim, witness: dict) -> bool:
     return above == -1 or below == 1
 
 
+def _beats(claim: Claim, witness: dict) -> bool:
+    """f at the point is certainly beyond the end of the claimed extremum's interval."""
+    fails = ">=" if claim.fields["type"] == "min" else "<="  # certified false: it beats
+    x, bound = witness["x"], witness["bound"]
+    if not claim.domain.contains(x):
+        return False
+    return numeric.failing_balls(claim.fields["expr"], bound, fails, x, {}) is not None
+
+
 WITNESS_CHECKS: dict[str, Callable[[Claim, dict], bool]] = {
+    "beats": _beats,
     "unreachable": _unreachable,
     "undefined_at": _undefined_at,
     "no_limit": _no_limit,

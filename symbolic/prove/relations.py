@@ -28,7 +28,7 @@ from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import is_zero, order, rational, sign
 from symbolic.numbers.intervals import Interval
-from symbolic.prove import numeric
+from symbolic.prove import mixed, numeric
 from symbolic.prove.claim import Claim
 from symbolic.prove.signs import (
     ExpForm,
@@ -531,8 +531,45 @@ def _without_exp_form(
     if op == "=" and reduces_to_zero(explicit(lhs - rhs)):
         certificate = ["lhs − rhs, with the definitions expanded, simplifies to exactly 0"]
         return Verdict("proved", "simplification to 0", certificate)
+    if op != "=" and not claim.parameters and not (lhs - rhs).free_symbols - {X}:
+        covered = _by_cover(claim, lhs, rhs, op, domain, why)
+        if covered is not None:
+            return covered
     return _search(
         claim, lhs, rhs, op, domain, [f"no exact method: {why}"], f"no exact method applies ({why})"
+    )
+
+
+def _by_cover(
+    claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval, why: str
+) -> Verdict | None:
+    """Interval branch-and-bound on the core, tail bounds beyond it (`prove.mixed`)."""
+    method = "interval branch-and-bound (Arb) with tail bounds"
+    decision = mixed.decide(lhs - rhs, op, domain)
+    note = f"not rational in one exponential ({why}): the sign of d = lhs − rhs is covered"
+    if decision.proved is not None:
+        return Verdict(
+            "proved", method, (note, *decision.proved, f"hence lhs {op} rhs on {domain}")
+        )
+    if decision.failing is not None:
+        found = witness_at(claim, lhs, rhs, op, [decision.failing], domain)
+        if found:
+            shown, witness = found
+            return Verdict(
+                "refuted", f"{method}, counterexample (Arb)", [note], shown, witness=witness
+            )
+        if decision.tie:
+            found = {
+                "x": to_language(decision.failing),
+                "lhs": "equal to rhs (exact)",
+                "rhs": "equal to lhs",
+            }
+            witness = {"kind": "tie", "x": decision.failing, "params": {}}
+            return Verdict(
+                "refuted", f"{method}, exact tie", [note, decision.why], found, witness=witness
+            )
+    return Verdict.unknown(
+        method, f"{why}; {decision.why}", numeric.evidence(claim.domain, claim.parameters)
     )
 
 
