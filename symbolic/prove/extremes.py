@@ -75,13 +75,17 @@ def prove_extremum_digits(claim: Claim) -> Verdict:
     if best is None:
         return Verdict.unknown(METHOD, "no point of the domain could be evaluated")
     x_star, f_star = best
+    if not claim.domain.contains(rational(x_star)):
+        return Verdict.unknown(METHOD, "the best point found is not in the domain")
     low_f, high_f = exact_bounds(f_star)
     far_end = v - h if direction > 0 else v + h
     near_end = v + h if direction > 0 else v - h
     if (high_f < far_end) if direction > 0 else (low_f > far_end):
-        x_star, f_star = _shorter(expr, x_star, lambda f: _beyond(f, far_end, direction))
+        x_star, f_star = _shorter(
+            expr, x_star, lambda f: _beyond(f, far_end, direction), claim.domain
+        )
         return _beaten(claim, x_star, f_star, far_end, kind)
-    x_star, f_star = _shorter(expr, x_star, lambda f: _beyond(f, near_end, direction))
+    x_star, f_star = _shorter(expr, x_star, lambda f: _beyond(f, near_end, direction), claim.domain)
     low_f, high_f = exact_bounds(f_star)
     attained = Fraction(
         _show(high_f, digits + 6, decimal.ROUND_CEILING)
@@ -221,10 +225,12 @@ def _show(value: Fraction, digits: int = 30, rounding: str = decimal.ROUND_HALF_
     return str(text)
 
 
-def _shorter(expr: Expr, x: Fraction, accept) -> tuple[Fraction, flint.arb]:
+def _shorter(expr: Expr, x: Fraction, accept, domain: Interval) -> tuple[Fraction, flint.arb]:
     """x rounded to the fewest decimal digits whose certified f still passes `accept`."""
     for digits in range(2, 40):
         candidate = Fraction(_show(x, digits))
+        if not domain.contains(rational(candidate)):
+            continue
         value = _value(expr, candidate)
         if value is not None and accept(value):
             return candidate, value

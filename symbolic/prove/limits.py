@@ -19,6 +19,11 @@ from symbolic.numbers.intervals import Interval
 from symbolic.prove.claim import Claim
 from symbolic.prove.relations import conditions_of, defined_at
 from symbolic.prove.signs import ExpForm, NotRationalError, exp_form, sign_chart
+
+try:  # the tail bounds; without them a limit at ±∞ of a mixed expression stays open
+    from symbolic.prove.tails import tail_limit
+except ImportError:  # pragma: no cover
+    tail_limit = None
 from symbolic.prove.verdict import Verdict
 
 
@@ -182,7 +187,7 @@ def _at_pole(
 
 def _at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:
     if not point.is_finite:
-        return Verdict.unknown("limit", f"no exact method for a limit at infinity ({why})")
+        return _at_infinity(expr, point, value, why)
     defined, why = defined_at(claim, [expr], conditions_of(claim, "expr"), point, strict=True)
     if not defined:
         return Verdict.unknown("limit", f"f is not shown continuous at the point ({why})")
@@ -200,3 +205,22 @@ def _at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, why: st
         witness = {"kind": "limit", "limit": at_point}
         return Verdict("refuted", "continuity, value (Arb)", certificate, found, witness=witness)
     return Verdict.unknown("limit", "the value at the point could not be decided")
+
+
+def _at_infinity(expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:
+    """A limit at ±∞ of an expression that is not rational in one exponential: the
+    tails' dominant terms (`symbolic.prove.tails.tail_limit`), proved with their bounds."""
+    method = "dominant terms on the tail, bounded remainder"
+    found = tail_limit(explicit(expr), 1 if point == sympy.oo else -1) if tail_limit else None
+    if found is None:
+        return Verdict.unknown("limit", f"no exact method for this limit at infinity ({why})")
+    limit, lines = found
+    certificate = [*lines, f"so f → {to_text(limit)} as x → {to_text(point)}"]
+    verdict_order = order(limit, value)
+    if verdict_order == 0:
+        return Verdict("proved", method, certificate)
+    if verdict_order is None:
+        return Verdict.unknown(method, f"could not compare {to_text(limit)} with {to_text(value)}")
+    shown = {"x": to_language(point), "lhs": to_language(limit), "rhs": to_language(value)}
+    witness = {"kind": "limit", "limit": limit}
+    return Verdict("refuted", method, [*certificate, f"≠ {to_text(value)}"], shown, witness=witness)
