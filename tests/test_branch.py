@@ -210,3 +210,33 @@ def test_extremum_references() -> None:
     gap = lambda x: gelu(x) - gelu_tanh(x)  # noqa: E731
     peak = mpmath.findroot(lambda x: mpmath.diff(gap, x), -2.7)
     assert mpmath.nstr(abs(gap(peak)), 3) == "0.000473"
+
+
+# ---------------------------------------------------------------- removable singularities
+
+
+@pytest.mark.parametrize(
+    ("expr", "point", "value", "truth"),
+    [
+        ("(sigmoid(x) - 1/2)/x", "0", "1/4", "proved"),  # σ′(0) = 1/4
+        ("(sigmoid(x) - 1/2)/x", "0", "1/2", "refuted"),
+        ("(tanh(x) - x)/x**3", "0", "-1/3", "proved"),  # tanh x = x − x³/3 + …
+        ("(tanh(x) - x)/x**3", "0", "-1/6", "refuted"),
+        ("(exp(x) - 1 - x)/x**2", "0", "1/2", "proved"),
+        ("(softplus(x) - log(2))/x", "0", "1/2", "proved"),  # softplus′(0) = σ(0)
+        ("(gelu(x) - x/2)/x**2", "0", "sqrt(2)/(2*sqrt(pi))", "proved"),  # φ(0) = 1/√(2π)
+        ("(x - tanh(x))/x**4", "0", "0", "refuted"),  # ~ x⁻¹/3: unbounded
+        ("sin(x)/abs(x)", "0", "1", "unknown"),  # |x| is not analytic: no verdict by Taylor
+    ],
+)
+def test_limits_at_removable_singularities(expr, point, value, truth) -> None:
+    body = f'kind = "limit"\nexpr = "{expr}"\npoint = "{point}"\nvalue = "{value}"'
+    assert verdict_of(body) == truth
+
+
+def test_removable_singularity_references() -> None:
+    """The truths above, by mpmath's own Taylor coefficients."""
+    assert mpmath.taylor(sigma, 0, 1)[1] == mpmath.mpf(1) / 4
+    assert mpmath.almosteq(mpmath.taylor(mpmath.tanh, 0, 3)[3], -mpmath.mpf(1) / 3)
+    assert mpmath.almosteq(mpmath.taylor(gelu, 0, 2)[2], 1 / mpmath.sqrt(2 * mpmath.pi))
+    assert mpmath.almosteq(mpmath.diff(lambda x: mpmath.log1p(mpmath.exp(x)), 0), 0.5)

@@ -190,6 +190,9 @@ def _at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, why: st
         return _at_infinity(expr, point, value, why)
     defined, why = defined_at(claim, [expr], conditions_of(claim, "expr"), point, strict=True)
     if not defined:
+        removable = _removable(claim, expr, point, value)
+        if removable is not None:
+            return removable
         return Verdict.unknown("limit", f"f is not shown continuous at the point ({why})")
     at_point = explicit(expr).xreplace({X: point})
     certificate = [
@@ -224,3 +227,81 @@ def _at_infinity(expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:
     shown = {"x": to_language(point), "lhs": to_language(limit), "rhs": to_language(value)}
     witness = {"kind": "limit", "limit": limit}
     return Verdict("refuted", method, [*certificate, f"≠ {to_text(value)}"], shown, witness=witness)
+
+
+MAX_VANISHING_ORDER = 8
+
+
+def _removable(claim: Claim, expr: Expr, point: Expr, value: Expr) -> Verdict | None:
+    """f = N/D with N and D analytic at a and D(a) = 0: with k the first order where
+    D^(k)(a) ≠ 0 and m that of N (exact values at a), the limit is N^(k)(a)/D^(k)(a)
+    when m ≥ k (Taylor's formula with remainder for N and D), and infinite when m < k.
+    N and D must be defined on a neighbourhood of a (every condition strict there)."""
+    numerator, denominator = sympy.fraction(sympy.together(explicit(expr)))
+    if not denominator.has(X) or not point.is_Rational:
+        return None
+    parts = [numerator, denominator]
+    defined, _ = defined_at(claim, parts, [], point, strict=True)
+    if not defined or not all(_analytic_at(part, point) for part in parts):
+        return None
+    n_order, n_value = _first_nonzero(numerator, point)
+    d_order, d_value = _first_nonzero(denominator, point)
+    if d_order is None or d_order == 0 or n_order is None:
+        return None
+    method = "removable singularity: Taylor's formula for numerator and denominator"
+    certificate = [
+        f"f = N/D with N = {to_text(numerator)}, D = {to_text(denominator)}, both analytic at "
+        f"x = {to_text(point)}",
+        f"the first derivative of D not 0 there is of order {d_order}: {to_text(d_value)}; "
+        f"of N, order {n_order}",
+    ]
+    if n_order < d_order:
+        limit = sympy.oo  # |f| grows without bound: no finite limit
+        certificate.append(f"N vanishes to a lower order than D: |f| → ∞ as x → {to_text(point)}")
+        if value.is_finite:
+            shown = {"x": to_language(point), "lhs": "unbounded", "rhs": to_language(value)}
+            return Verdict(
+                "refuted", method, certificate, shown, witness={"kind": "limit", "limit": limit}
+            )
+        return None
+    limit = sympy.S.Zero if n_order > d_order else sympy.simplify(n_value / d_value)
+    certificate.append(f"so f → N^({d_order})(a)/D^({d_order})(a) = {to_text(limit)}")
+    found = order(limit, value)
+    if found == 0:
+        return Verdict("proved", method, certificate)
+    if found is None:
+        return None
+    shown = {"x": to_language(point), "lhs": to_language(limit), "rhs": to_language(value)}
+    return Verdict(
+        "refuted",
+        method,
+        [*certificate, f"≠ {to_text(value)}"],
+        shown,
+        witness={"kind": "limit", "limit": limit},
+    )
+
+
+def _first_nonzero(expr: Expr, point: Expr) -> tuple[int | None, Expr | None]:
+    """The first order k with expr^(k)(point) ≠ 0 (exactly), and that value."""
+    current = expr
+    for k in range(MAX_VANISHING_ORDER + 1):
+        at = current.xreplace({X: point})
+        if not is_zero(at):
+            return (k, at) if sign(at) in (-1, 1) else (None, None)
+        current = sympy.diff(current, X)
+    return None, None
+
+
+def _analytic_at(expr: Expr, point: Expr) -> bool:
+    """No |g| or sign, and every non-integer power has a base ≠ 0 at the point (x^(1/3)
+    is defined at 0 but not analytic there): then expr is analytic where defined."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Abs | sympy.sign | sympy.Piecewise | sympy.Min | sympy.Max):
+            return False
+        if (
+            node.is_Pow
+            and not node.exp.is_Integer
+            and sign(node.base.xreplace({X: point})) not in (-1, 1)
+        ):
+            return False
+    return True
