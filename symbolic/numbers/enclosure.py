@@ -63,7 +63,10 @@ def prepare(expr: Expr) -> Expr:
     if not derivatives:
         return expr
     node = derivatives[-1]  # innermost last in preorder: resolve inner ones first
-    return prepare(expr.xreplace({node: _explicit_derivative(node)}))
+    explicit = _explicit_derivative(node)
+    if explicit.has(sympy.Derivative):  # SymPy could not differentiate a part: no formula
+        raise SymbolicError(f"cannot write {node} as a formula")
+    return prepare(expr.xreplace({node: explicit}))
 
 
 def _explicit_derivative(node: sympy.Derivative) -> Expr:

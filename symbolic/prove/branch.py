@@ -132,7 +132,7 @@ class Difference:
         self.orders: list[Expr | None] = [prepare(d)]
         for k in range(1, depth + 1):
             try:
-                self.orders.append(prepare(sympy.Derivative(d, (X, k))))
+                self.orders.append(prepare(sympy.diff(d, (X, k))))
             except (SymbolicError, ValueError, TypeError):
                 break
 

@@ -187,7 +187,7 @@ def _at_pole(
 
 def _at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:
     if not point.is_finite:
-        return _at_infinity(expr, point, value, why)
+        return _mixed_at_infinity(expr, point, value, why)
     defined, why = defined_at(claim, [expr], conditions_of(claim, "expr"), point, strict=True)
     if not defined:
         removable = _removable(claim, expr, point, value)
@@ -210,7 +210,7 @@ def _at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, why: st
     return Verdict.unknown("limit", "the value at the point could not be decided")
 
 
-def _at_infinity(expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:
+def _mixed_at_infinity(expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:
     """A limit at ±∞ of an expression that is not rational in one exponential: the
     tails' dominant terms (`symbolic.prove.tails.tail_limit`), proved with their bounds."""
     method = "dominant terms on the tail, bounded remainder"

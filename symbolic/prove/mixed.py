@@ -175,7 +175,7 @@ def _touching_end(d: Expr, end: Expr, side: int, sign: int, strict: bool, open_e
             f"d^({k}) {'>' if wanted > 0 else '<'} 0 beside the end gives d the wanted sign "
             f"there ({k} integrations from the end)"
         )
-        return (k, wanted, sympy.Derivative(d, (X, k))), Entry("step", text)
+        return (k, wanted, sympy.diff(d, (X, k))), Entry("step", text)
     return Decision(why=f"lhs − rhs vanishes to order > {MAX_END_ORDER} at x = {end}")
 
 
