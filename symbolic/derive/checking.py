@@ -81,6 +81,7 @@ def reduces_to_zero(difference: Expr) -> bool:
     attempts = (
         sympy.expand,
         lambda e: sympy.cancel(sympy.together(e)),
+        lambda e: sympy.cancel(sympy.together(e.rewrite(sympy.exp))),  # tanh, σ as exp: fast
         sympy.simplify,
         lambda e: sympy.simplify(e.rewrite(sympy.exp)),
         lambda e: sympy.expand(e.rewrite(sympy.erf)),  # erfc(z) = 1 − erf(z)

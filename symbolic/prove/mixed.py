@@ -2,12 +2,16 @@
 exponents. `lhs op rhs` on a domain is decided by a cover of the domain:
 
 - the tails x ≥ R and x ≤ −R by `symbolic.prove.tails` (a dominant term and a
-  bounded remainder, each inequality stated in the certificate);
+  bounded remainder, each inequality stated in the certificate); |g| on a tail is ±g
+  once the tail sign of g is proved;
 - the compact core by interval branch-and-bound in Arb (`symbolic.prove.branch`);
-- an end where lhs = rhs exactly (an open end with a strict relation, or a closed end
-  with ≤ / ≥) by the first derivative of d = lhs − rhs that is not 0 there: if
-  d(a) = … = d^(k−1)(a) = 0 and d^(k) has a strict sign on (a, a + ε], then so has d
-  (k repeated integrations from a); on the left of an end the sign alternates with k.
+- a point c where lhs = rhs exactly (an end of the domain, or an interior point where a
+  bound is attained: the search stops on a tiny piece around it, and the simplest
+  rational in that piece or a point the claim names is tried as c, exactly) by the
+  first derivative of d = lhs − rhs that is not 0 there: if d(c) = … = d^(k−1)(c) = 0
+  and d^(k) has a strict sign on [c, c + ε], then d has it on (c, c + ε] (k repeated
+  integrations from c); on the left of c the sign alternates with k. Such a c inside
+  the domain refutes a strict relation (an exact tie).
 
 A failing point found on the way is re-verified from the claim's own sides before it
 refutes (the caller's `witness_at`). Without parameters only: with them the cover
@@ -26,20 +30,19 @@ from symbolic.derive.checking import explicit
 from symbolic.errors import SymbolicError
 from symbolic.language.parser import X
 from symbolic.numbers.enclosure import constant_bounds
-from symbolic.numbers.exact import fraction, is_zero, rational
+from symbolic.numbers.exact import fraction, order, rational, simplest_between
+from symbolic.numbers.exact import sign as exact_sign
 from symbolic.numbers.intervals import Interval
 from symbolic.prove.branch import Cover, Stuck, WrongSign, certify_sign
+from symbolic.prove.tails import Tail, tail_sign
 from symbolic.prove.verdict import Entry
 
-try:  # the tails module arrives with the tail bounds; without it, infinite ends stay open
-    from symbolic.prove.tails import tail_sign
-except ImportError:  # pragma: no cover
-    tail_sign = None
-
 SIGNS = {">": (1, True), ">=": (1, False), "<": (-1, True), "<=": (-1, False)}
-MAX_END_ORDER = 4  # derivatives tried at an end where d vanishes
-END_WIDTH = Fraction(1, 8)  # the piece beside such an end decided by the derivative
-DEFAULT_CORE = Fraction(16)  # |x| ≤ this is the core when a tail gives no R of its own
+MAX_END_ORDER = 8  # derivatives tried at a point where d vanishes
+END_WIDTH = Fraction(1, 8)  # the piece beside such a point decided by the derivative
+DEFAULT_CORE = Fraction(16)  # |x| ≤ this is the core when the domain has no finite end
+MAX_SPLITS = 4  # interior touching points per claim
+NARROW = Fraction(1, 2**40)  # a stuck piece this narrow may hold a touching point
 
 
 @dataclass(frozen=True)
@@ -52,12 +55,22 @@ class Decision:
     tie: bool = False  # lhs = rhs exactly at `failing` (a strict relation fails there)
 
 
-def decide(d: Expr, op: str, domain: Interval) -> Decision:
+@dataclass(frozen=True)
+class Goal:
+    """What is being covered: sign·d > 0 (or ≥ 0), with points worth trying as c."""
+
+    d: Expr
+    sign: int
+    strict: bool
+    hints: tuple[Expr, ...]
+
+
+def decide(d: Expr, op: str, domain: Interval, hints: tuple[Expr, ...] = ()) -> Decision:
     """Decide d op 0 on the domain (d = lhs − rhs, named functions kept for tight
     enclosures). Only <, ≤, >, ≥ and ≠."""
     if op == "!=":
         for strict_op in (">", "<"):
-            found = decide(d, strict_op, domain)
+            found = decide(d, strict_op, domain, hints)
             if found.proved is not None:
                 return found
         return Decision(why="d ≠ 0 needs one strict sign on the whole domain")
@@ -65,126 +78,200 @@ def decide(d: Expr, op: str, domain: Interval) -> Decision:
         return Decision(why="a cover proves inequalities only")
     sign, strict = SIGNS[op]
     try:
-        return _decide(d, sign, strict, domain)
+        return _decide(Goal(d, sign, strict, hints), domain)
     except (SymbolicError, ValueError, TypeError, ZeroDivisionError) as error:
         return Decision(why=f"the cover could not be built: {error}")
 
 
-def _decide(d: Expr, sign: int, strict: bool, domain: Interval) -> Decision:
+def _decide(goal: Goal, domain: Interval) -> Decision:
     entries: list[Entry] = []
     low, high = domain.low, domain.high
-    core_low, core_high = _core(low, high)
-    for side, end in ((-1, low), (1, high)):
-        if end.is_finite:
+    low_open, high_open = domain.low_open, domain.high_open
+    for side in (-1, 1):
+        if (low if side < 0 else high).is_finite:
             continue
-        tail = _tail(d, side, sign)
+        tail = _tail(goal, side)
         if isinstance(tail, Decision):
             return tail
-        if side < 0:
-            core_low = tail.start
-        else:
-            core_high = tail.start
         entries.append(Entry("step", " ".join(tail.certificate), {"tail": dict(tail.data)}))
-    if core_low >= core_high:
-        return Decision(proved=tuple(entries))
-    pieces = _pieces(d, sign, strict, domain, core_low, core_high)
+        if side < 0:
+            low, low_open = rational(tail.start), False
+        else:
+            high, high_open = rational(tail.start), False
+    if order(low, high) != -1:
+        return Decision(proved=tuple(entries))  # the tails meet: nothing is left between
+    pieces = _cover(goal, low, high, low_open, high_open, MAX_SPLITS)
     if isinstance(pieces, Decision):
         return pieces
     return Decision(proved=(*entries, *pieces))
 
 
-def _core(low: Expr, high: Expr) -> tuple[Fraction, Fraction]:
-    """Rational ends of the compact part: a finite end's outer rational bound, ±16 for
-    an infinite one until a tail says where it starts."""
-    core_low = _outer(low, below=True) if low.is_finite else -DEFAULT_CORE
-    core_high = _outer(high, below=False) if high.is_finite else DEFAULT_CORE
-    return core_low, core_high
+# ---------------------------------------------------------------- tails
 
 
-def _outer(end: Expr, below: bool) -> Fraction:
+def _tail(goal: Goal, side: int) -> Tail | Decision:
+    """The tail where d has a proved strict sign, with |g| resolved by g's tail sign."""
+    d, start = explicit(goal.d), Fraction(side)
+    for node in sorted(d.atoms(sympy.Abs), key=sympy.count_ops):
+        inner = tail_sign(node.args[0], side, start)
+        if inner is None:
+            return Decision(why="the sign of an absolute value's argument on a tail is open")
+        d, start = d.xreplace({node: inner.sign * node.args[0]}), inner.start
+    tail = tail_sign(d, side, start)  # the smallest R that works
+    if tail is None:
+        where = "x → ∞" if side > 0 else "x → −∞"
+        return Decision(why=f"the sign of lhs − rhs as {where} is not decided by tail bounds")
+    if tail.sign != goal.sign:
+        return Decision(failing=rational(tail.start * 2), why="the tail has the wrong sign")
+    return tail
+
+
+# ---------------------------------------------------------------- the core
+
+
+def _cover(
+    goal: Goal, low: Expr, high: Expr, low_open: bool, high_open: bool, splits: int
+) -> list[Entry] | Decision:
+    """Cover [low, high] (exact ends): ends where d vanishes by derivatives, the rest by
+    branch-and-bound; a stuck tiny piece around an exact zero c of d splits at c."""
+    entries: list[Entry] = []
+    inner_low, inner_high = _bound(low, below=True), _bound(high, below=False)
+    for side, end, is_open in ((-1, low, low_open), (1, high, high_open)):
+        near = _touching(goal, end, side, is_open, inner_low, inner_high)
+        if near is None:
+            continue
+        if isinstance(near, Decision):
+            return near
+        found, beside = near
+        entries += found
+        inner_low, inner_high = (beside, inner_high) if side < 0 else (inner_low, beside)
+    if inner_low >= inner_high:
+        return entries
+    known = _known_touching(goal, low, high) if splits > 0 else None
+    if known is not None:  # a point the claim names (or 0) where lhs = rhs: split there
+        return _split_at(goal, known, (low, high, low_open, high_open), splits, entries)
+    outcome = certify_sign(goal.d, inner_low, inner_high, goal.sign, goal.strict)
+    if isinstance(outcome, Cover):
+        return [*entries, _cover_entry(outcome)]
+    if isinstance(outcome, WrongSign):
+        return Decision(failing=rational(outcome.x), why="d has the wrong sign at a point")
+    split = _touching_point(goal, outcome, low, high) if splits > 0 else None
+    if split is None:
+        return Decision(
+            why=f"branch-and-bound undecided on [{_short(outcome.low)}, {_short(outcome.high)}]: "
+            f"{outcome.why}"
+        )
+    return _split_at(goal, split, (low, high, low_open, high_open), splits, entries)
+
+
+def _split_at(
+    goal: Goal, point: Expr, piece: tuple, splits: int, entries: list[Entry]
+) -> list[Entry] | Decision:
+    low, high, low_open, high_open = piece
+    left = _cover(goal, low, point, low_open, False, splits - 1)
+    if isinstance(left, Decision):
+        return left
+    right = _cover(goal, point, high, False, high_open, splits - 1)
+    if isinstance(right, Decision):
+        return right
+    return [*entries, *left, *right]
+
+
+def _known_touching(goal: Goal, low: Expr, high: Expr) -> Expr | None:
+    """0 or a point the claim names, strictly inside, where d = 0 exactly."""
+    d = explicit(goal.d)
+    for c in (sympy.S.Zero, *goal.hints):
+        if order(c, low) == 1 and order(c, high) == -1 and _exactly_zero(d.xreplace({X: c})):
+            return c
+    return None
+
+
+def _touching_point(goal: Goal, stuck: Stuck, low: Expr, high: Expr) -> Expr | None:
+    """An exact point c in the stuck piece where d(c) = 0: the simplest rational there,
+    or a point the claim names."""
+    if stuck.high - stuck.low > NARROW * (1 + abs(stuck.low)):
+        return None
+    candidates = [rational(simplest_between(stuck.low - NARROW, stuck.high + NARROW))]
+    for hint in goal.hints:
+        lower, upper = constant_bounds(hint, 128) if not hint.is_Rational else (fraction(hint),) * 2
+        if stuck.low - NARROW <= lower and upper <= stuck.high + NARROW:
+            candidates.append(hint)
+    d = explicit(goal.d)
+    for c in candidates:
+        inside = order(c, low) == 1 and order(c, high) == -1
+        if inside and _exactly_zero(d.xreplace({X: c})):
+            return c
+    return None
+
+
+def _touching(
+    goal: Goal, end: Expr, side: int, is_open: bool, inner_low: Fraction, inner_high: Fraction
+) -> tuple[list[Entry], Fraction] | Decision | None:
+    """At an end c where d(c) = 0: the entries proving the sign beside it and the
+    rational where the rest of the cover starts; None when d(c) ≠ 0."""
+    order = _vanishing_order(goal.d, end)
+    if order is None:
+        return None
+    if isinstance(order, Decision):
+        return order
+    if goal.strict and not is_open:
+        return Decision(failing=end, why=f"lhs = rhs exactly at x = {end}", tie=True)
+    k, derivative = order
+    wanted = goal.sign * (1 if side < 0 or k % 2 == 0 else -1)
+    width = min(END_WIDTH, (inner_high - inner_low) / 2)
+    if side < 0:
+        beside = (_bound(end, below=True), inner_low + width)
+        rest = beside[1]
+    else:
+        beside = (inner_high - width, _bound(end, below=False))
+        rest = beside[0]
+    cover = certify_sign(derivative, *beside, wanted, True)
+    if not isinstance(cover, Cover):
+        return Decision(why=f"the sign of d^({k}) beside x = {end}, where lhs = rhs, is open")
+    text = (
+        f"at x = {end}, lhs − rhs and its derivatives below order {k} vanish exactly; "
+        f"d^({k}) {'>' if wanted > 0 else '<'} 0 beside it gives d the wanted sign there "
+        f"({k} integrations from x = {end})"
+    )
+    return [Entry("step", text), _cover_entry(cover, f"d^({k})")], rest
+
+
+def _vanishing_order(d: Expr, end: Expr) -> tuple[int, Expr] | Decision | None:
+    """(k, d^(k)) with d^(j)(end) = 0 exactly for j < k and d^(k)(end) ≠ 0; None when
+    d(end) ≠ 0 (or is not shown 0)."""
+    if not end.is_finite:
+        return None
+    current = explicit(d)
+    if not _exactly_zero(current.xreplace({X: end})):
+        return None
+    for k in range(1, MAX_END_ORDER + 1):
+        current = sympy.diff(current, X)
+        if not _exactly_zero(current.xreplace({X: end})):
+            return k, sympy.diff(d, (X, k))
+    return Decision(why=f"lhs − rhs vanishes to order > {MAX_END_ORDER} at x = {end}")
+
+
+def _bound(end: Expr, below: bool) -> Fraction:
+    """A rational bound of an exact end: the end itself when rational, else a bound on
+    the side asked (below: a lower bound). Covers use the outer bounds: covering a
+    little more than the domain is sound, a little less is not."""
     if end.is_Rational:
         return fraction(end)
     lower, upper = constant_bounds(end, 128)
     return lower if below else upper
 
 
-def _tail(d: Expr, side: int, sign: int):  # -> Tail | Decision
-    if tail_sign is None:
-        return Decision(why="the tails toward ±∞ cannot be bounded yet")
-    start = DEFAULT_CORE if side > 0 else -DEFAULT_CORE
-    tail = tail_sign(explicit(d), side, start)
-    if tail is None:
-        where = "x → ∞" if side > 0 else "x → −∞"
-        return Decision(why=f"the sign of lhs − rhs as {where} is not decided by tail bounds")
-    if tail.sign != sign:
-        far = [tail.start * k for k in (1, 2, 8)] if tail.start != 0 else [Fraction(side * 64)]
-        return Decision(failing=rational(far[0]), why="the tail has the wrong sign")
-    return tail
-
-
-def _pieces(
-    d: Expr, sign: int, strict: bool, domain: Interval, low: Fraction, high: Fraction
-) -> list[Entry] | Decision:
-    """Cover [low, high], with the ends where d vanishes handled by derivatives."""
-    entries: list[Entry] = []
-    for side, end in ((-1, domain.low), (1, domain.high)):
-        if not end.is_finite or not end.is_Rational:
-            continue
-        touching = _touching_end(d, end, side, sign, strict, open_end=_is_open(domain, side))
-        if touching is None:
-            continue
-        if isinstance(touching, Decision):
-            return touching
-        (k, wanted, derivative), entry = touching
-        width = min(END_WIDTH, (high - low) / 2)
-        beside = (low, low + width) if side < 0 else (high - width, high)
-        cover = certify_sign(derivative, *beside, wanted, True)
-        if not isinstance(cover, Cover):
-            return Decision(why=f"the sign of d^({k}) beside x = {end}, where lhs = rhs, is open")
-        entries += [entry, _cover_entry(cover, f"d^({k})")]
-        low, high = (beside[1], high) if side < 0 else (low, beside[0])
-    outcome = certify_sign(d, low, high, sign, strict)
-    if isinstance(outcome, WrongSign):
-        return Decision(failing=rational(outcome.x), why="d has the wrong sign at a point")
-    if isinstance(outcome, Stuck):
-        return Decision(
-            why=f"branch-and-bound undecided on [{outcome.low}, {outcome.high}]: {outcome.why}"
-        )
-    return [*entries, _cover_entry(outcome)]
-
-
-def _is_open(domain: Interval, side: int) -> bool:
-    return domain.low_open if side < 0 else domain.high_open
-
-
-def _touching_end(d: Expr, end: Expr, side: int, sign: int, strict: bool, open_end: bool):
-    """((k, sign of d^(k) needed beside the end, d^(k)), entry) when d vanishes at the
-    end; a Decision when that refutes or cannot be handled; None when d(end) ≠ 0."""
-    derivatives = [explicit(d)]
-    if not _exactly_zero(derivatives[0].xreplace({X: end})):
-        return None
-    if strict and not open_end:
-        return Decision(failing=end, why="lhs = rhs exactly at a closed end", tie=True)
-    for k in range(1, MAX_END_ORDER + 1):
-        derivatives.append(sympy.diff(derivatives[-1], X))
-        if _exactly_zero(derivatives[-1].xreplace({X: end})):
-            continue
-        wanted = sign * (1 if side < 0 or k % 2 == 0 else -1)
-        text = (
-            f"at x = {end}, lhs − rhs and its derivatives below order {k} vanish exactly; "
-            f"d^({k}) {'>' if wanted > 0 else '<'} 0 beside the end gives d the wanted sign "
-            f"there ({k} integrations from the end)"
-        )
-        return (k, wanted, sympy.diff(d, (X, k))), Entry("step", text)
-    return Decision(why=f"lhs − rhs vanishes to order > {MAX_END_ORDER} at x = {end}")
-
-
 def _exactly_zero(value: Expr) -> bool:
+    """0 by algebra; a ball that excludes 0 answers first (algebra can be slow)."""
     try:
-        return value.is_finite is not False and is_zero(sympy.simplify(value))
+        return value.is_finite is not False and exact_sign(value) == 0
     except (SymbolicError, ValueError, TypeError, ZeroDivisionError):
         return False
 
 
 def _cover_entry(cover: Cover, name: str = "d") -> Entry:
     return Entry("step", " ".join(cover.lines(name)), {"cover": cover.data()})
+
+
+def _short(value: Fraction) -> str:
+    return str(sympy.Float(rational(value), 12)) if value.denominator > 10**6 else str(value)

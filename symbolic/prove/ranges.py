@@ -18,10 +18,12 @@ import sympy
 from sympy import Expr
 
 from symbolic.arith.arb import exact_bounds
+from symbolic.derive.checking import explicit
+from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import is_zero, order, rational, rational_between, sign
 from symbolic.numbers.intervals import Interval
-from symbolic.prove import numeric
+from symbolic.prove import mixed, numeric
 from symbolic.prove.claim import Claim
 from symbolic.prove.limits import limit_at_u, rational_limit
 from symbolic.prove.relations import (
@@ -36,6 +38,7 @@ from symbolic.prove.signs import (
     SignChart,
     roots_inside,
 )
+from symbolic.prove.tails import tail_limit
 from symbolic.prove.verdict import Verdict
 
 METHOD = "e^x substitution, critical points and end limits"
@@ -58,7 +61,7 @@ def prove_range(claim: Claim) -> Verdict:
         return Verdict.unknown("range", "; ".join(doubts))
     pieces = charted_pieces(expr, claim.domain)
     if isinstance(pieces, str):
-        return Verdict.unknown("range", pieces)
+        return _monotone_range(claim, expr, claimed) or Verdict.unknown("range", pieces)
     certificate = ["f is defined on the whole domain, so continuous there"]
     candidates: list[Candidate] = []
     for charted in pieces:
@@ -255,3 +258,57 @@ def _value_between(a: Expr, b: Expr) -> Expr | None:
     low, high = (a, b) if order(a, b) == -1 else (b, a)
     between = rational_between(low, high)
     return None if between is None else rational(between)
+
+
+def _monotone_range(claim: Claim, expr: Expr, claimed: Interval) -> Verdict | None:
+    """Beyond one exponential: when a cover shows f′ > 0 (or < 0) on the domain, f is
+    strictly monotone and the image runs between its values or limits at the ends
+    (tails' dominant terms at ±∞), closed exactly at a closed end."""
+    domain = claim.domain
+    slope = sympy.diff(expr, X)
+    signed = _slope_sign(slope, domain)
+    if signed is None:
+        return None
+    direction, op, decision = signed
+    ends = [_end_value(expr, domain, side) for side in (-1, 1)]
+    if None in ends:
+        return None
+    (low, low_x, low_closed), (high, high_x, high_closed) = ends[::direction]
+    image = Interval(low, high, not low_closed, not high_closed)
+    method = "sign of f′ by a cover: f strictly monotone, image between its end values"
+    certificate = [
+        f"f′ {op} 0 on the domain:",
+        *(entry.statement for entry in decision.proved),
+        f"so f is strictly {'increasing' if direction > 0 else 'decreasing'} and continuous, "
+        f"and the image of the domain is {image}",
+    ]
+    problem = _compare(image, claimed)
+    if problem is None:
+        return Verdict("proved", method, certificate)
+    if problem == "undecided":
+        return Verdict.unknown("range", "an end of the image could not be compared exactly")
+    extremes = (
+        Candidate(low, low_closed, "the low end", low_x),
+        Candidate(high, high_closed, "the high end", high_x),
+    )
+    return _refutation(claim, image, claimed, extremes, problem, certificate)
+
+
+def _end_value(expr: Expr, domain: Interval, side: int) -> tuple[Expr, Expr | None, bool] | None:
+    """(value or limit at the end, the end when attained, whether attained)."""
+    end, is_open = (domain.low, domain.low_open) if side < 0 else (domain.high, domain.high_open)
+    if end.is_infinite:
+        found = tail_limit(explicit(expr), side)
+        return None if found is None else (found[0], None, False)
+    value = substitute(expr, end)
+    if sign(value) is None:
+        return None
+    return value, (None if is_open else end), not is_open
+
+
+def _slope_sign(slope: Expr, domain: Interval) -> tuple[int, str, mixed.Decision] | None:
+    for direction, op in ((1, ">"), (-1, "<")):
+        decision = mixed.decide(slope, op, domain)
+        if decision.proved is not None:
+            return direction, op, decision
+    return None

@@ -545,7 +545,9 @@ def _by_cover(
 ) -> Verdict | None:
     """Interval branch-and-bound on the core, tail bounds beyond it (`prove.mixed`)."""
     method = "interval branch-and-bound (Arb) with tail bounds"
-    decision = mixed.decide(lhs - rhs, op, domain)
+    named = [claim.fields.get("at"), *claim.fields.get("zeros", ())]
+    hints = tuple(p for p in named if isinstance(p, Expr) and p.is_finite and not p.free_symbols)
+    decision = mixed.decide(lhs - rhs, op, domain, hints)
     note = f"not rational in one exponential ({why}): the sign of d = lhs − rhs is covered"
     if decision.proved is not None:
         return Verdict(

@@ -10,6 +10,7 @@ listed z outside the domain, or an exact root of P, not listed, where f is defin
 from __future__ import annotations
 
 from functools import cmp_to_key
+from itertools import pairwise
 
 import sympy
 
@@ -17,8 +18,9 @@ from symbolic.derive.checking import explicit
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
 from symbolic.numbers.exact import is_root, is_zero, order
+from symbolic.numbers.exact import sign as exact_sign
 from symbolic.numbers.intervals import Interval
-from symbolic.prove import numeric
+from symbolic.prove import mixed, numeric
 from symbolic.prove.claim import Claim
 from symbolic.prove.relations import (
     charted_pieces,
@@ -49,7 +51,9 @@ def prove_zeros(claim: Claim) -> Verdict:
         form = exp_form(expr)
         chart = sign_chart(form, claim.domain)
     except NotRationalError as why:
-        return Verdict.unknown("zeros", f"no exact method applies ({why})")
+        return _by_cover(claim, expr, claimed) or Verdict.unknown(
+            "zeros", f"no exact method applies ({why})"
+        )
     refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [expr], claim.domain)
     if refuted or doubts or chart.poles:
         return Verdict.unknown("zeros", "f is not shown to be defined on the whole domain")
@@ -194,3 +198,37 @@ def _strict_order(a: sympy.Expr, b: sympy.Expr) -> int:
     if relation is None:
         raise _UndecidedError
     return relation
+
+
+def _by_cover(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict | None:
+    """Beyond one exponential: every listed zero is exactly 0 (algebra), and between
+    consecutive ones a cover shows f ≠ 0 (one strict sign on each open piece)."""
+    refuted, doubts = check_definedness(claim, conditions_of(claim, "expr"), [expr], claim.domain)
+    if refuted or doubts:
+        return None
+    formula = explicit(expr)
+    if any(exact_sign(formula.xreplace({X: z})) != 0 for z in claimed):
+        return None
+    try:
+        ordered = sorted(claimed, key=cmp_to_key(_strict_order))
+    except _UndecidedError:
+        return None
+    domain = claim.domain
+    ends = [
+        (domain.low, domain.low_open),
+        *((z, True) for z in ordered),
+        (domain.high, domain.high_open),
+    ]
+    certificate = [
+        f"f = 0 exactly at {', '.join(to_text(z) for z in ordered) or 'no listed point'}"
+    ]
+    for (low, low_open), (high, high_open) in pairwise(ends):
+        if order(low, high) != -1:
+            continue
+        piece = Interval(low, high, low_open, high_open)
+        decision = mixed.decide(expr, "!=", piece)
+        if decision.proved is None:
+            return None
+        certificate += [f"on {piece}, f ≠ 0:", *(e.statement for e in decision.proved)]
+    certificate.append("so the listed points are all the zeros")
+    return Verdict("proved", "exact values at the zeros, covers between them", certificate)
