@@ -93,10 +93,7 @@ def prove_extremum_digits(claim: Claim) -> Verdict:
         else _show(low_f, digits + 6, decimal.ROUND_FLOOR)
     )
     if not ((attained < near_end) if direction > 0 else (attained > near_end)):
-        return Verdict.unknown(
-            METHOD,
-            f"the best point found, x = {to_language(rational(x_star))}, does not reach {kind}'s rounding interval",
-        )
+        return _never_reached(claim, expr, near_end, kind, direction)
     op_bound = ">" if direction > 0 else "<"
     bound = prove_relation(
         claim, expr, rational(far_end), op_bound, claim.domain, conditions_of(claim, "expr")
@@ -119,6 +116,26 @@ def prove_extremum_digits(claim: Claim) -> Verdict:
         f"hence the {kind} exists and lies in the rounding interval: {rounded}",
     ]
     return Verdict("proved", METHOD, certificate, value=shown)
+
+
+def _never_reached(
+    claim: Claim, expr: Expr, near_end: Fraction, kind: str, direction: int
+) -> Verdict:
+    """f stays beyond the near end of the rounding interval on the whole domain: the
+    extremum (if any) is outside the interval."""
+    op = ">" if direction > 0 else "<"
+    beyond = prove_relation(
+        claim, expr, rational(near_end), op, claim.domain, conditions_of(claim, "expr")
+    )
+    if beyond.verdict != "proved":
+        why = f"no point found inside {kind}'s rounding interval, and f {op} {_show(near_end)} is open"
+        return Verdict.unknown(METHOD, why)
+    why = (
+        f"f {op} {_show(near_end)} on the whole domain: the {kind} is outside the rounding interval"
+    )
+    found = {"x": "every x", "lhs": f"f {op} {_show(near_end)}", "rhs": claim.raw["value"]}
+    witness = {"kind": "extremum_beyond", "bound": rational(near_end)}
+    return Verdict("refuted", METHOD, [*beyond.lines, why], found, witness=witness)
 
 
 def _beyond(value: flint.arb, end: Fraction, direction: int) -> bool:
@@ -215,7 +232,7 @@ def _value(expr: Expr, x: Fraction) -> flint.arb | None:
     return numeric.ball(expr, rational(x), {}, 256)
 
 
-def _show(value: Fraction, digits: int = 30, rounding: str = decimal.ROUND_HALF_EVEN) -> str:
+def _show(value: Fraction, digits: int = 60, rounding: str = decimal.ROUND_HALF_EVEN) -> str:
     """A decimal: exact when it has at most `digits` digits, else rounded as asked (the
     caller rounds a bound outward)."""
     with decimal.localcontext() as context:
@@ -240,31 +257,36 @@ def _shorter(expr: Expr, x: Fraction, accept, domain: Interval) -> tuple[Fractio
 # ---------------------------------------------------------------- the second route
 
 
-def extremum_digits_proof(claim: Claim) -> str | None:
-    """The extremum again with mpmath (a second engine: its own walk over the formula,
-    a grid and golden sections at 60 digits), rounded to the claim's digits."""
-    if "digits" not in claim.fields:
-        return None
-    expr, value, digits = (claim.fields[k] for k in ("expr", "value", "digits"))
+def mpmath_extremum(claim: Claim) -> mpmath.mpf | None:
+    """The extremum found by mpmath alone (60 digits), or None when it cannot evaluate."""
     direction = 1 if claim.fields["type"] == "min" else -1
-    formula = explicit(expr)
     domain = claim.domain
     low = fraction(domain.low) if domain.low.is_Rational else -CORE
     high = fraction(domain.high) if domain.high.is_Rational else CORE
     with mpmath.workdps(60):
         try:
-            found = _mp_search(
-                formula,
+            return _mp_search(
+                explicit(claim.fields["expr"]),
                 mpmath.mpf(low.numerator) / low.denominator,
                 mpmath.mpf(high.numerator) / high.denominator,
                 direction,
             )
         except (ValueError, TypeError, ZeroDivisionError, KeyError):
-            return None  # mpmath cannot evaluate it: no second opinion
+            return None
+
+
+def extremum_digits_proof(claim: Claim) -> str | None:
+    """The extremum again with mpmath (a second engine: its own walk over the formula,
+    a grid and golden sections at 60 digits), rounded to the claim's digits."""
+    if "digits" not in claim.fields:
+        return None
+    found = mpmath_extremum(claim)
+    if found is None:
+        return None  # mpmath cannot evaluate it: no second opinion
+    digits = claim.fields["digits"]
+    with mpmath.workdps(60):
         rounded = mpmath.nstr(found, digits, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)
-    if Decimal(rounded) == Decimal(str(fraction(value).numerator)) / Decimal(
-        fraction(value).denominator
-    ):
+    if Fraction(Decimal(rounded)) == fraction(claim.fields["value"]):
         return None
     return f"mpmath finds the {claim.fields['type']} {rounded}"
 

@@ -73,14 +73,17 @@ def _on_piece(claim: Claim, expr: Expr, branch: Expr, piece: Interval) -> Verdic
             )
         return Verdict("proved", "f′ = 0", [*certificate, "f is constant there"])
     op = ">=" if direction == "increasing" else "<="
-    if strict and mixed:  # a cover shows f′ ≠ 0 itself; it says nothing of finitely many zeros
-        op = op[0]
-    verdict = prove_relation(claim, slope, sympy.S.Zero, op, piece).around(certificate)
+    where = piece
+    if strict and mixed:  # a cover shows f′ ≠ 0 itself (inside: f is continuous at the ends)
+        op, where = op[0], Interval(piece.low, piece.high, True, True)
+    verdict = prove_relation(claim, slope, sympy.S.Zero, op, where).around(certificate)
     if verdict.verdict == "proved":
         if not strict:
             return verdict.around(after=["so f is monotone"])
         if mixed:
-            return verdict.around(after=["f′ ≠ 0 inside the piece, so f is strictly monotone"])
+            return verdict.around(
+                after=["f′ ≠ 0 inside the piece and f is continuous on it: strictly monotone"]
+            )
         return verdict.around(
             after=[
                 "f′ has finitely many zeros (P is not the zero polynomial), so f is strictly "

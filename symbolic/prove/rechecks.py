@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+import mpmath
 import sympy
 from sympy import Expr
 
@@ -23,6 +24,7 @@ from symbolic.language.parser import X
 from symbolic.numbers.exact import is_root, is_zero, order
 from symbolic.prove import numeric
 from symbolic.prove.claim import Claim
+from symbolic.prove.extremes import mpmath_extremum
 from symbolic.prove.kinds import KINDS, mpmath_digits
 from symbolic.prove.monotone import certified_pair
 from symbolic.prove.relations import conditions_of, defined_at, prove_relation
@@ -308,7 +310,19 @@ def _beats(claim: Claim, witness: dict) -> bool:
     return numeric.failing_balls(claim.fields["expr"], bound, fails, x, {}) is not None
 
 
+def _extremum_beyond(claim: Claim, witness: dict) -> bool:
+    """mpmath's own extremum lies beyond the end of the claimed rounding interval."""
+    found = mpmath_extremum(claim)
+    if found is None:
+        return False
+    bound = witness["bound"]
+    with mpmath.workdps(60):
+        end = mpmath.mpf(int(bound.p)) / int(bound.q)
+        return found > end if claim.fields["type"] == "min" else found < end
+
+
 WITNESS_CHECKS: dict[str, Callable[[Claim, dict], bool]] = {
+    "extremum_beyond": _extremum_beyond,
     "beats": _beats,
     "unreachable": _unreachable,
     "undefined_at": _undefined_at,
