@@ -209,22 +209,26 @@ def _touching(
 ) -> tuple[list[Entry], Fraction] | Decision | None:
     """At an end c where d(c) = 0: the entries proving the sign beside it and the
     rational where the rest of the cover starts; None when d(c) ≠ 0."""
-    order = _vanishing_order(goal.d, end)
-    if order is None:
+    d = explicit(goal.d)
+    if not end.is_finite or not _exactly_zero(d.xreplace({X: end})):
         return None
-    if isinstance(order, Decision):
-        return order
     if goal.strict and not is_open:
         return Decision(failing=end, why=f"lhs = rhs exactly at x = {end}", tie=True)
-    k, derivative = order
-    wanted = goal.sign * (1 if side < 0 or k % 2 == 0 else -1)
     width = min(END_WIDTH, (inner_high - inner_low) / 2)
     if side < 0:
-        beside = (_bound(end, below=True), inner_low + width)
-        rest = beside[1]
+        beside, rest = (_bound(end, below=True), inner_low + width), inner_low + width
     else:
-        beside = (inner_high - width, _bound(end, below=False))
-        rest = beside[0]
+        beside, rest = (inner_high - width, _bound(end, below=False)), inner_high - width
+    resolved = _without_abs(d, end, side, beside)
+    if isinstance(resolved, Decision):
+        return resolved
+    local, entries = resolved
+    order = _vanishing_order(local, end)
+    if isinstance(order, Decision):
+        return order
+    k = order
+    derivative = sympy.diff(goal.d if local is d else local, (X, k))
+    wanted = goal.sign * (1 if side < 0 or k % 2 == 0 else -1)
     cover = certify_sign(derivative, *beside, wanted, True)
     if not isinstance(cover, Cover):
         return Decision(why=f"the sign of d^({k}) beside x = {end}, where lhs = rhs, is open")
@@ -233,22 +237,68 @@ def _touching(
         f"d^({k}) {'>' if wanted > 0 else '<'} 0 beside it gives d the wanted sign there "
         f"({k} integrations from x = {end})"
     )
-    return [Entry("step", text), _cover_entry(cover, f"d^({k})")], rest
+    return [*entries, Entry("step", text), _cover_entry(cover, f"d^({k})")], rest
 
 
-def _vanishing_order(d: Expr, end: Expr) -> tuple[int, Expr] | Decision | None:
-    """(k, d^(k)) with d^(j)(end) = 0 exactly for j < k and d^(k)(end) ≠ 0; None when
-    d(end) ≠ 0 (or is not shown 0)."""
-    if not end.is_finite:
-        return None
-    current = explicit(d)
-    if not _exactly_zero(current.xreplace({X: end})):
-        return None
+def _without_abs(
+    d: Expr, end: Expr, side: int, beside: tuple[Fraction, Fraction]
+) -> tuple[Expr, list[Entry]] | Decision:
+    """d with every |g| whose g vanishes at the end written ±g on the piece beside it:
+    the sign of g there is that of its first non-vanishing derivative at the end (with
+    (−1)^k on the left), shown on the whole piece by a cover of that derivative."""
+    entries: list[Entry] = []
+    for node in sorted(d.atoms(sympy.Abs), key=sympy.count_ops):
+        g = node.args[0]
+        if not _exactly_zero(g.xreplace({X: end})):
+            continue
+        order = _vanishing_order(g, end)
+        if isinstance(order, Decision):
+            return order
+        at_end = exact_sign(sympy.diff(g, (X, order)).xreplace({X: end}))
+        cover = certify_sign(sympy.diff(g, (X, order)), *beside, at_end, True)
+        if not isinstance(cover, Cover):
+            return Decision(why=f"the sign of |g|'s argument beside x = {end} is open")
+        s = at_end * (1 if side < 0 or order % 2 == 0 else -1)
+        entries += [
+            Entry(
+                "step",
+                f"beside x = {end}, |{g}| = {'+' if s > 0 else '−'}({g}): g^({order}) "
+                f"keeps its sign there",
+            ),
+            _cover_entry(cover, f"g^({order})"),
+        ]
+        d = d.xreplace({node: s * g})
+    return d, entries
+
+
+def _vanishing_order(d: Expr, end: Expr) -> int | Decision:
+    """k with d^(j)(end) = 0 exactly for j < k and d^(k)(end) ≠ 0, for d (explicit, with
+    d(end) = 0) analytic at the end; a Decision when that cannot be shown."""
+    if not _analytic_at(d, end):
+        return Decision(why=f"lhs − rhs is not shown analytic at x = {end}")
+    current = d
     for k in range(1, MAX_END_ORDER + 1):
         current = sympy.diff(current, X)
         if not _exactly_zero(current.xreplace({X: end})):
-            return k, sympy.diff(d, (X, k))
+            return k
     return Decision(why=f"lhs − rhs vanishes to order > {MAX_END_ORDER} at x = {end}")
+
+
+def _analytic_at(expr: Expr, point: Expr) -> bool:
+    """No |g| or sign(g) with g(point) = 0 and no non-integer power of a base that is 0
+    there: every part is analytic at the point (x^(1/3) is defined at 0, not analytic)."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Abs | sympy.sign):
+            base = node.args[0]
+        elif node.is_Pow and not node.exp.is_Integer:
+            base = node.base
+        elif isinstance(node, sympy.Piecewise | sympy.Min | sympy.Max | sympy.Heaviside):
+            return False
+        else:
+            continue
+        if exact_sign(base.xreplace({X: point})) not in (-1, 1):
+            return False
+    return True
 
 
 def _bound(end: Expr, below: bool) -> Fraction:

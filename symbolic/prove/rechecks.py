@@ -22,12 +22,18 @@ from symbolic.derive.checking import explicit
 from symbolic.errors import SymbolicError
 from symbolic.language.parser import X
 from symbolic.numbers.exact import is_root, is_zero, order
+from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
 from symbolic.prove.claim import Claim
 from symbolic.prove.extremes import mpmath_extremum
 from symbolic.prove.kinds import KINDS, mpmath_digits
 from symbolic.prove.monotone import certified_pair
-from symbolic.prove.relations import conditions_of, defined_at, prove_relation
+from symbolic.prove.relations import (
+    check_definedness,
+    conditions_of,
+    defined_at,
+    prove_relation,
+)
 from symbolic.prove.signs import NotRationalError, exp_form, sign_chart
 from symbolic.prove.smoothness import one_sided_jump
 from symbolic.prove.verdict import Verdict
@@ -321,7 +327,24 @@ def _extremum_beyond(claim: Claim, witness: dict) -> bool:
         return found > end if claim.fields["type"] == "min" else found < end
 
 
+def _sign_change(claim: Claim, witness: dict) -> bool:
+    """f(a) and f(b) have certified opposite signs, no listed zero lies in [a, b], and f
+    is defined (so continuous) on [a, b]: a zero is missing from the list."""
+    a, b, expr = witness["a"], witness["b"], claim.fields["expr"]
+    if not (claim.domain.contains(a) and claim.domain.contains(b)) or order(a, b) != -1:
+        return False
+    if any(order(z, a) != -1 and order(z, b) != 1 for z in claim.fields["zeros"]):
+        return False
+    left, right = numeric.ball(expr, a, {}), numeric.ball(expr, b, {})
+    if left is None or right is None or not ((left > 0 and right < 0) or (left < 0 and right > 0)):
+        return False
+    conditions = conditions_of(claim, "expr")
+    refuted, doubts = check_definedness(claim, conditions, [expr], Interval(a, b, False, False))
+    return refuted is None and not doubts
+
+
 WITNESS_CHECKS: dict[str, Callable[[Claim, dict], bool]] = {
+    "sign_change": _sign_change,
     "extremum_beyond": _extremum_beyond,
     "beats": _beats,
     "unreachable": _unreachable,

@@ -228,7 +228,35 @@ def _by_cover(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict | None:
         piece = Interval(low, high, low_open, high_open)
         decision = mixed.decide(expr, "!=", piece)
         if decision.proved is None:
-            return None
+            return _sign_change(expr, piece, certificate)
         certificate += [f"on {piece}, f ≠ 0:", *(e.statement for e in decision.proved)]
     certificate.append("so the listed points are all the zeros")
     return Verdict("proved", "exact values at the zeros, covers between them", certificate)
+
+
+def _sign_change(expr: sympy.Expr, piece: Interval, certificate: list[str]) -> Verdict | None:
+    """Two points of a piece without listed zeros where f has opposite signs (Arb):
+    f is continuous there, so it has a zero between them that is not listed."""
+    points = sorted(numeric.domain_samples(piece), key=lambda p: sympy.N(p, 30))
+    signs = []
+    for x in points:
+        value = numeric.ball(expr, x, {})
+        if value is not None and (value > 0 or value < 0):
+            signs.append((x, 1 if value > 0 else -1))
+    for (a, sign_a), (b, sign_b) in pairwise(signs):
+        if sign_a != sign_b:
+            why = f"f changes sign between x = {to_text(a)} and x = {to_text(b)}: a zero not listed"
+            found = {
+                "x": f"between {to_language(a)} and {to_language(b)}",
+                "lhs": "0 (a sign change)",
+                "rhs": "not listed",
+            }
+            witness = {"kind": "sign_change", "a": a, "b": b}
+            return Verdict(
+                "refuted",
+                "sign change (Arb), intermediate values",
+                [*certificate, why],
+                found,
+                witness=witness,
+            )
+    return None
