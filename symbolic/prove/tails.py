@@ -1,0 +1,703 @@
+"""Certified signs and limits on the tails x → ±∞, where interval arithmetic fails.
+
+On [R, ∞) interval arithmetic treats x and e^(−x) in x·e^(−x) as independent and
+encloses the product by [0, ∞]. Here the expression is instead rewritten, exactly, as
+an *asymptotic form* valid on the whole tail.
+
+**The tail variable.** With s = ±1 the side, x = s·t and the tail is t ≥ R ≥ 1.
+
+**Forms.** A form is a finite sum of terms c(t)·t^m·e^(−q(t)): the *scale*
+t^m·e^(−q(t)) is exact (m rational, q a polynomial without constant term whose
+coefficients are exact real constants, e.g. 2√2/√π), and the *coefficient* c(t) is a
+function known only through a ball (Arb) that contains c(t) for every t ≥ R, and,
+when known, its exact limit as t → ∞ (an exact coefficient is a constant). Scales
+are totally ordered by growth: t^m₁e^(−q₁) is smaller than t^m₂e^(−q₂) when q₁ − q₂
+has a positive leading coefficient, or when q₁ = q₂ and m₁ < m₂ (exact algebra, or
+the sign of a constant decided in Arb).
+
+**Lemma 1 (monotone ratio).** Let ρ(t) = t^a·e^(−p(t)). For t > 0,
+(log ρ)′ = (a − t·p′(t))/t, so ρ decreases on [R, ∞) as soon as s(t) = t·p′(t) − a
+is positive there. That holds when every coefficient of the polynomial s(R + y) in y
+is ≥ 0 and the constant one, s(R), is > 0 (checked in Arb). Then ρ(t) ≤ ρ(R).
+
+**Sign of a form.** Let d be the largest scale, C the sum of the coefficients of the
+terms of scale d, and write the form as d·(C + r) with r = Σ c_k·ρ_k, ρ_k = scale_k/d.
+Each ρ_k passes Lemma 1, so |r| ≤ ε = Σ max|c_k|·ρ_k(R) on the whole tail. When the
+ball of C excludes 0 and min|C| > ε, the form has the sign of C at every t ≥ R
+(d > 0). R is tried at 1, 2, 4, …, 4096 (at least the caller's start).
+
+**Building a form** (each rule an identity, each ball valid for every t ≥ R):
+
+- sums and products term by term; exact coefficients stay exact and cancel exactly;
+- reciprocal: 1/(d(C + r)) = d⁻¹·(1/C − r/(C·(C + r))), with C + r ∈ C ± ε, which
+  must exclude 0;
+- exp(P + B + r), P an exact polynomial, B bounded, |r| ≤ ε decaying:
+  e^(P)·[e^B]·[e^(−ε), e^ε] (limit e^(lim B));
+- log(d(C + r)) with d = e^(−q) (no power of t): −q + log C + (r/C)·L, where
+  **Lemma 2 (log1p).** L(v) = log(1 + v)/v is decreasing on (−1, ∞), so for |v| ≤ ε' < 1,
+  L ∈ [L(ε'), L(−ε')]; for v ≥ 0 this is the classical v − v²/2 ≤ log(1 + v) ≤ v;
+- tanh(g) when g's largest scale grows with sign σ: tanh(g) = σ·(1 − 2E/(1 + E)),
+  E = e^(−2σg) (an identity for every g); when g → 0: tanh(g) = g·T with
+  T = tanh(g)/g ∈ [tanh(ε)/ε, 1] (even, decreasing in |g|); when g stays bounded: the
+  ball of tanh over g's ball (tanh is increasing);
+- erfc(z) for an exact polynomial z → +∞ (z ≥ z₀ > 0 on the tail by Lemma 1's shift
+  test): erfc(z) = e^(−z²)·z⁻¹·K(z) with K = z·e^(z²)·erfc(z). **Lemma 3 (Mills
+  ratio; Abramowitz & Stegun 7.1.13):** for z ≥ 0,
+  1/(z + √(z² + 2)) < e^(z²)∫_z^∞ e^(−u²)du ≤ 1/(z + √(z² + 4/π)); with
+  erfc = (2/√π)∫, K ∈ [2/(√π(1 + √(1 + 2/z₀²))), 1/√π] and K → 1/√π. For z → −∞,
+  erfc(z) = 2 − erfc(−z); erf = 1 − erfc; bounded arguments by monotone balls.
+
+**Limits.** The largest scale d decays (q with positive leading coefficient, or
+m < 0): the limit is 0 (coefficients are bounded). d = 1: the limit is the exact
+limit of C (None when unknown). d grows: ±∞ with the sign proved as above.
+Anything else (Abs, trigonometric functions, log of a power of t, …): None.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+import flint
+import sympy
+from sympy import Expr
+
+from symbolic.arith.arb import exact_bounds, precision
+from symbolic.errors import SymbolicError
+from symbolic.language.parser import X
+from symbolic.numbers.enclosure import constant_ball
+from symbolic.numbers.exact import sign as exact_sign
+
+BITS = 256
+CAP = 4096
+MAX_POWER = 1000
+MAX_TERMS = 400
+SQRT_PI = sympy.sqrt(sympy.pi)
+
+
+class _UnhandledError(Exception):
+    """The expression is outside what this module handles (at every R)."""
+
+
+class _NotYetError(Exception):
+    """Not decided at this R; a larger R may do."""
+
+
+@dataclass(frozen=True)
+class Tail:
+    side: int  # +1: the tail x >= start;  -1: the tail x <= start
+    start: Fraction  # exact
+    sign: int  # +1 or -1: expr has this STRICT sign at every x of the tail
+    certificate: tuple[str, ...]
+    data: dict[str, str]
+
+
+# ---------------------------------------------------------------- exact constants
+
+
+@lru_cache(maxsize=4096)
+def _ball(value: Expr) -> flint.arb:
+    """A ball around an exact real constant (Arb at BITS)."""
+    try:
+        with precision(BITS):
+            return constant_ball(value, BITS)
+    except SymbolicError as error:
+        raise _UnhandledError(str(error)) from error
+
+
+@lru_cache(maxsize=4096)
+def _sign(value: Expr) -> int:
+    """The sign of an exact constant; _UnhandledError when it cannot be decided."""
+    result = exact_sign(value)
+    if result is None:
+        raise _UnhandledError(f"the sign of {value} is not decided")
+    return result
+
+
+def _canon(value: Expr) -> Expr:
+    return sympy.expand(value)
+
+
+# ---------------------------------------------------------------- scales
+
+
+Poly = tuple[Expr, ...]  # coefficients of degrees 1, 2, …, n (no constant term)
+
+
+def _trim(q: Poly) -> Poly:
+    q = tuple(_canon(c) for c in q)
+    while q and (q[-1] == 0 or _sign(q[-1]) == 0):
+        q = q[:-1]
+    return q
+
+
+def _padd(a: Poly, b: Poly, k: int = 1) -> Poly:
+    """a + k·b."""
+    n = max(len(a), len(b))
+    a, b = a + (sympy.S.Zero,) * (n - len(a)), b + (sympy.S.Zero,) * (n - len(b))
+    return _trim(tuple(x + k * y for x, y in zip(a, b, strict=True)))
+
+
+@dataclass(frozen=True)
+class Scale:
+    """t^m·e^(−q(t)) on t ≥ R ≥ 1: exact, positive."""
+
+    m: Fraction
+    q: Poly
+
+    def __mul__(self, other: Scale) -> Scale:
+        return Scale(self.m + other.m, _padd(self.q, other.q))
+
+    def inverse(self) -> Scale:
+        return Scale(-self.m, _padd((), self.q, -1))
+
+    def over(self, other: Scale) -> Scale:
+        return self * other.inverse()
+
+    def growth(self) -> int:
+        """+1 grows to ∞, 0 is the constant 1, −1 decays to 0."""
+        if self.q:
+            return -_sign(self.q[-1])
+        return (self.m > 0) - (self.m < 0)
+
+    def text(self) -> str:
+        t = sympy.Symbol("t", positive=True)
+        parts = (
+            [] if self.m == 0 else [str(t ** sympy.Rational(self.m.numerator, self.m.denominator))]
+        )
+        if self.q:
+            poly = sympy.Add(*(c * t ** (j + 1) for j, c in enumerate(self.q)))
+            parts.append(f"exp({-poly})")
+        return "·".join(parts) or "1"
+
+
+ONE = Scale(Fraction(0), ())
+
+
+def _compare(a: Scale, b: Scale) -> int:
+    """+1 when a/b → ∞, 0 when a = b, −1 when a/b → 0."""
+    return a.over(b).growth()
+
+
+# ---------------------------------------------------------------- coefficients
+
+
+def _hull(a: flint.arb, b: flint.arb) -> flint.arb:
+    return a.union(b)
+
+
+def _monotone(function, ball: flint.arb) -> flint.arb:
+    """The ball of a monotone function over a ball: its values at both ends."""
+    return _hull(function(ball.lower()), function(ball.upper()))
+
+
+@dataclass(frozen=True)
+class Coef:
+    """A coefficient function of t: a ball valid on the whole tail, and its limit."""
+
+    exact: Expr | None
+    ball: flint.arb
+    limit: Expr | None
+
+    @staticmethod
+    def of(value: Expr) -> Coef:
+        return Coef(value, _ball(value), value)
+
+    @staticmethod
+    def bounded(ball: flint.arb, limit: Expr | None) -> Coef:
+        if not ball.is_finite():
+            raise _NotYetError("an unbounded coefficient")
+        return Coef(None, ball, limit)
+
+    def __add__(self, other: Coef) -> Coef:
+        if self.exact is not None and other.exact is not None:
+            return Coef.of(_canon(self.exact + other.exact))
+        return Coef.bounded(self.ball + other.ball, _lift(self.limit, other.limit, "+"))
+
+    def __mul__(self, other: Coef) -> Coef:
+        if self.exact is not None and other.exact is not None:
+            return Coef.of(_canon(self.exact * other.exact))
+        return Coef.bounded(self.ball * other.ball, _lift(self.limit, other.limit, "*"))
+
+    def inverse(self) -> Coef:
+        if self.ball.contains(0):
+            raise _NotYetError("a coefficient that may vanish")
+        if self.exact is not None:
+            return Coef.of(sympy.radsimp(1 / self.exact))
+        limit = None if self.limit is None else 1 / self.limit
+        return Coef.bounded(1 / self.ball, limit)
+
+    def is_zero(self) -> bool:
+        return self.exact is not None and (self.exact == 0 or _sign(self.exact) == 0)
+
+    def text(self) -> str:
+        if self.exact is not None:
+            return str(self.exact)
+        return _interval_text(self.ball)
+
+
+def _decimal(value: Fraction, up: bool) -> str:
+    """value rounded outward (up or down) to 6 significant digits."""
+    rounding = decimal.ROUND_CEILING if up else decimal.ROUND_FLOOR
+    with decimal.localcontext(decimal.Context(prec=6, rounding=rounding)):
+        return str(+(decimal.Decimal(value.numerator) / decimal.Decimal(value.denominator)))
+
+
+def _interval_text(ball: flint.arb) -> str:
+    low, high = exact_bounds(ball)
+    return f"[{_decimal(low, False)}, {_decimal(high, True)}]"
+
+
+def _lift(a: Expr | None, b: Expr | None, op: str) -> Expr | None:
+    if a is None or b is None:
+        return None
+    return a + b if op == "+" else a * b
+
+
+Term = tuple[Scale, Coef]
+Form = tuple[Term, ...]
+
+
+def _merge(terms: list[Term]) -> Form:
+    if len(terms) > MAX_TERMS * MAX_TERMS:
+        raise _UnhandledError("too many terms")
+    merged: dict[Scale, Coef] = {}
+    for scale, coef in terms:
+        merged[scale] = merged[scale] + coef if scale in merged else coef
+    form = tuple((s, c) for s, c in merged.items() if not c.is_zero())
+    if len(form) > MAX_TERMS:
+        raise _UnhandledError("too many terms")
+    return form
+
+
+def _add(*forms: Form) -> Form:
+    return _merge([term for form in forms for term in form])
+
+
+def _mul(a: Form, b: Form) -> Form:
+    return _merge([(s * u, c * k) for s, c in a for u, k in b])
+
+
+def _const(value: Expr | int) -> Form:
+    value = sympy.Integer(value) if isinstance(value, int) else value
+    return () if value == 0 else ((ONE, Coef.of(value)),)
+
+
+def _scaled(form: Form, value: Expr | int) -> Form:
+    return _mul(form, _const(value))
+
+
+# ---------------------------------------------------------------- Lemma 1
+
+
+def _shift_positive(coefficients: list[flint.arb], at: flint.arb) -> bool:
+    """s(R + y) has coefficients ≥ 0 in y and s(R) > 0: then s > 0 and s is
+    nondecreasing on [R, ∞)."""
+    n = len(coefficients)
+    shifted = []
+    for j in range(n):
+        total = flint.arb(0)
+        for k in range(j, n):
+            total += coefficients[k] * int(sympy.binomial(k, j)) * at ** (k - j)
+        shifted.append(total)
+    return shifted[0] > 0 and all(b >= 0 for b in shifted[1:])
+
+
+def _decreasing(ratio: Scale, at: flint.arb) -> bool:
+    """Lemma 1 for ρ = t^a·e^(−p): t·p′(t) − a > 0 on [R, ∞)."""
+    a = flint.arb(flint.fmpq(ratio.m.numerator, ratio.m.denominator))
+    coefficients = [-a] + [_ball(c) * (j + 1) for j, c in enumerate(ratio.q)]
+    return _shift_positive(coefficients, at)
+
+
+def _value(scale: Scale, at: flint.arb) -> flint.arb:
+    """t^m·e^(−q(t)) at t = R, in Arb."""
+    exponent = flint.arb(0)
+    for j, c in enumerate(scale.q):
+        exponent += _ball(c) * at ** (j + 1)
+    power = at ** flint.arb(flint.fmpq(scale.m.numerator, scale.m.denominator))
+    return power * (-exponent).exp()
+
+
+# ---------------------------------------------------------------- the split
+
+
+@dataclass(frozen=True)
+class Split:
+    """form = d·(C + r), |r| ≤ epsilon on the whole tail."""
+
+    dominant: Scale
+    coefficient: Coef
+    rest: tuple[Term, ...]  # (ratio scale ρ_k = scale_k/d, c_k)
+    epsilon: flint.arb
+    bounds: tuple[str, ...]
+
+
+class _Builder:
+    """Forms of subexpressions on the tail t ≥ R (x = side·t)."""
+
+    def __init__(self, side: int, r: Fraction) -> None:
+        self.side = side
+        self.r = r
+        self.at = flint.arb(flint.fmpq(r.numerator, r.denominator))
+        self.facts: list[str] = []
+        self.cache: dict[Expr, Form] = {}
+
+    def note(self, fact: str) -> None:
+        if fact not in self.facts:
+            self.facts.append(fact)
+
+    def split(self, form: Form) -> Split:
+        if not form:
+            raise _UnhandledError("the form is identically 0")
+        dominant = form[0][0]
+        for scale, _ in form[1:]:
+            if _compare(scale, dominant) > 0:
+                dominant = scale
+        group = [c for s, c in form if _compare(s, dominant) == 0]
+        coefficient = group[0]
+        for c in group[1:]:
+            coefficient = coefficient + c
+        rest = tuple((s.over(dominant), c) for s, c in form if _compare(s, dominant) != 0)
+        epsilon, bounds = self.bound(rest)
+        return Split(dominant, coefficient, rest, epsilon, bounds)
+
+    def bound(self, rest: tuple[Term, ...]) -> tuple[flint.arb, tuple[str, ...]]:
+        """ε ≥ Σ |c_k|·ρ_k(t) for all t ≥ R, each ρ_k decreasing by Lemma 1."""
+        epsilon, lines = flint.arb(0), []
+        for ratio, c in rest:
+            if not _decreasing(ratio, self.at):
+                raise _NotYetError(f"{ratio.text()} is not shown decreasing from t = {self.r}")
+            piece = (c.ball.abs_upper() * _value(ratio, self.at)).abs_upper()
+            epsilon += piece
+            bound = _decimal(exact_bounds(piece)[1], True)
+            lines.append(f"|{c.text()}·{ratio.text()}| ≤ {bound} at t = R")
+        return epsilon.abs_upper(), tuple(lines)
+
+    def small(self, form: Form) -> flint.arb:
+        """A bound of |form| on the tail when every scale decays."""
+        if any(s.growth() >= 0 for s, _ in form):
+            raise _UnhandledError("not a decaying form")
+        return self.bound(form)[0]
+
+    # ------------------------------------------------------------ expressions
+
+    def form(self, expr: Expr) -> Form:
+        if expr not in self.cache:
+            self.cache[expr] = self._form(expr)
+        return self.cache[expr]
+
+    def _form(self, expr: Expr) -> Form:
+        if expr == X:
+            return ((Scale(Fraction(1), ()), Coef.of(sympy.Integer(self.side))),)
+        if not expr.free_symbols:
+            return _const(expr)
+        if expr.free_symbols != {X}:
+            raise _UnhandledError("an expression with parameters")
+        if expr.is_Add:
+            return _add(*(self.form(a) for a in expr.args))
+        if expr.is_Mul:
+            result = _const(sympy.Integer(1))
+            for a in expr.args:
+                result = _mul(result, self.form(a))
+            return result
+        if expr.is_Pow:
+            return self._power(expr)
+        handler = {
+            sympy.exp: self._exp,
+            sympy.log: self._log,
+            sympy.tanh: self._tanh,
+            sympy.erfc: self._erfc,
+            sympy.erf: self._erf,
+        }.get(expr.func)
+        if handler is None:
+            raise _UnhandledError(f"{expr.func} is not handled on the tails")
+        return handler(self.form(expr.args[0]))
+
+    def _power(self, expr: Expr) -> Form:
+        base, exponent = expr.args
+        if not (exponent.is_Integer and abs(int(exponent)) <= MAX_POWER):
+            raise _UnhandledError("a power other than an integer of moderate size")
+        n = int(exponent)
+        form = self.form(base)
+        if n < 0:
+            form, n = self.reciprocal(form), -n
+        result, square = _const(1), form
+        while n:  # binary powering
+            if n & 1:
+                result = _mul(result, square)
+            n >>= 1
+            if n:
+                square = _mul(square, square)
+        return result
+
+    def reciprocal(self, form: Form) -> Form:
+        """1/(d(C + r)) = d⁻¹·(1/C − r/(C·(C + r)))."""
+        parts = self.split(form)
+        c, epsilon = parts.coefficient, parts.epsilon
+        around = Coef.bounded(c.ball + _hull(-epsilon, epsilon), c.limit)
+        if around.ball.contains(0):
+            raise _NotYetError("a divisor not bounded away from 0")
+        self.note("1/(d(C + r)) = (1/C − r/(C(C + r)))/d with C + r ∈ C ± ε")
+        inverse = parts.dominant.inverse()
+        head = c.inverse()
+        factor = Coef.of(sympy.Integer(-1)) * head * around.inverse()
+        terms = [(inverse, head)] + [(inverse * s, k * factor) for s, k in parts.rest]
+        return _merge(terms)
+
+    def _exp(self, form: Form) -> Form:
+        """e^(P + B + r) = e^P·e^B·e^r, P exact polynomial, B bounded, r decaying."""
+        q: Poly = ()
+        constant = sympy.S.Zero
+        bounded: Coef | None = None
+        decaying: list[Term] = []
+        for scale, c in form:
+            growth = scale.growth()
+            if growth < 0:
+                decaying.append((scale, c))
+            elif scale.q or scale.m.denominator != 1 or (c.exact is None and growth > 0):
+                raise _UnhandledError("exp of an argument that is not polynomial plus bounded")
+            elif growth > 0:
+                degree = int(scale.m)
+                padded = [sympy.S.Zero] * degree
+                padded[degree - 1] = -c.exact
+                q = _padd(q, tuple(padded))
+            elif c.exact is not None:
+                constant = c.exact
+            else:
+                bounded = c
+        coef = Coef.of(sympy.exp(constant))
+        if bounded is not None:
+            limit = None if bounded.limit is None else sympy.exp(bounded.limit)
+            coef = coef * Coef.bounded(_monotone(flint.arb.exp, bounded.ball), limit)
+        if decaying:
+            epsilon = self.small(tuple(decaying))
+            self.note("e^r ∈ [e^(−ε), e^ε] for |r| ≤ ε")
+            coef = coef * Coef.bounded(_hull((-epsilon).exp(), epsilon.exp()), sympy.Integer(1))
+        return ((Scale(Fraction(0), q), coef),)
+
+    def _log(self, form: Form) -> Form:
+        """log(e^(−q)(C + r)) = −q + log C + (r/C)·L (Lemma 2)."""
+        parts = self.split(form)
+        d, c, epsilon = parts.dominant, parts.coefficient, parts.epsilon
+        if d.m != 0:
+            raise _UnhandledError("log of a power of t")
+        poly = _merge([(Scale(Fraction(j + 1), ()), Coef.of(-k)) for j, k in enumerate(d.q)])
+        if c.exact is None:
+            around = c.ball + _hull(-epsilon, epsilon)
+            if not around > 0:
+                raise _NotYetError("log of a form not bounded away from 0")
+            limit = None if c.limit is None else sympy.log(c.limit)
+            return _add(poly, ((ONE, Coef.bounded(_monotone(flint.arb.log, around), limit)),))
+        if _sign(c.exact) <= 0:
+            raise _UnhandledError("log of a form that is not positive")
+        head = _add(poly, _const(sympy.log(c.exact)))
+        if not parts.rest:
+            return head
+        relative = (epsilon / c.ball).abs_upper()
+        if not (relative < 1 and relative > 0):
+            raise _NotYetError("log1p bound needs |r/C| < 1")
+        self.note("Lemma 2: log(1 + v)/v ∈ [L(ε), L(−ε)] for |v| ≤ ε < 1")
+        low = relative.log1p() / relative
+        high = (-relative).log1p() / (-relative)
+        factor = Coef.bounded(_hull(low, high), sympy.Integer(1))
+        scale = Coef.of(sympy.radsimp(1 / c.exact)) * factor
+        return _add(head, tuple((s, k * scale) for s, k in parts.rest))
+
+    def _tanh(self, form: Form) -> Form:
+        if not form:
+            return ()
+        parts = self.split(form)
+        growth = parts.dominant.growth()
+        if growth > 0:
+            sign = self._growing_sign(parts)
+            self.note("tanh(g) = s(1 − 2E/(1 + E)), E = e^(−2sg), s the sign of g → ±∞")
+            e = self._exp(_scaled(form, sympy.Integer(-2 * sign)))
+            fraction = _mul(e, self.reciprocal(_add(_const(sympy.Integer(1)), e)))
+            return _scaled(_add(_const(sympy.Integer(1)), _scaled(fraction, -2)), sign)
+        if growth < 0:
+            epsilon = self.small(form)
+            self.note("tanh(g) = g·T, T ∈ [tanh(ε)/ε, 1] for |g| ≤ ε")
+            low = epsilon.tanh() / epsilon if epsilon > 0 else flint.arb(1)
+            return _mul(form, ((ONE, Coef.bounded(_hull(low, flint.arb(1)), sympy.Integer(1))),))
+        ball, limit = self._bounded(parts)
+        value = None if limit is None else sympy.tanh(limit)
+        return ((ONE, Coef.bounded(_monotone(flint.arb.tanh, ball), value)),)
+
+    def _bounded(self, parts: Split) -> tuple[flint.arb, Expr | None]:
+        ball = parts.coefficient.ball + _hull(-parts.epsilon, parts.epsilon)
+        return ball, parts.coefficient.limit
+
+    def _growing_sign(self, parts: Split) -> int:
+        ball = parts.coefficient.ball
+        if ball.abs_lower() <= parts.epsilon:
+            raise _NotYetError("the sign of a growing argument is not decided")
+        return 1 if ball > 0 else -1
+
+    def _erf(self, form: Form) -> Form:
+        return _add(_const(sympy.Integer(1)), _scaled(self._erfc(form), -1))
+
+    def _erfc(self, form: Form) -> Form:
+        if not form:
+            return _const(sympy.Integer(1))
+        parts = self.split(form)
+        growth = parts.dominant.growth()
+        if growth > 0:
+            sign = self._growing_sign(parts)
+            upper = self._mills(_scaled(form, sign))
+            return upper if sign > 0 else _add(_const(sympy.Integer(2)), _scaled(upper, -1))
+        if growth < 0:
+            epsilon = self.small(form)
+            ball, limit = _hull(-epsilon, epsilon), sympy.Integer(0)
+        else:
+            ball, limit = self._bounded(parts)
+        value = None if limit is None else sympy.erfc(limit)
+        return ((ONE, Coef.bounded(_monotone(flint.arb.erfc, ball), value)),)
+
+    def _mills(self, z: Form) -> Form:
+        """erfc(z) = e^(−z²)·z⁻¹·K(z) for an exact polynomial z → +∞ (Lemma 3)."""
+        degree = 0
+        for scale, c in z:
+            if scale.q or scale.m.denominator != 1 or scale.m < 0 or c.exact is None:
+                raise _UnhandledError("erfc of an argument that is not an exact polynomial")
+            degree = max(degree, int(scale.m))
+        coefficients = [flint.arb(0)] * (degree + 1)
+        for scale, c in z:
+            coefficients[int(scale.m)] = _ball(c.exact)
+        if not _shift_positive(coefficients, self.at):
+            raise _NotYetError("z is not shown increasing and positive on the tail")
+        z0 = sum((c * self.at**j for j, c in enumerate(coefficients)), flint.arb(0)).lower()
+        root_pi = flint.arb.pi().sqrt()
+        low = 2 / (root_pi * (1 + (1 + 2 / z0**2).sqrt()))
+        self.note(
+            "Lemma 3 (Mills ratio, A&S 7.1.13): z·e^(z²)·erfc(z) ∈ [2/(√π(1 + √(1 + 2/z₀²))), 1/√π]"
+        )
+        k = Coef.bounded(_hull(low, 1 / root_pi), 1 / SQRT_PI)
+        square = self._exp(_scaled(_mul(z, z), -1))
+        return _mul(_mul(square, self.reciprocal(z)), ((ONE, k),))
+
+
+# ---------------------------------------------------------------- public interface
+
+
+def _candidates(side: int, start: Fraction | None) -> list[Fraction]:
+    low = Fraction(1) if start is None else max(Fraction(1), side * Fraction(start))
+    powers = [Fraction(2**k) for k in range(13) if 2**k > low]
+    return [low, *powers] if low <= CAP else [low]
+
+
+def _attempt(expr: Expr, side: int, r: Fraction) -> tuple[_Builder, Form]:
+    builder = _Builder(side, r)
+    with precision(BITS):
+        return builder, builder.form(expr)
+
+
+def _describe(builder: _Builder, form: Form) -> list[str]:
+    where = "x = t" if builder.side > 0 else "x = −t"
+    lines = [f"tail: t ≥ {builder.r} with {where}; the expression equals the form below"]
+    lines += [f"  term: {c.text()}·{s.text()}" for s, c in form]
+    return lines + [f"uses: {fact}" for fact in builder.facts]
+
+
+def _bounds_text(ball: flint.arb) -> tuple[str, str]:
+    low, high = exact_bounds(ball)
+    return str(low), str(high)
+
+
+def tail_sign(expr: Expr, side: int, start: Fraction | None = None) -> Tail | None:
+    """Prove that expr has a strict constant sign for all x >= R (side +1) or x <= -R (side -1).
+    R is chosen by the function (at least `start` in the direction of the tail when given).
+    None when it cannot prove it. Never wrong."""
+    if side not in (1, -1):
+        raise ValueError("side is +1 or -1")
+    for r in _candidates(side, start):
+        try:
+            builder, form = _attempt(expr, side, r)
+            with precision(BITS):
+                parts = builder.split(form)
+                c = parts.coefficient.ball
+                if c.contains(0) or not c.abs_lower() > parts.epsilon:
+                    continue
+                sign = 1 if c > 0 else -1
+                return _tail(builder, form, parts, sign)
+        except _NotYetError:
+            continue
+        except _UnhandledError:
+            return None
+    return None
+
+
+def _tail(builder: _Builder, form: Form, parts: Split, sign: int) -> Tail:
+    low, high = _bounds_text(parts.coefficient.ball)
+    _, epsilon = _bounds_text(parts.epsilon)
+    word = "positive" if sign > 0 else "negative"
+    lines = [
+        *_describe(builder, form),
+        f"dominant scale d = {parts.dominant.text()}, coefficient C = {parts.coefficient.text()}",
+        "the other terms over d: ratios decreasing on the tail (Lemma 1), so at t = R:",
+        *(f"  {line}" for line in parts.bounds),
+        f"|r| ≤ ε ≤ {_decimal(Fraction(epsilon), True)} < min|C|, so the expression is {word}"
+        f" for every t ≥ {builder.r}",
+    ]
+    data = {
+        "side": str(builder.side),
+        "start": str(builder.side * builder.r),
+        "R": str(builder.r),
+        "sign": str(sign),
+        "dominant_m": str(parts.dominant.m),
+        "dominant_q": json.dumps([str(c) for c in parts.dominant.q]),
+        "coefficient_low": low,
+        "coefficient_high": high,
+        "remainder_bound": epsilon,
+        "terms": json.dumps([[str(s.m), [str(c) for c in s.q], _coef_data(c)] for s, c in form]),
+    }
+    return Tail(builder.side, builder.side * builder.r, sign, tuple(lines), data)
+
+
+def _coef_data(c: Coef) -> list[str]:
+    return [str(c.exact)] if c.exact is not None else list(_bounds_text(c.ball))
+
+
+def tail_limit(expr: Expr, side: int) -> tuple[Expr, tuple[str, ...]] | None:
+    """The exact limit of expr as x → side·∞ (a SymPy number, possibly irrational like 1/2 or sqrt(2)/2, or oo / -oo), proved, with the certificate lines. None when not proved."""
+    if side not in (1, -1):
+        raise ValueError("side is +1 or -1")
+    for r in _candidates(side, None):
+        try:
+            builder, form = _attempt(expr, side, r)
+            if not form:
+                return sympy.Integer(0), (*_describe(builder, form), "the form is 0")
+            with precision(BITS):
+                result = _limit_of(builder, form)
+        except _NotYetError:
+            continue
+        except _UnhandledError:
+            return None
+        if result is not None:
+            return result
+    return None
+
+
+def _limit_of(builder: _Builder, form: Form) -> tuple[Expr, tuple[str, ...]] | None:
+    parts = builder.split(form)
+    growth = parts.dominant.growth()
+    lines = [*_describe(builder, form), f"dominant scale d = {parts.dominant.text()}"]
+    if growth < 0:
+        return sympy.Integer(0), (*lines, "d → 0 and every coefficient is bounded: limit 0")
+    if growth == 0:
+        limit = parts.coefficient.limit
+        if limit is None:
+            raise _UnhandledError("the limit of the dominant coefficient is not known exactly")
+        limit = sympy.radsimp(sympy.simplify(limit))
+        text = f"the other terms → 0; the coefficient of 1 tends to {limit}"
+        return limit, (*lines, text)
+    c = parts.coefficient.ball
+    if c.contains(0) or not c.abs_lower() > parts.epsilon:
+        raise _NotYetError("the sign of the growing part is not decided")
+    value = sympy.oo if c > 0 else -sympy.oo
+    bound = _decimal(exact_bounds(parts.epsilon)[1], True)
+    text = f"|r| ≤ {bound} < min|C| and d → ∞: limit {value}"
+    return value, (*lines, text)
