@@ -33,9 +33,12 @@ ball of C excludes 0 and min|C| > ε, the form has the sign of C at every t ≥ 
   must exclude 0;
 - exp(P + B + r), P an exact polynomial, B bounded, |r| ≤ ε decaying:
   e^(P)·[e^B]·[e^(−ε), e^ε] (limit e^(lim B));
-- log(d(C + r)) with d = e^(−q) (no power of t): −q + log C + (r/C)·L, where
-  **Lemma 2 (log1p).** L(v) = log(1 + v)/v is decreasing on (−1, ∞), so for |v| ≤ ε' < 1,
-  L ∈ [L(ε'), L(−ε')]; for v ≥ 0 this is the classical v − v²/2 ≤ log(1 + v) ≤ v;
+- log(d(C + r)) with d = e^(−q) (no power of t) and C exact: −q + log C + log(1 + v),
+  v = r/C, |v| ≤ ε' < 1, where **Lemma 2 (log1p).** From the series
+  log(1 + v) = Σ_j (−1)^(j+1) v^j/j: log(1 + v) = v − v²/2 + v³(1/3 + δ) with
+  |δ| ≤ Σ_(i≥1) ε'^i/(3 + i) ≤ ε'/(4(1 − ε')) (a geometric tail); for v with many terms
+  the first-order form v·L, L(v) = log(1 + v)/v decreasing on (−1, ∞), so
+  L ∈ [L(ε'), L(−ε')] (for v ≥ 0 the classical v − v²/2 ≤ log(1 + v) ≤ v);
 - tanh(g) when g's largest scale grows with sign σ: tanh(g) = σ·(1 − 2E/(1 + E)),
   E = e^(−2σg) (an identity for every g); when g → 0: tanh(g) = g·T with
   T = tanh(g)/g ∈ [tanh(ε)/ε, 1] (even, decreasing in |g|); when g stays bounded: the
@@ -75,6 +78,7 @@ BITS = 256
 CAP = 4096
 MAX_POWER = 1000
 MAX_TERMS = 400
+LOG1P_SECOND_ORDER = 6  # up to this many terms in v, log1p to third order
 SQRT_PI = sympy.sqrt(sympy.pi)
 
 
@@ -500,12 +504,22 @@ class _Builder:
         relative = (epsilon / c.ball).abs_upper()
         if not (relative < 1 and relative > 0):
             raise _NotYetError("log1p bound needs |r/C| < 1")
-        self.note("Lemma 2: log(1 + v)/v ∈ [L(ε), L(−ε)] for |v| ≤ ε < 1")
-        low = relative.log1p() / relative
-        high = (-relative).log1p() / (-relative)
-        factor = Coef.bounded(_hull(low, high), sympy.Integer(1))
-        scale = Coef.of(sympy.radsimp(1 / c.exact)) * factor
-        return _add(head, tuple((s, k * scale) for s, k in parts.rest))
+        v = tuple((s, k * Coef.of(sympy.radsimp(1 / c.exact))) for s, k in parts.rest)
+        return _add(head, self._log1p(v, relative))
+
+    def _log1p(self, v: Form, epsilon: flint.arb) -> Form:
+        """log(1 + v) for |v| ≤ ε < 1 on the tail (Lemma 2)."""
+        if len(v) > LOG1P_SECOND_ORDER:
+            self.note("Lemma 2: log(1 + v)/v ∈ [L(ε), L(−ε)] for |v| ≤ ε < 1")
+            low = epsilon.log1p() / epsilon
+            high = (-epsilon).log1p() / (-epsilon)
+            return _mul(v, ((ONE, Coef.bounded(_hull(low, high), sympy.Integer(1))),))
+        self.note("Lemma 2: log(1 + v) = v − v²/2 + v³(1/3 + δ), |δ| ≤ ε/(4(1 − ε)), |v| ≤ ε < 1")
+        delta = epsilon / (4 * (1 - epsilon))
+        third = flint.arb(1) / 3 + _hull(-delta, delta)
+        square = _mul(v, v)
+        cube = _mul(square, ((ONE, Coef.bounded(third, sympy.Rational(1, 3))),))
+        return _add(v, _scaled(square, sympy.Rational(-1, 2)), _mul(cube, v))
 
     def _tanh(self, form: Form) -> Form:
         if not form:
