@@ -66,14 +66,44 @@ def mish_prime(x: mpf) -> mpf:  # by hand: tanh(sp) + x·sech²(sp)·σ(x)
 
 
 def log1p_rest(x: mpf) -> mpf:  # softplus(x) − x − e^(−x) at x > 0, at enough digits
-    with mp.workdps(60 + int(abs(x))):
+    with mp.workdps(max(mp.dps, 60 + int(abs(x)))):
         return mpmath.log1p(mpmath.exp(-x)) - mpmath.exp(-x)
 
 
 def log1p_rest2(x: mpf) -> mpf:
-    with mp.workdps(60 + int(abs(x))):
+    with mp.workdps(max(mp.dps, 60 + int(abs(x)))):
         u = mpmath.exp(-x)
         return mpmath.log1p(u) - u + u**2 / 2
+
+
+def one_minus(u: mpf) -> mpf:  # 1 − (1 + u)^(−2) = u(2 + u)/(1 + u)², by hand
+    return u * (2 + u) / (1 + u) ** 2
+
+
+def second(u: mpf) -> mpf:  # (1 + u)^(−2) − 1 + 2u = u²(3 + 2u)/(1 + u)², by hand
+    return u**2 * (3 + 2 * u) / (1 + u) ** 2
+
+
+def log1p_rest3(x: mpf) -> mpf:  # log(1 + u) − u + u²/2 − 0.3u³ ~ u³/30
+    with mp.workdps(max(mp.dps, 60 + 2 * int(abs(x)))):
+        u = mpmath.exp(-x)
+        return mpmath.log1p(u) - u + u**2 / 2 - mpf(3) / 10 * u**3
+
+
+# a logarithm of seven terms: the first-order log1p bound
+SEVEN = "2 + log(1 - " + " - ".join(f"exp(-{j}*x)" for j in range(1, 8)) + ")"
+
+SEVEN_EXP = "exp(-(" + " + ".join(f"exp(-{j}*x)" for j in range(1, 8)) + ")) - 1"
+
+
+def quarter(u: mpf) -> mpf:  # 1/(2 + u) − 1/2 + u/4 = u²/(4(2 + u)), by hand
+    return u**2 / (4 * (2 + u))
+
+
+def exp_rest(x: mpf, sign: int = -1) -> mpf:  # e^(±u) − 1 ∓ u ~ u²/2, at enough digits
+    with mp.workdps(max(mp.dps, 60 + 2 * int(abs(x)))):
+        u = sign * mpmath.exp(-x)
+        return mpmath.exp(u) - 1 - u
 
 
 # (text, side, the true strict sign on a far tail, reference, usable far out (1e6)?)
@@ -109,7 +139,15 @@ SIGNS: list[tuple[str, int, int, Ref, bool]] = [
     ("x**5*exp(-x) - 1", 1, -1, lambda x: x**5 * mpmath.exp(-x) - 1, True),
     ("x**100*exp(-x) - 1", 1, -1, lambda x: x**100 * mpmath.exp(-x) - 1, True),
     ("x*exp(-x) - 1e-30", 1, -1, lambda x: x * mpmath.exp(-x) - mpf(10) ** -30, True),
+    ("1 - exp(2*x - 2*softplus(x))", 1, 1, lambda x: one_minus(mpmath.exp(-x)), True),
+    ("exp(2*x - 2*softplus(x)) - 1 + 2*exp(-x)", 1, 1, lambda x: second(mpmath.exp(-x)), True),
+    (SEVEN, 1, 1, lambda x: 2 + mpmath.log1p(-sum(mpmath.exp(-j * x) for j in range(1, 8))), True),
+    ("1/(2 + exp(-x)) - 1/2 + exp(-x)/4", 1, 1, lambda x: quarter(mpmath.exp(-x)), True),
+    ("exp(-exp(-x)) - 1 + exp(-x)", 1, 1, exp_rest, False),
+    ("exp(exp(-x)) - 1 - exp(-x)", 1, 1, lambda x: exp_rest(x, 1), False),
+    (SEVEN_EXP, 1, -1, lambda x: mpmath.expm1(-sum(mpmath.exp(-j * x) for j in range(1, 8))), True),
     ("softplus(x) - x - exp(-x)", 1, -1, log1p_rest, False),
+    ("softplus(x) - x - exp(-x) + exp(-2*x)/2 - 0.3*exp(-3*x)", 1, 1, log1p_rest3, False),
     ("softplus(x) - x - exp(-x) + exp(-2*x)/2", 1, 1, log1p_rest2, False),
 ]
 
@@ -122,6 +160,13 @@ LITERAL: dict[str, Ref] = {
     "tanh(x) - 1": lambda x: mpmath.tanh(x) - 1,
     "softplus(x) - x": lambda x: softplus(x) - x,
     "log_sigmoid(x) - x": lambda x: -softplus(-x) - x,
+    "1/(2 + exp(-x)) - 1/2 + exp(-x)/4": lambda x: (
+        1 / (2 + mpmath.exp(-x)) - mpf(1) / 2 + mpmath.exp(-x) / 4
+    ),
+    "1 - exp(2*x - 2*softplus(x))": lambda x: 1 - mpmath.exp(2 * x - 2 * softplus(x)),
+    "exp(2*x - 2*softplus(x)) - 1 + 2*exp(-x)": lambda x: (
+        mpmath.exp(2 * x - 2 * softplus(x)) - 1 + 2 * mpmath.exp(-x)
+    ),
 }
 
 
@@ -329,3 +374,40 @@ def test_random_exponential_polynomials(
         with mp.workdps(80):
             value = exact(c0) + exact(c1) * x**m * mpmath.exp(-exact(k) * x) + exact(p1) * x
         assert sign_of(value) == tail.sign, (expr, side, x)
+
+
+def constant(text: str) -> mpf:
+    """An exact constant of the certificate data (e.g. 2*sqrt(2)/sqrt(pi)), through the
+    safe parser and SymPy's evalf (not through the code under test)."""
+    return mpf(sympy.N(parse(text), 130))
+
+
+def form_interval(terms: list, t: mpf) -> tuple[mpf, mpf]:
+    """Σ [c_lo, c_hi]·t^m·e^(−q(t)) from the data alone."""
+    low = high = mpf(0)
+    for m, q, coefficient in terms:
+        exponent = sum((constant(c) * t ** (j + 1) for j, c in enumerate(q)), mpf(0))
+        scale = t ** constant(m) * mpmath.exp(-exponent)
+        bounds = [constant(c) for c in coefficient]
+        low += min(bounds) * scale
+        high += max(bounds) * scale
+    return low, high
+
+
+@pytest.mark.parametrize(("text", "side", "truth", "reference", "far"), SIGNS)
+def test_the_form_in_the_data_encloses_the_true_value(
+    text: str, side: int, truth: int, reference: Ref, far: bool
+) -> None:
+    """Re-check the rewritten form of the certificate: at points of the tail the true
+    value lies in the sum of the terms' enclosures (a wrong rewrite or a wrong bound of a
+    bounded factor puts it outside)."""
+    tail = tail_sign(expression(text), side)
+    assert tail is not None
+    terms = json.loads(tail.data["terms"])
+    r = exact(Fraction(tail.data["R"]))
+    with mp.workdps(120):
+        for t in (r, r + mpf(1) / 3, r + 1, r + 3, 2 * r + 5):
+            value = reference(side * t)
+            low, high = form_interval(terms, t)
+            slack = (abs(low) + abs(high)) * mpf(10) ** -100
+            assert low - slack <= value <= high + slack, (text, t)

@@ -29,10 +29,14 @@ ball of C excludes 0 and min|C| > ε, the form has the sign of C at every t ≥ 
 **Building a form** (each rule an identity, each ball valid for every t ≥ R):
 
 - sums and products term by term; exact coefficients stay exact and cancel exactly;
-- reciprocal: 1/(d(C + r)) = d⁻¹·(1/C − r/(C·(C + r))), with C + r ∈ C ± ε, which
-  must exclude 0;
+- reciprocal: 1/(d(C + r)) = d⁻¹·(1/C − r/C² + r²/(C²(C + r))) (an identity), with
+  C + r ∈ C ± ε, which must exclude 0; with many terms in r the first order
+  d⁻¹·(1/C − r/(C(C + r)));
 - exp(P + B + r), P an exact polynomial, B bounded, |r| ≤ ε decaying:
-  e^(P)·[e^B]·[e^(−ε), e^ε] (limit e^(lim B));
+  e^(P)·[e^B]·e^r with (**Lemma 4**) e^r = 1 + r + r²·E₂(r), where
+  E₂(r) = (e^r − 1 − r)/r² = ∫₀¹ (1 − s)e^(rs) ds is increasing in r, so
+  E₂ ∈ [E₂(−ε), E₂(ε)] (limit 1/2); with many terms in r the first order
+  e^r = 1 + r·E₁, E₁ = (e^r − 1)/r = ∫₀¹ e^(rs) ds ∈ [E₁(−ε), E₁(ε)] (limit 1);
 - log(d(C + r)) with d = e^(−q) (no power of t) and C exact: −q + log C + log(1 + v),
   v = r/C, |v| ≤ ε' < 1, where **Lemma 2 (log1p).** From the series
   log(1 + v) = Σ_j (−1)^(j+1) v^j/j: log(1 + v) = v − v²/2 + v³(1/3 + δ) with
@@ -78,7 +82,7 @@ BITS = 256
 CAP = 4096
 MAX_POWER = 1000
 MAX_TERMS = 400
-LOG1P_SECOND_ORDER = 6  # up to this many terms in v, log1p to third order
+SECOND_ORDER = 6  # up to this many small terms: expansions to second order
 SQRT_PI = sympy.sqrt(sympy.pi)
 
 
@@ -439,18 +443,24 @@ class _Builder:
         return result
 
     def reciprocal(self, form: Form) -> Form:
-        """1/(d(C + r)) = d⁻¹·(1/C − r/(C·(C + r)))."""
+        """1/(d(C + r)) = d⁻¹·(1/C − r/C² + r²/(C²(C + r))), or with few exact terms
+        to spare, the first order d⁻¹·(1/C − r/(C(C + r)))."""
         parts = self.split(form)
         c, epsilon = parts.coefficient, parts.epsilon
         around = Coef.bounded(c.ball + _hull(-epsilon, epsilon), c.limit)
         if around.ball.contains(0):
             raise _NotYetError("a divisor not bounded away from 0")
-        self.note("1/(d(C + r)) = (1/C − r/(C(C + r)))/d with C + r ∈ C ± ε")
-        inverse = parts.dominant.inverse()
-        head = c.inverse()
-        factor = Coef.of(sympy.Integer(-1)) * head * around.inverse()
-        terms = [(inverse, head)] + [(inverse * s, k * factor) for s, k in parts.rest]
-        return _merge(terms)
+        inverse, head = parts.dominant.inverse(), c.inverse()
+        minus = Coef.of(sympy.Integer(-1))
+        rest = parts.rest
+        if len(rest) > SECOND_ORDER:
+            self.note("1/(d(C + r)) = (1/C − r/(C(C + r)))/d with C + r ∈ C ± ε")
+            factor = minus * head * around.inverse()
+            return _merge([(inverse, head)] + [(inverse * s, k * factor) for s, k in rest])
+        self.note("1/(d(C + r)) = (1/C − r/C² + r²/(C²(C + r)))/d with C + r ∈ C ± ε")
+        linear = _mul(rest, ((ONE, minus * head * head),))
+        square = _mul(_mul(rest, rest), ((ONE, head * head * around.inverse()),))
+        return _mul(((inverse, Coef.of(sympy.Integer(1))),), _add(((ONE, head),), linear, square))
 
     def _exp(self, form: Form) -> Form:
         """e^(P + B + r) = e^P·e^B·e^r, P exact polynomial, B bounded, r decaying."""
@@ -477,11 +487,26 @@ class _Builder:
         if bounded is not None:
             limit = None if bounded.limit is None else sympy.exp(bounded.limit)
             coef = coef * Coef.bounded(_monotone(flint.arb.exp, bounded.ball), limit)
-        if decaying:
-            epsilon = self.small(tuple(decaying))
-            self.note("e^r ∈ [e^(−ε), e^ε] for |r| ≤ ε")
-            coef = coef * Coef.bounded(_hull((-epsilon).exp(), epsilon.exp()), sympy.Integer(1))
-        return ((Scale(Fraction(0), q), coef),)
+        head = ((Scale(Fraction(0), q), coef),)
+        if not decaying:
+            return head
+        epsilon = self.small(tuple(decaying))
+        if not epsilon > 0:
+            raise _NotYetError("no bound of the decaying part")
+        return _mul(head, self._expm(tuple(decaying), epsilon))
+
+    def _expm(self, r: Form, epsilon: flint.arb) -> Form:
+        """e^r for |r| ≤ ε on the tail: 1 + r + r²·E₂ (few terms) or 1 + r·E₁ (Lemma 4)."""
+        if len(r) > SECOND_ORDER:
+            self.note("Lemma 4: e^r = 1 + r·E₁, E₁ ∈ [E₁(−ε), E₁(ε)] for |r| ≤ ε")
+            low, high = (1 - (-epsilon).exp()) / epsilon, (epsilon.exp() - 1) / epsilon
+            factor = ((ONE, Coef.bounded(_hull(low, high), sympy.Integer(1))),)
+            return _add(_const(1), _mul(r, factor))
+        self.note("Lemma 4: e^r = 1 + r + r²·E₂, E₂ ∈ [E₂(−ε), E₂(ε)] for |r| ≤ ε")
+        low = ((-epsilon).exp() - 1 + epsilon) / epsilon**2
+        high = (epsilon.exp() - 1 - epsilon) / epsilon**2
+        factor = ((ONE, Coef.bounded(_hull(low, high), sympy.Rational(1, 2))),)
+        return _add(_const(1), r, _mul(_mul(r, r), factor))
 
     def _log(self, form: Form) -> Form:
         """log(e^(−q)(C + r)) = −q + log C + (r/C)·L (Lemma 2)."""
@@ -509,7 +534,7 @@ class _Builder:
 
     def _log1p(self, v: Form, epsilon: flint.arb) -> Form:
         """log(1 + v) for |v| ≤ ε < 1 on the tail (Lemma 2)."""
-        if len(v) > LOG1P_SECOND_ORDER:
+        if len(v) > SECOND_ORDER:
             self.note("Lemma 2: log(1 + v)/v ∈ [L(ε), L(−ε)] for |v| ≤ ε < 1")
             low = epsilon.log1p() / epsilon
             high = (-epsilon).log1p() / (-epsilon)
