@@ -52,12 +52,16 @@ ball of C excludes 0 and min|C| > ε, the form has the sign of C at every t ≥ 
   ratio; Abramowitz & Stegun 7.1.13):** for z ≥ 0,
   1/(z + √(z² + 2)) < e^(z²)∫_z^∞ e^(−u²)du ≤ 1/(z + √(z² + 4/π)); with
   erfc = (2/√π)∫, K ∈ [2/(√π(1 + √(1 + 2/z₀²))), 1/√π] and K → 1/√π. For z → −∞,
-  erfc(z) = 2 − erfc(−z); erf = 1 − erfc; bounded arguments by monotone balls.
+  erfc(z) = 2 − erfc(−z); erf = 1 − erfc; bounded arguments by monotone balls;
+- (d(C + r))^n for rational n and exact C > 0: d^n·C^n·(1 + v·P), v = r/C, where
+  **Lemma 5 (mean value):** (1 + v)^n − 1 = n(1 + ξ)^(n−1)·v with ξ between 0 and v,
+  so for |v| ≤ ε < 1, P lies between n(1 − ε)^(n−1) and n(1 + ε)^(n−1) (limit n);
+- |g| = ±g once g has a proved strict sign on the tail.
 
 **Limits.** The largest scale d decays (q with positive leading coefficient, or
 m < 0): the limit is 0 (coefficients are bounded). d = 1: the limit is the exact
 limit of C (None when unknown). d grows: ±∞ with the sign proved as above.
-Anything else (Abs, trigonometric functions, log of a power of t, …): None.
+Anything else (trigonometric functions, log of a power of t, …): None.
 """
 
 from __future__ import annotations
@@ -420,6 +424,7 @@ class _Builder:
             sympy.tanh: self._tanh,
             sympy.erfc: self._erfc,
             sympy.erf: self._erf,
+            sympy.Abs: self._abs,
         }.get(expr.func)
         if handler is None:
             raise _UnhandledError(f"{expr.func} is not handled on the tails")
@@ -427,8 +432,10 @@ class _Builder:
 
     def _power(self, expr: Expr) -> Form:
         base, exponent = expr.args
+        if exponent.is_Rational and not exponent.is_Integer and exponent.q <= MAX_POWER:
+            return self._root(self.form(base), exponent)
         if not (exponent.is_Integer and abs(int(exponent)) <= MAX_POWER):
-            raise _UnhandledError("a power other than an integer of moderate size")
+            raise _UnhandledError("a power other than a rational of moderate size")
         n = int(exponent)
         form = self.form(base)
         if n < 0:
@@ -441,6 +448,29 @@ class _Builder:
             if n:
                 square = _mul(square, square)
         return result
+
+    def _root(self, form: Form, n: sympy.Rational) -> Form:
+        """(d(C + r))^n = d^n·C^n·(1 + v·P), v = r/C, C > 0 exact (Lemma 5)."""
+        parts = self.split(form)
+        c, d = parts.coefficient, parts.dominant
+        if c.exact is None or _sign(c.exact) <= 0:
+            raise _UnhandledError("a rational power of a form not shown positive")
+        scale = Scale(d.m * Fraction(n.p, n.q), _trim(tuple(k * n for k in d.q)))
+        head = ((scale, Coef.of(sympy.radsimp(c.exact**n))),)
+        if not parts.rest:
+            return head
+        relative = (parts.epsilon / c.ball).abs_upper()
+        if not relative < 1:
+            raise _NotYetError("the power needs |r/C| < 1")
+        self.note("Lemma 5: (1 + v)^n = 1 + v·n(1 + ξ)^(n−1), |ξ| ≤ |v| ≤ ε < 1")
+        power = flint.arb(flint.fmpq(n.p, n.q))
+        low, high = (power * (1 + s * relative) ** (power - 1) for s in (-1, 1))
+        factor = ((ONE, Coef.of(sympy.radsimp(1 / c.exact)) * Coef.bounded(_hull(low, high), n)),)
+        return _mul(head, _add(_const(1), _mul(parts.rest, factor)))
+
+    def _abs(self, form: Form) -> Form:
+        """|g| = ±g once g has a proved strict sign on the tail."""
+        return _scaled(form, self._strict_sign(self.split(form))) if form else ()
 
     def reciprocal(self, form: Form) -> Form:
         """1/(d(C + r)) = d⁻¹·(1/C − r/C² + r²/(C²(C + r))), or with few exact terms
@@ -552,7 +582,7 @@ class _Builder:
         parts = self.split(form)
         growth = parts.dominant.growth()
         if growth > 0:
-            sign = self._growing_sign(parts)
+            sign = self._strict_sign(parts)
             self.note("tanh(g) = s(1 − 2E/(1 + E)), E = e^(−2sg), s the sign of g → ±∞")
             e = self._exp(_scaled(form, sympy.Integer(-2 * sign)))
             fraction = _mul(e, self.reciprocal(_add(_const(sympy.Integer(1)), e)))
@@ -570,7 +600,7 @@ class _Builder:
         ball = parts.coefficient.ball + _hull(-parts.epsilon, parts.epsilon)
         return ball, parts.coefficient.limit
 
-    def _growing_sign(self, parts: Split) -> int:
+    def _strict_sign(self, parts: Split) -> int:
         ball = parts.coefficient.ball
         if ball.abs_lower() <= parts.epsilon:
             raise _NotYetError("the sign of a growing argument is not decided")
@@ -585,7 +615,7 @@ class _Builder:
         parts = self.split(form)
         growth = parts.dominant.growth()
         if growth > 0:
-            sign = self._growing_sign(parts)
+            sign = self._strict_sign(parts)
             upper = self._mills(_scaled(form, sign))
             return upper if sign > 0 else _add(_const(sympy.Integer(2)), _scaled(upper, -1))
         if growth < 0:
