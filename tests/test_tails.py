@@ -148,6 +148,20 @@ SIGNS: list[tuple[str, int, int, Ref, bool]] = [
     (SEVEN_EXP, 1, -1, lambda x: mpmath.expm1(-sum(mpmath.exp(-j * x) for j in range(1, 8))), True),
     ("sqrt(x**2 + 1) - x", 1, 1, lambda x: 1 / (mpmath.sqrt(x**2 + 1) + x), True),
     ("sqrt(x**2 + 1) + x", -1, 1, lambda x: 1 / (mpmath.sqrt(x**2 + 1) - x), True),
+    (
+        "1/sqrt(x**2 + 1) - 1/x",
+        1,
+        -1,
+        lambda x: -1 / (x * mpmath.sqrt(x**2 + 1) * (mpmath.sqrt(x**2 + 1) + x)),
+        True,
+    ),
+    (
+        "sqrt(exp(2*x) + 1) - exp(x)",
+        1,
+        1,
+        lambda x: 1 / (mpmath.sqrt(mpmath.exp(2 * x) + 1) + mpmath.exp(x)),
+        True,
+    ),
     ("abs(x) - 1", 1, 1, lambda x: abs(x) - 1, True),
     ("abs(x) - 1", -1, 1, lambda x: abs(x) - 1, True),
     (
@@ -176,6 +190,8 @@ LITERAL: dict[str, Ref] = {
     ),
     "sqrt(x**2 + 1) - x": lambda x: mpmath.sqrt(x**2 + 1) - x,
     "sqrt(x**2 + 1) + x": lambda x: mpmath.sqrt(x**2 + 1) + x,
+    "1/sqrt(x**2 + 1) - 1/x": lambda x: 1 / mpmath.sqrt(x**2 + 1) - 1 / x,
+    "sqrt(exp(2*x) + 1) - exp(x)": lambda x: mpmath.sqrt(mpmath.exp(2 * x) + 1) - mpmath.exp(x),
     "1 - exp(2*x - 2*softplus(x))": lambda x: 1 - mpmath.exp(2 * x - 2 * softplus(x)),
     "exp(2*x - 2*softplus(x)) - 1 + 2*exp(-x)": lambda x: (
         mpmath.exp(2 * x - 2 * softplus(x)) - 1 + 2 * mpmath.exp(-x)
