@@ -451,3 +451,33 @@ def test_the_form_in_the_data_encloses_the_true_value(
             low, high = form_interval(terms, t)
             slack = (abs(low) + abs(high)) * mpf(10) ** -100
             assert low - slack <= value <= high + slack, (text, t)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    c0=coefficients,
+    c1=st.integers(min_value=-(10**9), max_value=10**9),
+    c2=coefficients,
+    m=st.integers(min_value=0, max_value=12),
+    n=st.integers(min_value=-2, max_value=4),
+    side=st.sampled_from([1, -1]),
+)
+def test_random_sums_with_a_gaussian(
+    c0: Fraction, c1: int, c2: Fraction, m: int, n: int, side: int
+) -> None:
+    """c0 + c1·x^m·e^(−x) + c2·x^n·e^(−x²/2)·erfc(x): large coefficients push R out."""
+
+    def q(f: Fraction) -> sympy.Rational:
+        return sympy.Rational(f.numerator, f.denominator)
+
+    gaussian = sympy.exp(-(X**2) / 2) * sympy.erfc(X)
+    expr = q(c0) + c1 * X**m * sympy.exp(-X) + q(c2) * X**n * gaussian
+    tail = tail_sign(expr, side)
+    if tail is None:
+        return
+    start = exact(tail.start)
+    for x in (start, 2 * start, 10 * start, start + side * 1000):
+        with mp.workdps(100):
+            value = exact(c0) + c1 * x**m * mpmath.exp(-x)
+            value += exact(c2) * x**n * mpmath.exp(-(x**2) / 2) * mpmath.erfc(x)
+        assert sign_of(value) == tail.sign, (expr, side, x)
