@@ -481,3 +481,31 @@ def test_random_sums_with_a_gaussian(
             value = exact(c0) + c1 * x**m * mpmath.exp(-x)
             value += exact(c2) * x**n * mpmath.exp(-(x**2) / 2) * mpmath.erfc(x)
         assert sign_of(value) == tail.sign, (expr, side, x)
+
+
+HIGHER: list[tuple[str, Ref, int]] = [  # (the derivative, the function for mpmath, order)
+    ("diff(mish(x), x, 2)", mish, 2),
+    ("diff(mish(x), x, 3)", mish, 3),
+    ("diff(gelu_tanh(x), x, 2)", lambda x: x / 2 * (1 + mpmath.tanh(g_tanh(x))), 2),
+    ("diff(silu(x), x, 3)", lambda x: x * sig(x), 3),
+    ("diff(gelu(x), x, 3)", gelu, 3),
+    ("diff(tanh(x), x, 3)", mpmath.tanh, 3),
+    ("diff(softplus(x), x, 2)", softplus, 2),
+]
+
+
+@pytest.mark.parametrize("side", [1, -1])
+@pytest.mark.parametrize(("text", "function", "order"), HIGHER)
+def test_higher_derivatives_against_numerical_differentiation(
+    text: str, function: Ref, order: int, side: int
+) -> None:
+    """Whatever sign is proved agrees with mpmath's numerical derivative (at 150 digits)
+    near the start of the tail, where the values are still far from underflow."""
+    tail = tail_sign(expression(text), side)
+    assert tail is not None, text
+    start = exact(tail.start)
+    with mp.workdps(150):
+        for x in (start, start + side * mpf(1) / 2, start + side * 2, 2 * start):
+            assert sign_of(mpmath.diff(function, x, order)) == tail.sign, (text, x)
+    limit = tail_limit(expression(text), side)
+    assert limit is not None and limit[0] == 0
