@@ -171,6 +171,13 @@ SIGNS: list[tuple[str, int, int, Ref, bool]] = [
         lambda x: x ** mpf(1.5) * mpmath.exp(-x) - mpf(10) ** -20,
         True,
     ),
+    (
+        "gelu_tanh(x) - gelu(x) - 10**-300",
+        1,
+        -1,
+        lambda x: -gelu_minus_tanh(x) - mpf(10) ** -300,
+        True,
+    ),
     ("softplus(x) - x - exp(-x)", 1, -1, log1p_rest, False),
     ("softplus(x) - x - exp(-x) + exp(-2*x)/2 - 0.3*exp(-3*x)", 1, 1, log1p_rest3, False),
     ("softplus(x) - x - exp(-x) + exp(-2*x)/2", 1, 1, log1p_rest2, False),
@@ -340,6 +347,13 @@ def test_unsupported_forms_give_none(text: str, side: int) -> None:
     expr = expression(text)
     assert tail_sign(expr, side) is None
     assert tail_limit(expr, side) is None
+
+
+def test_an_undecided_tail_far_out_gives_none() -> None:
+    """The Gaussian's leading coefficient cancels exactly against the Mills-ratio bound's
+    limit, so no R decides; the bounds at R = 4096 (e^(−10^9)) must not raise."""
+    expr = expression("gelu_tanh(x) - gelu(x) - exp(-x**2/2)/sqrt(2*pi)")
+    assert tail_sign(expr, 1) is None
 
 
 def test_parameters_give_none() -> None:

@@ -88,6 +88,7 @@ MAX_POWER = 1000
 MAX_TERMS = 400
 SECOND_ORDER = 6  # up to this many small terms: expansions to second order
 SQRT_PI = sympy.sqrt(sympy.pi)
+TINY = flint.arb(2) ** -64
 
 
 class _UnhandledError(Exception):
@@ -96,6 +97,11 @@ class _UnhandledError(Exception):
 
 class _NotYetError(Exception):
     """Not decided at this R; a larger R may do."""
+
+
+# Anything else that goes wrong (a number beyond Arb's exact bounds, an exotic SymPy
+# object) ends the attempt with None: an honest "not proved", never a verdict.
+GIVE_UP = (_UnhandledError, SymbolicError, ArithmeticError, ValueError, TypeError, RecursionError)
 
 
 @dataclass(frozen=True)
@@ -129,10 +135,6 @@ def _sign(value: Expr) -> int:
     return result
 
 
-def _canon(value: Expr) -> Expr:
-    return sympy.expand(value)
-
-
 # ---------------------------------------------------------------- scales
 
 
@@ -140,7 +142,7 @@ Poly = tuple[Expr, ...]  # coefficients of degrees 1, 2, …, n (no constant ter
 
 
 def _trim(q: Poly) -> Poly:
-    q = tuple(_canon(c) for c in q)
+    q = tuple(sympy.expand(c) for c in q)
     while q and (q[-1] == 0 or _sign(q[-1]) == 0):
         q = q[:-1]
     return q
@@ -197,13 +199,9 @@ def _compare(a: Scale, b: Scale) -> int:
 # ---------------------------------------------------------------- coefficients
 
 
-def _hull(a: flint.arb, b: flint.arb) -> flint.arb:
-    return a.union(b)
-
-
 def _monotone(function, ball: flint.arb) -> flint.arb:
     """The ball of a monotone function over a ball: its values at both ends."""
-    return _hull(function(ball.lower()), function(ball.upper()))
+    return (function(ball.lower())).union(function(ball.upper()))
 
 
 @dataclass(frozen=True)
@@ -226,12 +224,12 @@ class Coef:
 
     def __add__(self, other: Coef) -> Coef:
         if self.exact is not None and other.exact is not None:
-            return Coef.of(_canon(self.exact + other.exact))
+            return Coef.of(sympy.expand(self.exact + other.exact))
         return Coef.bounded(self.ball + other.ball, _lift(self.limit, other.limit, "+"))
 
     def __mul__(self, other: Coef) -> Coef:
         if self.exact is not None and other.exact is not None:
-            return Coef.of(_canon(self.exact * other.exact))
+            return Coef.of(sympy.expand(self.exact * other.exact))
         return Coef.bounded(self.ball * other.ball, _lift(self.limit, other.limit, "*"))
 
     def inverse(self) -> Coef:
@@ -259,8 +257,26 @@ def _decimal(value: Fraction, up: bool) -> str:
 
 
 def _interval_text(ball: flint.arb) -> str:
+    if ball.abs_upper() < TINY or ball.abs_upper() > 1 / TINY:
+        return f"[−{_upper_text(ball)}, {_upper_text(ball)}]"
     low, high = exact_bounds(ball)
     return f"[{_decimal(low, False)}, {_decimal(high, True)}]"
+
+
+def _upper_text(ball: flint.arb) -> str:
+    """A short upper bound of |ball|: 6 digits rounded up, or a power of 2 far out."""
+    upper = ball.abs_upper()
+    if TINY <= upper <= 1 / TINY:
+        return _decimal(exact_bounds(upper)[1], True)
+    mantissa, exponent = upper.mid().man_exp()  # upper is exact: ≤ 2^(e + bits of m)
+    return f"2^{int(exponent) + int(mantissa).bit_length()}"
+
+
+def _data_bound(epsilon: flint.arb, coefficient: flint.arb) -> Fraction:
+    """An exact rational ≥ ε for the data: 2^−64 when that still separates it from |C|."""
+    if epsilon < TINY and coefficient.abs_lower() > TINY:
+        return Fraction(1, 2**64)
+    return Fraction(_bounds_text(epsilon)[1])
 
 
 def _lift(a: Expr | None, b: Expr | None, op: str) -> Expr | None:
@@ -385,7 +401,7 @@ class _Builder:
                 raise _NotYetError(f"{ratio.text()} is not shown decreasing from t = {self.r}")
             piece = (c.ball.abs_upper() * _value(ratio, self.at)).abs_upper()
             epsilon += piece
-            bound = _decimal(exact_bounds(piece)[1], True)
+            bound = _upper_text(piece)
             lines.append(f"|{c.text()}·{ratio.text()}| ≤ {bound} at t = R")
         return epsilon.abs_upper(), tuple(lines)
 
@@ -465,7 +481,7 @@ class _Builder:
         self.note("Lemma 5: (1 + v)^n = 1 + v·n(1 + ξ)^(n−1), |ξ| ≤ |v| ≤ ε < 1")
         power = flint.arb(flint.fmpq(n.p, n.q))
         low, high = (power * (1 + s * relative) ** (power - 1) for s in (-1, 1))
-        factor = ((ONE, Coef.of(sympy.radsimp(1 / c.exact)) * Coef.bounded(_hull(low, high), n)),)
+        factor = ((ONE, Coef.of(sympy.radsimp(1 / c.exact)) * Coef.bounded(low.union(high), n)),)
         return _mul(head, _add(_const(1), _mul(parts.rest, factor)))
 
     def _abs(self, form: Form) -> Form:
@@ -477,7 +493,7 @@ class _Builder:
         to spare, the first order d⁻¹·(1/C − r/(C(C + r)))."""
         parts = self.split(form)
         c, epsilon = parts.coefficient, parts.epsilon
-        around = Coef.bounded(c.ball + _hull(-epsilon, epsilon), c.limit)
+        around = Coef.bounded(c.ball + (-epsilon).union(epsilon), c.limit)
         if around.ball.contains(0):
             raise _NotYetError("a divisor not bounded away from 0")
         inverse, head = parts.dominant.inverse(), c.inverse()
@@ -530,12 +546,12 @@ class _Builder:
         if len(r) > SECOND_ORDER:
             self.note("Lemma 4: e^r = 1 + r·E₁, E₁ ∈ [E₁(−ε), E₁(ε)] for |r| ≤ ε")
             low, high = (1 - (-epsilon).exp()) / epsilon, (epsilon.exp() - 1) / epsilon
-            factor = ((ONE, Coef.bounded(_hull(low, high), sympy.Integer(1))),)
+            factor = ((ONE, Coef.bounded(low.union(high), sympy.Integer(1))),)
             return _add(_const(1), _mul(r, factor))
         self.note("Lemma 4: e^r = 1 + r + r²·E₂, E₂ ∈ [E₂(−ε), E₂(ε)] for |r| ≤ ε")
         low = ((-epsilon).exp() - 1 + epsilon) / epsilon**2
         high = (epsilon.exp() - 1 - epsilon) / epsilon**2
-        factor = ((ONE, Coef.bounded(_hull(low, high), sympy.Rational(1, 2))),)
+        factor = ((ONE, Coef.bounded(low.union(high), sympy.Rational(1, 2))),)
         return _add(_const(1), r, _mul(_mul(r, r), factor))
 
     def _log(self, form: Form) -> Form:
@@ -546,7 +562,7 @@ class _Builder:
             raise _UnhandledError("log of a power of t")
         poly = _merge([(Scale(Fraction(j + 1), ()), Coef.of(-k)) for j, k in enumerate(d.q)])
         if c.exact is None:
-            around = c.ball + _hull(-epsilon, epsilon)
+            around = c.ball + (-epsilon).union(epsilon)
             if not around > 0:
                 raise _NotYetError("log of a form not bounded away from 0")
             limit = None if c.limit is None else sympy.log(c.limit)
@@ -568,10 +584,10 @@ class _Builder:
             self.note("Lemma 2: log(1 + v)/v ∈ [L(ε), L(−ε)] for |v| ≤ ε < 1")
             low = epsilon.log1p() / epsilon
             high = (-epsilon).log1p() / (-epsilon)
-            return _mul(v, ((ONE, Coef.bounded(_hull(low, high), sympy.Integer(1))),))
+            return _mul(v, ((ONE, Coef.bounded(low.union(high), sympy.Integer(1))),))
         self.note("Lemma 2: log(1 + v) = v − v²/2 + v³(1/3 + δ), |δ| ≤ ε/(4(1 − ε)), |v| ≤ ε < 1")
         delta = epsilon / (4 * (1 - epsilon))
-        third = flint.arb(1) / 3 + _hull(-delta, delta)
+        third = flint.arb(1) / 3 + (-delta).union(delta)
         square = _mul(v, v)
         cube = _mul(square, ((ONE, Coef.bounded(third, sympy.Rational(1, 3))),))
         return _add(v, _scaled(square, sympy.Rational(-1, 2)), _mul(cube, v))
@@ -591,13 +607,13 @@ class _Builder:
             epsilon = self.small(form)
             self.note("tanh(g) = g·T, T ∈ [tanh(ε)/ε, 1] for |g| ≤ ε")
             low = epsilon.tanh() / epsilon if epsilon > 0 else flint.arb(1)
-            return _mul(form, ((ONE, Coef.bounded(_hull(low, flint.arb(1)), sympy.Integer(1))),))
+            return _mul(form, ((ONE, Coef.bounded(low.union(flint.arb(1)), sympy.Integer(1))),))
         ball, limit = self._bounded(parts)
         value = None if limit is None else sympy.tanh(limit)
         return ((ONE, Coef.bounded(_monotone(flint.arb.tanh, ball), value)),)
 
     def _bounded(self, parts: Split) -> tuple[flint.arb, Expr | None]:
-        ball = parts.coefficient.ball + _hull(-parts.epsilon, parts.epsilon)
+        ball = parts.coefficient.ball + (-parts.epsilon).union(parts.epsilon)
         return ball, parts.coefficient.limit
 
     def _strict_sign(self, parts: Split) -> int:
@@ -620,7 +636,7 @@ class _Builder:
             return upper if sign > 0 else _add(_const(sympy.Integer(2)), _scaled(upper, -1))
         if growth < 0:
             epsilon = self.small(form)
-            ball, limit = _hull(-epsilon, epsilon), sympy.Integer(0)
+            ball, limit = (-epsilon).union(epsilon), sympy.Integer(0)
         else:
             ball, limit = self._bounded(parts)
         value = None if limit is None else sympy.erfc(limit)
@@ -644,7 +660,7 @@ class _Builder:
         self.note(
             "Lemma 3 (Mills ratio, A&S 7.1.13): z·e^(z²)·erfc(z) ∈ [2/(√π(1 + √(1 + 2/z₀²))), 1/√π]"
         )
-        k = Coef.bounded(_hull(low, 1 / root_pi), 1 / SQRT_PI)
+        k = Coef.bounded(low.union(1 / root_pi), 1 / SQRT_PI)
         square = self._exp(_scaled(_mul(z, z), -1))
         return _mul(_mul(square, self.reciprocal(z)), ((ONE, k),))
 
@@ -672,8 +688,20 @@ def _describe(builder: _Builder, form: Form) -> list[str]:
 
 
 def _bounds_text(ball: flint.arb) -> tuple[str, str]:
-    low, high = exact_bounds(ball)
-    return str(low), str(high)
+    """Exact rational bounds of a ball, rounded outward to 64 significant bits; 0 or
+    ±2^−8000 for ends smaller than that (short strings for the data)."""
+    ends = []
+    for end, up in ((ball.lower(), False), (ball.upper(), True)):
+        mantissa, exponent = (int(v) for v in end.mid().man_exp())  # the end is exact
+        shift = max(0, mantissa.bit_length() - 64)
+        mantissa = -((-mantissa) >> shift) if up else mantissa >> shift
+        exponent += shift
+        if exponent > 8000:
+            raise ValueError("a bound too large for the data")
+        if exponent + 64 < -8000:  # |end| < 2^−7936
+            mantissa, exponent = (int(mantissa > 0), -7936) if up else (-int(mantissa < 0), -7936)
+        ends.append(str(Fraction(mantissa) * Fraction(2) ** exponent))
+    return ends[0], ends[1]
 
 
 def tail_sign(expr: Expr, side: int, start: Fraction | None = None) -> Tail | None:
@@ -694,21 +722,21 @@ def tail_sign(expr: Expr, side: int, start: Fraction | None = None) -> Tail | No
                 return _tail(builder, form, parts, sign)
         except _NotYetError:
             continue
-        except _UnhandledError:
+        except GIVE_UP:
             return None
     return None
 
 
 def _tail(builder: _Builder, form: Form, parts: Split, sign: int) -> Tail:
     low, high = _bounds_text(parts.coefficient.ball)
-    _, epsilon = _bounds_text(parts.epsilon)
+    epsilon = _data_bound(parts.epsilon, parts.coefficient.ball)
     word = "positive" if sign > 0 else "negative"
     lines = [
         *_describe(builder, form),
         f"dominant scale d = {parts.dominant.text()}, coefficient C = {parts.coefficient.text()}",
         "the other terms over d: ratios decreasing on the tail (Lemma 1), so at t = R:",
         *(f"  {line}" for line in parts.bounds),
-        f"|r| ≤ ε ≤ {_decimal(Fraction(epsilon), True)} < min|C|, so the expression is {word}"
+        f"|r| ≤ ε ≤ {_decimal(epsilon, True)} < min|C|, so the expression is {word}"
         f" for every t ≥ {builder.r}",
     ]
     data = {
@@ -720,7 +748,7 @@ def _tail(builder: _Builder, form: Form, parts: Split, sign: int) -> Tail:
         "dominant_q": json.dumps([str(c) for c in parts.dominant.q]),
         "coefficient_low": low,
         "coefficient_high": high,
-        "remainder_bound": epsilon,
+        "remainder_bound": str(epsilon),
         "terms": json.dumps([[str(s.m), [str(c) for c in s.q], _coef_data(c)] for s, c in form]),
     }
     return Tail(builder.side, builder.side * builder.r, sign, tuple(lines), data)
@@ -743,7 +771,7 @@ def tail_limit(expr: Expr, side: int) -> tuple[Expr, tuple[str, ...]] | None:
                 result = _limit_of(builder, form)
         except _NotYetError:
             continue
-        except _UnhandledError:
+        except GIVE_UP:
             return None
         if result is not None:
             return result
@@ -767,6 +795,6 @@ def _limit_of(builder: _Builder, form: Form) -> tuple[Expr, tuple[str, ...]] | N
     if c.contains(0) or not c.abs_lower() > parts.epsilon:
         raise _NotYetError("the sign of the growing part is not decided")
     value = sympy.oo if c > 0 else -sympy.oo
-    bound = _decimal(exact_bounds(parts.epsilon)[1], True)
+    bound = _upper_text(parts.epsilon)
     text = f"|r| ≤ {bound} < min|C| and d → ∞: limit {value}"
     return value, (*lines, text)
