@@ -162,6 +162,10 @@ SIGNS: list[tuple[str, int, int, Ref, bool]] = [
         lambda x: 1 / (mpmath.sqrt(mpmath.exp(2 * x) + 1) + mpmath.exp(x)),
         True,
     ),
+    ("x**3*sech(x) - 1", 1, -1, lambda x: x**3 * mpmath.sech(x) - 1, True),
+    ("x**3*sech(x) - 1", -1, -1, lambda x: x**3 * mpmath.sech(x) - 1, True),
+    ("cosh(x) - exp(x)/2", 1, 1, lambda x: mpmath.exp(-x) / 2, True),
+    ("sinh(x) + 1", -1, -1, lambda x: mpmath.sinh(x) + 1, True),
     ("abs(x) - 1", 1, 1, lambda x: abs(x) - 1, True),
     ("abs(x) - 1", -1, 1, lambda x: abs(x) - 1, True),
     (
@@ -199,6 +203,7 @@ LITERAL: dict[str, Ref] = {
     "sqrt(x**2 + 1) + x": lambda x: mpmath.sqrt(x**2 + 1) + x,
     "1/sqrt(x**2 + 1) - 1/x": lambda x: 1 / mpmath.sqrt(x**2 + 1) - 1 / x,
     "sqrt(exp(2*x) + 1) - exp(x)": lambda x: mpmath.sqrt(mpmath.exp(2 * x) + 1) - mpmath.exp(x),
+    "cosh(x) - exp(x)/2": lambda x: mpmath.cosh(x) - mpmath.exp(x) / 2,
     "1 - exp(2*x - 2*softplus(x))": lambda x: 1 - mpmath.exp(2 * x - 2 * softplus(x)),
     "exp(2*x - 2*softplus(x)) - 1 + 2*exp(-x)": lambda x: (
         mpmath.exp(2 * x - 2 * softplus(x)) - 1 + 2 * mpmath.exp(-x)
@@ -354,6 +359,11 @@ def test_an_undecided_tail_far_out_gives_none() -> None:
     limit, so no R decides; the bounds at R = 4096 (e^(−10^9)) must not raise."""
     expr = expression("gelu_tanh(x) - gelu(x) - exp(-x**2/2)/sqrt(2*pi)")
     assert tail_sign(expr, 1) is None
+
+
+def test_an_identity_that_does_not_cancel_in_the_forms_is_not_signed() -> None:
+    expr = expression("tanh(x) - sinh(x)/cosh(x)")  # identically 0
+    assert tail_sign(expr, 1) is None and tail_sign(expr, -1) is None
 
 
 def test_parameters_give_none() -> None:

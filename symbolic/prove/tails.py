@@ -1,11 +1,9 @@
 """Certified signs and limits on the tails x → ±∞, where interval arithmetic fails.
 
 On [R, ∞) interval arithmetic treats x and e^(−x) in x·e^(−x) as independent and
-encloses the product by [0, ∞]. Here the expression is instead rewritten, exactly, as
-an *asymptotic form* valid on the whole tail.
-
+encloses the product by [0, ∞]. Here the expression is rewritten, exactly, as an
+*asymptotic form* valid on the whole tail.
 **The tail variable.** With s = ±1 the side, x = s·t and the tail is t ≥ R ≥ 1.
-
 **Forms.** A form is a finite sum of terms c(t)·t^m·e^(−q(t)): the *scale*
 t^m·e^(−q(t)) is exact (m rational, q a polynomial without constant term whose
 coefficients are exact real constants, e.g. 2√2/√π), and the *coefficient* c(t) is a
@@ -56,7 +54,7 @@ ball of C excludes 0 and min|C| > ε, the form has the sign of C at every t ≥ 
 - (d(C + r))^n for rational n and exact C > 0: d^n·C^n·(1 + v·P), v = r/C, where
   **Lemma 5 (mean value):** (1 + v)^n − 1 = n(1 + ξ)^(n−1)·v with ξ between 0 and v,
   so for |v| ≤ ε < 1, P lies between n(1 − ε)^(n−1) and n(1 + ε)^(n−1) (limit n);
-- |g| = ±g once g has a proved strict sign on the tail.
+- |g| = ±g once g has a proved strict sign on the tail; cosh, sinh, sech by e^(±g).
 
 **Limits.** The largest scale d decays (q with positive leading coefficient, or
 m < 0): the limit is 0 (coefficients are bounded). d = 1: the limit is the exact
@@ -68,9 +66,10 @@ from __future__ import annotations
 
 import decimal
 import json
+import operator
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, reduce
 
 import flint
 import sympy
@@ -179,9 +178,8 @@ class Scale:
 
     def text(self) -> str:
         t = sympy.Symbol("t", positive=True)
-        parts = (
-            [] if self.m == 0 else [str(t ** sympy.Rational(self.m.numerator, self.m.denominator))]
-        )
+        power = t ** sympy.Rational(self.m.numerator, self.m.denominator)
+        parts = [] if self.m == 0 else [str(power)]
         if self.q:
             poly = sympy.Add(*(c * t ** (j + 1) for j, c in enumerate(self.q)))
             parts.append(f"exp({-poly})")
@@ -225,12 +223,14 @@ class Coef:
     def __add__(self, other: Coef) -> Coef:
         if self.exact is not None and other.exact is not None:
             return Coef.of(sympy.expand(self.exact + other.exact))
-        return Coef.bounded(self.ball + other.ball, _lift(self.limit, other.limit, "+"))
+        known = self.limit is not None and other.limit is not None
+        return Coef.bounded(self.ball + other.ball, self.limit + other.limit if known else None)
 
     def __mul__(self, other: Coef) -> Coef:
         if self.exact is not None and other.exact is not None:
             return Coef.of(sympy.expand(self.exact * other.exact))
-        return Coef.bounded(self.ball * other.ball, _lift(self.limit, other.limit, "*"))
+        known = self.limit is not None and other.limit is not None
+        return Coef.bounded(self.ball * other.ball, self.limit * other.limit if known else None)
 
     def inverse(self) -> Coef:
         if self.ball.contains(0):
@@ -244,9 +244,7 @@ class Coef:
         return self.exact is not None and (self.exact == 0 or _sign(self.exact) == 0)
 
     def text(self) -> str:
-        if self.exact is not None:
-            return str(self.exact)
-        return _interval_text(self.ball)
+        return str(self.exact) if self.exact is not None else _interval_text(self.ball)
 
 
 def _decimal(value: Fraction, up: bool) -> str:
@@ -277,12 +275,6 @@ def _data_bound(epsilon: flint.arb, coefficient: flint.arb) -> Fraction:
     if epsilon < TINY and coefficient.abs_lower() > TINY:
         return Fraction(1, 2**64)
     return Fraction(_bounds_text(epsilon)[1])
-
-
-def _lift(a: Expr | None, b: Expr | None, op: str) -> Expr | None:
-    if a is None or b is None:
-        return None
-    return a + b if op == "+" else a * b
 
 
 Term = tuple[Scale, Coef]
@@ -353,6 +345,9 @@ def _value(scale: Scale, at: flint.arb) -> flint.arb:
 # ---------------------------------------------------------------- the split
 
 
+Piece = tuple[Scale, Coef, flint.arb]
+
+
 @dataclass(frozen=True)
 class Split:
     """form = d·(C + r), |r| ≤ epsilon on the whole tail."""
@@ -361,7 +356,7 @@ class Split:
     coefficient: Coef
     rest: tuple[Term, ...]  # (ratio scale ρ_k = scale_k/d, c_k)
     epsilon: flint.arb
-    bounds: tuple[str, ...]
+    bounds: tuple[Piece, ...]  # (ρ_k, c_k, an upper bound of |c_k|·ρ_k(R))
 
 
 class _Builder:
@@ -386,24 +381,21 @@ class _Builder:
             if _compare(scale, dominant) > 0:
                 dominant = scale
         group = [c for s, c in form if _compare(s, dominant) == 0]
-        coefficient = group[0]
-        for c in group[1:]:
-            coefficient = coefficient + c
+        coefficient = reduce(operator.add, group)
         rest = tuple((s.over(dominant), c) for s, c in form if _compare(s, dominant) != 0)
         epsilon, bounds = self.bound(rest)
         return Split(dominant, coefficient, rest, epsilon, bounds)
 
-    def bound(self, rest: tuple[Term, ...]) -> tuple[flint.arb, tuple[str, ...]]:
+    def bound(self, rest: tuple[Term, ...]) -> tuple[flint.arb, tuple[Piece, ...]]:
         """ε ≥ Σ |c_k|·ρ_k(t) for all t ≥ R, each ρ_k decreasing by Lemma 1."""
-        epsilon, lines = flint.arb(0), []
+        epsilon, pieces = flint.arb(0), []
         for ratio, c in rest:
             if not _decreasing(ratio, self.at):
-                raise _NotYetError(f"{ratio.text()} is not shown decreasing from t = {self.r}")
+                raise _NotYetError("a ratio not shown decreasing from R")
             piece = (c.ball.abs_upper() * _value(ratio, self.at)).abs_upper()
             epsilon += piece
-            bound = _upper_text(piece)
-            lines.append(f"|{c.text()}·{ratio.text()}| ≤ {bound} at t = R")
-        return epsilon.abs_upper(), tuple(lines)
+            pieces.append((ratio, c, piece))
+        return epsilon.abs_upper(), tuple(pieces)
 
     def small(self, form: Form) -> flint.arb:
         """A bound of |form| on the tail when every scale decays."""
@@ -441,6 +433,9 @@ class _Builder:
             sympy.erfc: self._erfc,
             sympy.erf: self._erf,
             sympy.Abs: self._abs,
+            sympy.cosh: lambda g: self._hyperbolic(g, 1),
+            sympy.sinh: lambda g: self._hyperbolic(g, -1),
+            sympy.sech: lambda g: self.reciprocal(self._hyperbolic(g, 1)),
         }.get(expr.func)
         if handler is None:
             raise _UnhandledError(f"{expr.func} is not handled on the tails")
@@ -483,6 +478,11 @@ class _Builder:
         low, high = (power * (1 + s * relative) ** (power - 1) for s in (-1, 1))
         factor = ((ONE, Coef.of(sympy.radsimp(1 / c.exact)) * Coef.bounded(low.union(high), n)),)
         return _mul(head, _add(_const(1), _mul(parts.rest, factor)))
+
+    def _hyperbolic(self, form: Form, k: int) -> Form:
+        """cosh g (k = 1) or sinh g (k = −1) as (e^g + k·e^(−g))/2."""
+        halves = _add(self._exp(form), _scaled(self._exp(_scaled(form, -1)), k))
+        return _scaled(halves, sympy.Rational(1, 2))
 
     def _abs(self, form: Form) -> Form:
         """|g| = ±g once g has a proved strict sign on the tail."""
@@ -735,7 +735,7 @@ def _tail(builder: _Builder, form: Form, parts: Split, sign: int) -> Tail:
         *_describe(builder, form),
         f"dominant scale d = {parts.dominant.text()}, coefficient C = {parts.coefficient.text()}",
         "the other terms over d: ratios decreasing on the tail (Lemma 1), so at t = R:",
-        *(f"  {line}" for line in parts.bounds),
+        *(f"  |{c.text()}·{s.text()}| ≤ {_upper_text(b)} at t = R" for s, c, b in parts.bounds),
         f"|r| ≤ ε ≤ {_decimal(epsilon, True)} < min|C|, so the expression is {word}"
         f" for every t ≥ {builder.r}",
     ]
@@ -768,17 +768,15 @@ def tail_limit(expr: Expr, side: int) -> tuple[Expr, tuple[str, ...]] | None:
             if not form:
                 return sympy.Integer(0), (*_describe(builder, form), "the form is 0")
             with precision(BITS):
-                result = _limit_of(builder, form)
+                return _limit_of(builder, form)
         except _NotYetError:
             continue
         except GIVE_UP:
             return None
-        if result is not None:
-            return result
     return None
 
 
-def _limit_of(builder: _Builder, form: Form) -> tuple[Expr, tuple[str, ...]] | None:
+def _limit_of(builder: _Builder, form: Form) -> tuple[Expr, tuple[str, ...]]:
     parts = builder.split(form)
     growth = parts.dominant.growth()
     lines = [*_describe(builder, form), f"dominant scale d = {parts.dominant.text()}"]
@@ -789,12 +787,9 @@ def _limit_of(builder: _Builder, form: Form) -> tuple[Expr, tuple[str, ...]] | N
         if limit is None:
             raise _UnhandledError("the limit of the dominant coefficient is not known exactly")
         limit = sympy.radsimp(sympy.simplify(limit))
-        text = f"the other terms → 0; the coefficient of 1 tends to {limit}"
-        return limit, (*lines, text)
+        return limit, (*lines, f"the other terms → 0; the coefficient of 1 tends to {limit}")
     c = parts.coefficient.ball
     if c.contains(0) or not c.abs_lower() > parts.epsilon:
         raise _NotYetError("the sign of the growing part is not decided")
     value = sympy.oo if c > 0 else -sympy.oo
-    bound = _upper_text(parts.epsilon)
-    text = f"|r| ≤ {bound} < min|C| and d → ∞: limit {value}"
-    return value, (*lines, text)
+    return value, (*lines, f"|r| ≤ {_upper_text(parts.epsilon)} < min|C|, d → ∞: limit {value}")
