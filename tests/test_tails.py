@@ -533,3 +533,57 @@ def test_higher_derivatives_against_numerical_differentiation(
             assert sign_of(mpmath.diff(function, x, order)) == tail.sign, (text, x)
     limit = tail_limit(expression(text), side)
     assert limit is not None and limit[0] == 0
+
+
+def _terms(tail: Tail) -> list[tuple[mpf, list[mpf], mpf, mpf]]:
+    """(m, q, c_low, c_high) of every term of the data, as mpmath numbers."""
+    result = []
+    for m, q, coefficient in json.loads(tail.data["terms"]):
+        bounds = [constant(c) for c in coefficient]
+        result.append((constant(m), [constant(c) for c in q], min(bounds), max(bounds)))
+    return result
+
+
+def _difference(a: list[mpf], b: list[mpf]) -> list[mpf]:
+    n = max(len(a), len(b))
+    a, b = a + [mpf(0)] * (n - len(a)), b + [mpf(0)] * (n - len(b))
+    difference = [x - y for x, y in zip(a, b, strict=True)]
+    while difference and abs(difference[-1]) < mpf(10) ** -90:
+        difference.pop()
+    return difference
+
+
+@pytest.mark.parametrize(("text", "side", "truth", "reference", "far"), SIGNS)
+def test_a_second_program_re_derives_the_bound_from_the_data(
+    text: str, side: int, truth: int, reference: Ref, far: bool
+) -> None:
+    """From the data alone (terms, R, C, ε), with mpmath at 120 digits: the dominant
+    group sums to C, every other ratio t^a·e^(−p) has t·p′ − a ≥ 0 in powers of (t − R)
+    with a positive constant, and Σ max|c_k|·ρ_k(R) ≤ ε < min|C|."""
+    tail = tail_sign(expression(text), side)
+    assert tail is not None
+    with mp.workdps(120):
+        r = exact(Fraction(tail.data["R"]))
+        dominant_m = constant(tail.data["dominant_m"])
+        dominant_q = [constant(c) for c in json.loads(tail.data["dominant_q"])]
+        c_low, c_high, total = mpf(0), mpf(0), mpf(0)
+        for m, q, low, high in _terms(tail):
+            p, a = _difference(q, dominant_q), m - dominant_m
+            if not p and abs(a) < mpf(10) ** -90:  # the dominant scale
+                c_low, c_high = c_low + low, c_high + high
+                continue
+            s = [-a] + [(j + 1) * c for j, c in enumerate(p)]  # t·p′(t) − a
+            shifted = [
+                sum(s[k] * mpmath.binomial(k, j) * r ** (k - j) for k in range(j, len(s)))
+                for j in range(len(s))
+            ]
+            assert shifted[0] > 0 and all(b >= 0 for b in shifted[1:]), (text, m, q)
+            exponent = sum((c * r ** (j + 1) for j, c in enumerate(p)), mpf(0))
+            total += max(abs(low), abs(high)) * r**a * mpmath.exp(-exponent)
+        epsilon = exact(Fraction(tail.data["remainder_bound"]))
+        assert total <= epsilon * (1 + mpf(10) ** -40)
+        slack = (abs(c_low) + abs(c_high)) * mpf(10) ** -15 + mpf(10) ** -60  # 64-bit rounding
+        assert exact(Fraction(tail.data["coefficient_low"])) <= c_low + slack
+        assert c_high <= exact(Fraction(tail.data["coefficient_high"])) + slack
+        assert min(abs(c_low), abs(c_high)) > epsilon and c_low * c_high > 0
+        assert (c_low > 0) == (truth > 0)

@@ -271,10 +271,11 @@ def _upper_text(ball: flint.arb) -> str:
 
 
 def _data_bound(epsilon: flint.arb, coefficient: flint.arb) -> Fraction:
-    """An exact rational ≥ ε for the data: 2^−64 when that still separates it from |C|."""
+    """An exact rational ≥ ε·(1 + 2^−40) for the data (room for the 64-bit rounding of the
+    coefficients there); 2^−64 when that still separates it from |C|."""
     if epsilon < TINY and coefficient.abs_lower() > TINY:
         return Fraction(1, 2**64)
-    return Fraction(_bounds_text(epsilon)[1])
+    return Fraction(_bounds_text(epsilon * (1 + flint.arb(2) ** -40))[1])
 
 
 Term = tuple[Scale, Coef]
@@ -716,7 +717,8 @@ def tail_sign(expr: Expr, side: int, start: Fraction | None = None) -> Tail | No
             with precision(BITS):
                 parts = builder.split(form)
                 c = parts.coefficient.ball
-                if c.contains(0) or not c.abs_lower() > parts.epsilon:
+                room = parts.epsilon * (1 + flint.arb(2) ** -40)
+                if c.contains(0) or not c.abs_lower() > room:
                     continue
                 sign = 1 if c > 0 else -1
                 return _tail(builder, form, parts, sign)
