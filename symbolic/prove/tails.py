@@ -4,14 +4,12 @@ On [R, ∞) interval arithmetic treats x and e^(−x) in x·e^(−x) as independ
 encloses the product by [0, ∞]. Here the expression is rewritten, exactly, as an
 *asymptotic form* valid on the whole tail.
 **The tail variable.** With s = ±1 the side, x = s·t and the tail is t ≥ R ≥ 1.
-**Forms.** A form is a finite sum of terms c(t)·t^m·e^(−q(t)): the *scale*
-t^m·e^(−q(t)) is exact (m rational, q a polynomial without constant term whose
-coefficients are exact real constants, e.g. 2√2/√π), and the *coefficient* c(t) is a
-function known only through a ball (Arb) that contains c(t) for every t ≥ R, and,
-when known, its exact limit as t → ∞ (an exact coefficient is a constant). Scales
-are totally ordered by growth: t^m₁e^(−q₁) is smaller than t^m₂e^(−q₂) when q₁ − q₂
-has a positive leading coefficient, or when q₁ = q₂ and m₁ < m₂ (exact algebra, or
-the sign of a constant decided in Arb).
+**Forms.** A form is a finite sum of terms c(t)·t^m·e^(−q(t)): the *scale* is exact
+(m rational, q a polynomial without constant term with exact real coefficients, e.g.
+2√2/√π); the *coefficient* c(t) is known through a ball (Arb) that contains c(t) for
+every t ≥ R and, when known, its exact limit (an exact coefficient is a constant).
+Scales are ordered by growth: t^m₁e^(−q₁) is smaller than t^m₂e^(−q₂) when q₁ − q₂ has
+a positive leading coefficient, or q₁ = q₂ and m₁ < m₂ (signs of exact constants).
 
 **Lemma 1 (monotone ratio).** Let ρ(t) = t^a·e^(−p(t)). For t > 0,
 (log ρ)′ = (a − t·p′(t))/t, so ρ decreases on [R, ∞) as soon as s(t) = t·p′(t) − a
