@@ -166,6 +166,9 @@ SIGNS: list[tuple[str, int, int, Ref, bool]] = [
     ("x**3*sech(x) - 1", -1, -1, lambda x: x**3 * mpmath.sech(x) - 1, True),
     ("cosh(x) - exp(x)/2", 1, 1, lambda x: mpmath.exp(-x) / 2, True),
     ("sinh(x) + 1", -1, -1, lambda x: mpmath.sinh(x) + 1, True),
+    ("x*2**(-x) - 10**-6", 1, -1, lambda x: x * mpf(2) ** -x - mpf(10) ** -6, True),
+    ("3**x - 2**x*x**5", 1, 1, lambda x: mpf(3) ** x - mpf(2) ** x * x**5, True),
+    ("2**(-x**2) - exp(-x)", 1, -1, lambda x: mpf(2) ** (-(x**2)) - mpmath.exp(-x), True),
     ("abs(x) - 1", 1, 1, lambda x: abs(x) - 1, True),
     ("abs(x) - 1", -1, 1, lambda x: abs(x) - 1, True),
     (

@@ -52,7 +52,7 @@ ball of C excludes 0 and min|C| > ε, the form has the sign of C at every t ≥ 
 - (d(C + r))^n for rational n and exact C > 0: d^n·C^n·(1 + v·P), v = r/C, where
   **Lemma 5 (mean value):** (1 + v)^n − 1 = n(1 + ξ)^(n−1)·v with ξ between 0 and v,
   so for |v| ≤ ε < 1, P lies between n(1 − ε)^(n−1) and n(1 + ε)^(n−1) (limit n);
-- |g| = ±g once g has a proved strict sign on the tail; cosh, sinh, sech by e^(±g).
+- |g| = ±g once g has a proved strict sign on the tail; cosh, sinh, sech by e^(±g); a^g = e^(g·log a).
 
 **Limits.** The largest scale d decays (q with positive leading coefficient, or
 m < 0): the limit is 0 (coefficients are bounded). d = 1: the limit is the exact
@@ -442,6 +442,8 @@ class _Builder:
 
     def _power(self, expr: Expr) -> Form:
         base, exponent = expr.args
+        if not base.free_symbols and _sign(base) > 0:  # a^g = e^(g·log a)
+            return self._exp(self.form(sympy.expand(exponent * sympy.log(base))))
         if exponent.is_Rational and not exponent.is_Integer and exponent.q <= MAX_POWER:
             return self._root(self.form(base), exponent)
         if not (exponent.is_Integer and abs(int(exponent)) <= MAX_POWER):
