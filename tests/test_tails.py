@@ -590,3 +590,44 @@ def test_a_second_program_re_derives_the_bound_from_the_data(
         assert c_high <= exact(Fraction(tail.data["coefficient_high"])) + slack
         assert min(abs(c_low), abs(c_high)) > epsilon and c_low * c_high > 0
         assert (c_low > 0) == (truth > 0)
+
+
+FAMILY: dict[str, Ref] = {
+    "sigmoid": sig,
+    "tanh": mpmath.tanh,
+    "softplus": softplus,
+    "log_sigmoid": lambda x: -softplus(-x),
+    "silu": lambda x: x * sig(x),
+    "gelu": gelu,
+    "gelu_tanh": lambda x: x / 2 * (1 + mpmath.tanh(g_tanh(x))),
+    "mish": mish,
+    "erf": mpmath.erf,
+}
+small = st.fractions(min_value=-4, max_value=4, max_denominator=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    f=st.sampled_from(sorted(FAMILY)),
+    g=st.sampled_from(sorted(FAMILY)),
+    a=small,
+    b=small.filter(lambda v: v != 0),
+    c=small,
+    p=small,
+    k=st.integers(min_value=0, max_value=2),
+    side=st.sampled_from([1, -1]),
+)
+def test_random_family_combinations(
+    f: str, g: str, a: Fraction, b: Fraction, c: Fraction, p: Fraction, k: int, side: int
+) -> None:
+    """a·f(b·x) + g(x + c) + p·x^k: a proved sign holds near the start of the tail (where
+    60 + 2|x| digits leave no doubt about the sign of the reference)."""
+    text = f"({a})*{f}(({b})*x) + {g}(x + ({c})) + ({p})*x**{k}"
+    tail = tail_sign(expression(text), side)
+    if tail is None or abs(tail.start) > 100:
+        return
+    start = exact(tail.start)
+    for x in (start, start + side * mpf(1) / 3, start + side * 2, start + side * 9):
+        with mp.workdps(60 + 2 * int(abs(x))):
+            value = exact(a) * FAMILY[f](exact(b) * x) + FAMILY[g](x + exact(c)) + exact(p) * x**k
+        assert sign_of(value) == tail.sign, (text, side, x)
