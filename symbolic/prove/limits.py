@@ -19,11 +19,7 @@ from symbolic.numbers.intervals import Interval
 from symbolic.prove.claim import Claim
 from symbolic.prove.relations import conditions_of, defined_at
 from symbolic.prove.signs import ExpForm, NotRationalError, exp_form, sign_chart
-
-try:  # the tail bounds; without them a limit at ±∞ of a mixed expression stays open
-    from symbolic.prove.tails import tail_limit
-except ImportError:  # pragma: no cover
-    tail_limit = None
+from symbolic.prove.tails import tail_limit
 from symbolic.prove.verdict import Verdict
 
 
@@ -214,7 +210,7 @@ def _mixed_at_infinity(expr: Expr, point: Expr, value: Expr, why: str) -> Verdic
     """A limit at ±∞ of an expression that is not rational in one exponential: the
     tails' dominant terms (`symbolic.prove.tails.tail_limit`), proved with their bounds."""
     method = "dominant terms on the tail, bounded remainder"
-    found = tail_limit(explicit(expr), 1 if point == sympy.oo else -1) if tail_limit else None
+    found = tail_limit(explicit(expr), 1 if point == sympy.oo else -1)
     if found is None:
         return Verdict.unknown("limit", f"no exact method for this limit at infinity ({why})")
     limit, lines = found

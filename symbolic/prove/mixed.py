@@ -111,7 +111,7 @@ def _decide(goal: Goal, domain: Interval) -> Decision:
 
 def _tail(goal: Goal, side: int) -> Tail | Decision:
     """The tail where d has a proved strict sign, with |g| resolved by g's tail sign."""
-    d, start = explicit(goal.d), Fraction(side)
+    d, start = _tanh_of_log(explicit(goal.d)), Fraction(side)
     for node in sorted(d.atoms(sympy.Abs), key=sympy.count_ops):
         inner = tail_sign(node.args[0], side, start)
         if inner is None:
@@ -124,6 +124,19 @@ def _tail(goal: Goal, side: int) -> Tail | Decision:
     if tail.sign != goal.sign:
         return Decision(failing=rational(tail.start * 2), why="the tail has the wrong sign")
     return tail
+
+
+def _tanh_of_log(expr: Expr) -> Expr:
+    """tanh(log h) = (h² − 1)/(h² + 1), exactly: Mish's tanh(softplus) becomes rational
+    in e^x, and the tails keep every order of it."""
+
+    def rational_form(node: Expr) -> Expr:
+        h = node.args[0].args[0]
+        return (h**2 - 1) / (h**2 + 1)
+
+    return expr.replace(
+        lambda n: isinstance(n, sympy.tanh) and isinstance(n.args[0], sympy.log), rational_form
+    )
 
 
 # ---------------------------------------------------------------- the core
