@@ -47,8 +47,9 @@ CATALOGUES = [
     HERE.parent / "symbolic" / "functions" / f"{name}.claims.toml"
     for name in ("tanh", "softplus", "log_sigmoid", "silu", "gelu", "gelu_tanh", "mish")
 ]
-# The fraction of truth_family.toml the prover decides (proved or refuted, correctly):
-# raised by the lead as the prover grows.
+# The fraction of truth_family.toml the prover decides (proved or refuted, correctly),
+# counting the claims it cannot load yet as undecided: raised as the prover grows. At
+# commit 28578e8 it decides 51 of 137 (16 proved, 35 refuted; 10 extrema not loadable).
 DECIDED_AT_LEAST = 0.0
 # Claims whose truth this module cannot re-establish, with the reason (none today).
 UNCHECKED: dict[str, str] = {}
