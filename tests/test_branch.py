@@ -240,3 +240,57 @@ def test_removable_singularity_references() -> None:
     assert mpmath.almosteq(mpmath.taylor(mpmath.tanh, 0, 3)[3], -mpmath.mpf(1) / 3)
     assert mpmath.almosteq(mpmath.taylor(gelu, 0, 2)[2], 1 / mpmath.sqrt(2 * mpmath.pi))
     assert mpmath.almosteq(mpmath.diff(lambda x: mpmath.log1p(mpmath.exp(x)), 0), 0.5)
+
+
+# ---------------------------------------------------------------- from the mutation run
+
+
+def test_a_bound_met_exactly_at_an_end_covers_a_non_strict_relation_only() -> None:
+    """e^x − 1 ≥ 0 on [0, 1] (equality at 0): proved non-strict, never strict."""
+    assert isinstance(certify_sign(parse("exp(x) - 1"), Fraction(0), Fraction(1), 1, False), Cover)
+    strict = certify_sign(parse("exp(x) - 1"), Fraction(0), Fraction(1), 1, True)
+    assert isinstance(strict, WrongSign) and strict.x == 0
+    below = certify_sign(parse("1 - exp(x)"), Fraction(0), Fraction(1), -1, True)
+    assert not isinstance(below, Cover)
+    assert isinstance(certify_sign(parse("1 - exp(x)"), Fraction(0), Fraction(1), -1, False), Cover)
+
+
+def test_a_zero_at_the_middle_is_the_failing_point_of_a_strict_cover() -> None:
+    outcome = certify_sign(parse("x**2*sigmoid(x)"), Fraction(-1), Fraction(1), 1, True)
+    assert isinstance(outcome, WrongSign) and outcome.x == 0
+
+
+def test_a_touching_point_under_an_absolute_value() -> None:
+    """|GELU(x)| ≤ |x|, equality at 0 only (|Φ(x)| < 1): both sides vanish at 0."""
+    assert verdict_of('kind = "inequality"\nlhs = "abs(gelu(x))"\nop = "<="\nrhs = "abs(x)"') == (
+        "proved"
+    )
+    assert all(abs(gelu(x)) <= abs(x) for x in _samples(Fraction(-40), Fraction(40)))
+
+
+def test_a_failure_in_a_sliver_beside_an_irrational_end_is_never_proved() -> None:
+    """d = x − √2 − 2^−200 < 0 on (√2, √2 + 2^−200): a cover must reach the end itself."""
+    body = (
+        'kind = "inequality"\nlhs = "x - sqrt(2) - 2**(-200)"\nop = ">"\nrhs = "0"\n'
+        'domain = "(sqrt(2), 2]"'
+    )
+    assert verdict_of(body) != "proved"
+
+
+def test_a_claimed_extremum_one_unit_off_in_its_last_digit_is_refuted() -> None:
+    """SiLU's minimum is −0.27846454276107…: −0.278464542762 is 0.93 units off."""
+    assert mpmath.nstr(SILU_MIN, 12) != "-0.278464542762"
+    body = (
+        'kind = "extremum"\nexpr = "silu(x)"\ntype = "min"\nvalue = "-0.278464542762"\n'
+        'digits = 12\ndomain = "[-30, 30]"'
+    )
+    assert verdict_of(body) == "refuted"
+
+
+def test_an_extremum_over_a_domain_with_irrational_ends() -> None:
+    """min of x² on [√2, 2] is 2, at the irrational end √2."""
+    body = (
+        'kind = "extremum"\nexpr = "x**2"\ntype = "min"\nvalue = "2.00"\ndigits = 3\n'
+        'domain = "[sqrt(2), 2]"'
+    )
+    assert verdict_of(body) == "proved"

@@ -42,6 +42,7 @@ MAX_PIECES = 6_000  # pieces examined before giving up
 BITS = 80
 FINE_BITS = 256  # for pieces narrower than 2^-30 of their magnitude
 MIN_RELATIVE_WIDTH = Fraction(1, 2**90)  # no piece narrower than this (relative to |x| + 1)
+Bounds = tuple[Fraction, Fraction]  # exact rational ends of an enclosure
 SHOWN_PIECES = 12
 DEPTH = 2  # derivatives used to tighten enclosures (d′ and d″)  # pieces listed in the certificate's text (all are in its data)
 
@@ -139,26 +140,28 @@ class Difference:
     def at(self, x: Fraction, bits: int, k: int = 0) -> flint.arb | None:
         return _finite(self.orders[k], _ball(x, x, bits), bits)
 
-    def range_on(self, k: int, p: Fraction, q: Fraction, bits: int) -> flint.arb | None:
-        """An enclosure of d^(k) on [p, q] (None where it is not finite)."""
-        direct = _finite(self.orders[k], _ball(p, q, bits), bits)
+    def range_on(self, k: int, p: Fraction, q: Fraction, bits: int) -> Bounds | None:
+        """Exact rational bounds of d^(k) on [p, q] (None where it is not finite). Bounds
+        are kept exact, not as balls: a hull or intersection of balls would round its
+        radius outward past an end that is exact (e^0 − 1 = 0)."""
+        direct = _exact(_finite(self.orders[k], _ball(p, q, bits), bits))
         if k + 1 >= len(self.orders):
             return direct
         slope = self.range_on(k + 1, p, q, bits)
         if slope is None:
             return direct
         found = [direct] if direct is not None else []
-        if slope > 0 or slope < 0:
-            ends = self.at(p, bits, k), self.at(q, bits, k)
+        if slope[0] > 0 or slope[1] < 0:  # d^(k) is monotone on the piece
+            ends = _exact(self.at(p, bits, k)), _exact(self.at(q, bits, k))
             if ends[0] is not None and ends[1] is not None:
-                with precision(bits):
-                    found.append(ends[0].union(ends[1]))
+                found.append((min(ends[0][0], ends[1][0]), max(ends[0][1], ends[1][1])))
         middle = _split(p, q)
         at_middle = self.at(middle, bits, k)
         if at_middle is not None:
             with precision(bits):
-                found.append(at_middle + slope * (_ball(p, q, bits) - _ball(middle, middle, bits)))
-        return _intersection(found, bits)
+                spread = _ball_of(slope, bits) * (_ball(p, q, bits) - _ball(middle, middle, bits))
+                found.append(_exact(at_middle + spread))
+        return _intersection([f for f in found if f is not None])
 
 
 def certify_sign(
@@ -199,7 +202,7 @@ def _piece(
     difference: Difference, p: Fraction, q: Fraction, sign: int, strict: bool
 ) -> Piece | None:
     bits = _bits(p, q)
-    direct = _finite(difference.orders[0], _ball(p, q, bits), bits)
+    direct = _exact(_finite(difference.orders[0], _ball(p, q, bits), bits))
     if direct is not None and _holds(direct, sign, strict):
         return Piece(p, q, _bound(direct, sign), "direct")
     refined = difference.range_on(0, p, q, bits)
@@ -208,14 +211,23 @@ def _piece(
     return None
 
 
-def _intersection(found: list[flint.arb], bits: int) -> flint.arb | None:
+def _intersection(found: list[Bounds]) -> Bounds | None:
     if not found:
         return None
-    result = found[0]
-    with precision(bits):
-        for other in found[1:]:
-            result = result.intersection(other)
-    return result
+    return max(low for low, _ in found), min(high for _, high in found)
+
+
+def _exact(value: flint.arb | None) -> Bounds | None:
+    if value is None:
+        return None
+    try:
+        return exact_bounds(value)
+    except SymbolicError:  # an exponent too large for exact bounds
+        return None
+
+
+def _ball_of(bounds: Bounds, bits: int) -> flint.arb:
+    return _ball(bounds[0], bounds[1], bits)
 
 
 def _wrong_at(
@@ -233,16 +245,15 @@ def _wrong_at(
     return None
 
 
-def _holds(value: flint.arb, sign: int, strict: bool) -> bool:
+def _holds(bounds: Bounds, sign: int, strict: bool) -> bool:
+    low, high = bounds
     if sign > 0:
-        return bool(value > 0) if strict else bool(value >= 0)
-    return bool(value < 0) if strict else bool(value <= 0)
+        return low > 0 if strict else low >= 0
+    return high < 0 if strict else high <= 0
 
 
-def _bound(value: flint.arb, sign: int) -> Fraction:
-    low, high = exact_bounds(value)
-    bound = low if sign > 0 else high
-    return _simpler(bound, sign)
+def _bound(bounds: Bounds, sign: int) -> Fraction:
+    return _simpler(bounds[0] if sign > 0 else bounds[1], sign)
 
 
 def _simpler(bound: Fraction, sign: int) -> Fraction:

@@ -30,6 +30,7 @@ from symbolic.arith.arb import exact_bounds
 from symbolic.derive.checking import explicit
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language, to_text
+from symbolic.numbers.enclosure import constant_bounds
 from symbolic.numbers.exact import fraction, rational
 from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
@@ -190,9 +191,10 @@ def _attained(claim: Claim, expr: Expr, attained: Fraction, direction: int) -> l
 def _search(expr: Expr, domain: Interval, direction: int) -> tuple[Fraction, flint.arb] | None:
     """A point near the extremum: the best of a grid, refined by golden sections (not
     trusted: only its certified value is used)."""
-    low = fraction(domain.low) if domain.low.is_Rational else -CORE
-    high = fraction(domain.high) if domain.high.is_Rational else CORE
+    low, high = _search_end(domain.low, below=False), _search_end(domain.high, below=True)
     low, high = max(low, -CORE * 64), min(high, CORE * 64)
+    if low >= high:
+        return None
     grid = [low + (high - low) * Fraction(k, GRID) for k in range(GRID + 1)]
     values = [(x, _value(expr, x)) for x in grid]
     values = [(x, f) for x, f in values if f is not None]
@@ -202,6 +204,17 @@ def _search(expr: Expr, domain: Interval, direction: int) -> tuple[Fraction, fli
     a = values[max(index - 1, 0)][0]
     b = values[min(index + 1, len(values) - 1)][0]
     return _golden(expr, a, b, direction) or values[index]
+
+
+def _search_end(end: Expr, below: bool) -> Fraction:
+    """A rational end for the search, inside the domain: ±16 for an infinite end, a
+    rational bound on the inner side of an irrational one."""
+    if end.is_infinite:
+        return CORE if below else -CORE
+    if end.is_Rational:
+        return fraction(end)
+    lower, upper = constant_bounds(end, 128)
+    return lower if below else upper
 
 
 def _golden(
@@ -261,16 +274,12 @@ def mpmath_extremum(claim: Claim) -> mpmath.mpf | None:
     """The extremum found by mpmath alone (60 digits), or None when it cannot evaluate."""
     direction = 1 if claim.fields["type"] == "min" else -1
     domain = claim.domain
-    low = fraction(domain.low) if domain.low.is_Rational else -CORE
-    high = fraction(domain.high) if domain.high.is_Rational else CORE
     with mpmath.workdps(60):
         try:
-            return _mp_search(
-                explicit(claim.fields["expr"]),
-                mpmath.mpf(low.numerator) / low.denominator,
-                mpmath.mpf(high.numerator) / high.denominator,
-                direction,
-            )
+            low = _mp(domain.low, mpmath.mpf(0)) if domain.low.is_finite else -int(CORE)
+            high = _mp(domain.high, mpmath.mpf(0)) if domain.high.is_finite else int(CORE)
+            formula = explicit(claim.fields["expr"])
+            return _mp_search(formula, mpmath.mpf(low), mpmath.mpf(high), direction)
         except (ValueError, TypeError, ZeroDivisionError, KeyError):
             return None
 
