@@ -22,6 +22,7 @@ logic, does no SymPy simplification and no search. What it does:
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,6 +85,9 @@ class Target:
     domain: Any  # an Interval, or None when coverage is not checked
     why_not: str = ""  # why the covers are not linked to the claim
     segments: list[Segment] = field(default_factory=list)
+    others: list[tuple[Expr, str]] = field(default_factory=list)  # (expression, what it is)
+    partial: list[str] = field(default_factory=list)  # entries linked to others
+    minus_constant: Expr | None = None  # f, when f − (any constant) may be covered
 
 
 # ---------------------------------------------------------------- input
@@ -128,7 +132,6 @@ def check_claim(claim: dict[str, Any]) -> Report:
 def _check(claim: dict[str, Any], entries: list[dict[str, Any]]) -> Report:
     target = _target(claim)
     lines: list[str] = []
-    unlinked: list[str] = []
     for index, entry in enumerate(entries, 1):
         where = f"entry {index} ({entry.get('what', '?')})"
         try:
@@ -136,15 +139,14 @@ def _check(claim: dict[str, Any], entries: list[dict[str, Any]]) -> Report:
         except Failure as failure:
             raise Failure(f"{where}: {failure}") from None
         lines.append(f"{where}: {note}")
-        if "not linked" in note:
-            unlinked.append(where)
     if target.domain is None or target.d is None:
         why = target.why_not or "coverage is not checked for this kind"
-        return Report(claim["id"], "partly checked", (*lines, f"not linked: {why}"))
+        return Report(claim["id"], "partly checked", (*lines, f"coverage not checked: {why}"))
+    if target.partial:
+        shown = "; ".join(dict.fromkeys(target.partial))
+        return Report(claim["id"], "partly checked", (*lines, f"not fully linked: {shown}"))
     _covered(target)
     lines.append(f"the covers, tails and touching points cover the domain {claim_domain(claim)}")
-    if unlinked:
-        lines.append(f"not linked (checked piece by piece only): {', '.join(unlinked)}")
     return Report(claim["id"], "re-verified", tuple(lines))
 
 
@@ -157,34 +159,82 @@ def claim_domain(claim: dict[str, Any]) -> str:
 
 
 def _target(claim: dict[str, Any]) -> Target:
-    """sign·d > 0 on the domain, from the claim's own fields (re-parsed)."""
+    """sign·d > 0 on the domain, from the claim's own fields (re-parsed), with the other
+    expressions the prover may legitimately cover for it (`Target.others`)."""
     fields = claim.get("fields")
     if not isinstance(fields, dict):
         return Target(None, None, True, None, "the JSON has no fields of the claim")
     kind = fields.get("kind", "identity")
     try:
-        domain = parse_interval(str(fields.get("domain", "reals")))
-        if kind == "inequality":
-            d = parse(_text(fields, "lhs")) - parse(_text(fields, "rhs"))
-            if fields.get("op") == "!=":
-                return Target(d, None, True, domain)
-            sign, strict = RELATIONS[str(fields.get("op"))]
-            return Target(d, sign, strict, domain)
-        if kind == "monotone":
-            d = sympy.diff(parse(_text(fields, "expr")), X)
-            sign = 1 if fields.get("direction") == "increasing" else -1
-            strict = fields.get("strict") is True
-            return Target(d, sign, strict, _interior(domain) if strict else domain)
-        if kind == "extremum" and "digits" in fields:
-            return _extremum(fields, domain)
-        if kind in ("zeros", "range"):
-            d = parse(_text(fields, "expr"))
-            d = d if kind == "zeros" else sympy.diff(d, X)
-            return Target(d, None, True, None, f"a {kind} claim: covers of pieces it chose")
+        return _target_of(kind, fields, parse_interval(str(fields.get("domain", "reals"))))
     except (SymbolicError, KeyError, ValueError, TypeError) as error:
         why = f"the claim's fields cannot be read here ({error}; definitions are not in the JSON)"
         return Target(None, None, True, None, why)
+
+
+def _target_of(kind: str, fields: dict[str, Any], domain: Any) -> Target:
+    if kind == "inequality":
+        lhs, rhs = parse(_text(fields, "lhs")), parse(_text(fields, "rhs"))
+        d, op = lhs - rhs, str(fields.get("op"))
+        sign, strict = RELATIONS.get(op, (None, True))
+        others = [*_branches(d, "d"), *_parts(lhs, rhs), *_inverse(lhs, rhs)]
+        return Target(d, sign, strict, domain, others=others)
+    if kind == "monotone":
+        f = parse(_text(fields, "expr"))
+        sign = 1 if fields.get("direction") == "increasing" else -1
+        strict = fields.get("strict") is True
+        others = [(sympy.diff(b, X), f"f′ of {label}") for b, label in _branches(f, "f")]
+        others += _parts(f)
+        where = _interior(domain) if strict else domain
+        return Target(sympy.diff(f, X), sign, strict, where, others=others)
+    if kind == "extremum":
+        return _extremum(fields, domain)
+    if kind in ("zeros", "range"):
+        f = parse(_text(fields, "expr"))
+        bases = [(f, "f"), *_branches(f, "f")]
+        if kind == "range":
+            bases = [(sympy.diff(b, X), f"f′ of {label}") for b, label in bases]
+        why = f"a {kind} claim: the prover chose the pieces it covers"
+        return Target(None, None, True, None, why, others=[*bases, *_parts(f)])
     return Target(None, None, True, None, f"a {kind} claim")
+
+
+def _branches(expr: Expr, name: str) -> list[tuple[Expr, str]]:
+    """expr with each |g| written +g or −g (at most 4 of them): what the prover covers on a
+    piece where the signs are fixed (the pieces come from exact sign charts: not checked)."""
+    nodes = sorted(expr.atoms(sympy.Abs), key=sympy.default_sort_key)[:4]
+    found = []
+    for signs in itertools.product((1, -1), repeat=len(nodes)):
+        if nodes:
+            branch = expr.xreplace({n: s * n.args[0] for n, s in zip(nodes, signs, strict=True)})
+            found.append((branch, f"a piece of {name} where |g| = ±g"))
+    return found
+
+
+def _parts(*sides: Expr) -> list[tuple[Expr, str]]:
+    """The arguments of logarithms, roots and divisors: their definedness conditions
+    (g > 0, g ≥ 0, g ≠ 0) may be proved by covers of g."""
+    found = []
+    for side in sides:
+        for node in sympy.preorder_traversal(side):
+            if isinstance(node, sympy.log):
+                found.append((node.args[0], "a definedness condition"))
+            elif node.is_Pow and not (node.exp.is_Integer and node.exp > 0):
+                found.append((node.base, "a definedness condition"))
+    return found
+
+
+def _inverse(lhs: Expr, rhs: Expr) -> list[tuple[Expr, str]]:
+    """log(g) op c as g op e^c, √g op c as g op c² (either side)."""
+    found = []
+    for inner, constant in ((lhs, rhs), (rhs, lhs)):
+        if isinstance(inner, sympy.log):
+            found.append((inner.args[0] - sympy.exp(constant), "log(g) op c as g op e^c"))
+            found.append((sympy.exp(constant) - inner.args[0], "log(g) op c as g op e^c"))
+        if inner.is_Pow and inner.exp == sympy.Rational(1, 2):
+            found.append((inner.base - constant**2, "√g op c as g op c²"))
+            found.append((constant**2 - inner.base, "√g op c as g op c²"))
+    return found
 
 
 def _text(fields: dict[str, Any], key: str) -> str:
@@ -199,18 +249,25 @@ def _interior(domain: Any) -> Any:
 
 
 def _extremum(fields: dict[str, Any], domain: Any) -> Target:
-    """f > v − h (min) or f < v + h (max) on the domain, h half a unit in the last digit."""
+    """With `at`: f ≥ value (min) or f ≤ value (max) on the domain (that f(at) = value is
+    the prover's exact step). With `digits`: f > v − h (min) or f < v + h (max), h half a
+    unit in the last digit; the tails beyond the attained point are f − another constant."""
+    f = parse(_text(fields, "expr"))
+    direction = 1 if fields.get("type") == "min" else -1
+    others = [*_branches(f, "f"), *_parts(f)]
+    if "digits" not in fields:
+        value = parse_constant(_text(fields, "value"))
+        return Target(f - value, direction, False, domain, others=others)
     value, digits = Fraction(_text(fields, "value")), int(fields["digits"])
     exponent = 0
     while Fraction(10) ** (exponent + 1) <= abs(value):
         exponent += 1
     while value and Fraction(10) ** exponent > abs(value):
         exponent -= 1
-    h = Fraction(10) ** (exponent - digits + 1) / 2
-    direction = 1 if fields.get("type") == "min" else -1
-    far = value - direction * h
-    d = parse(_text(fields, "expr")) - sympy.Rational(far.numerator, far.denominator)
-    return Target(d, direction, True, domain)
+    far = value - direction * Fraction(10) ** (exponent - digits + 1) / 2
+    target = Target(f - _exact(far), direction, True, domain, others=others)
+    target.minus_constant = f
+    return target
 
 
 def _same(entry_expr: Expr, wanted: Expr) -> str | None:
@@ -229,6 +286,20 @@ def _same(entry_expr: Expr, wanted: Expr) -> str | None:
     return f"by Arb balls at {agree} exact points (not structurally)" if agree else None
 
 
+def _match(expr: Expr, target: Target, k: int = 0) -> tuple[str, str] | None:
+    """(what expr is, how that was shown): the claim's d (differentiated k times), or one
+    of the other expressions the prover may cover; None when it is none of them."""
+    bases = ([(target.d, "d")] if target.d is not None else []) + list(target.others)
+    for base, label in bases:
+        how = _same(expr, sympy.diff(base, (X, k)) if k else base)
+        if how is not None:
+            return label, how
+    f = target.minus_constant
+    if f is not None and not k and not sympy.expand(expr - f).has(X):
+        return "f minus another constant (the tails of an attained extremum)", "structurally"
+    return None
+
+
 # ---------------------------------------------------------------- entries
 
 
@@ -238,32 +309,39 @@ def _entry(entry: dict[str, Any], target: Target) -> str:
     if "tail" in entry:
         return _tail_entry(entry, expr, target)
     cover = _cover_data(entry["cover"])
-    if what == "d":
-        return _main_cover(expr, cover, target)
+    if what.startswith("g^("):
+        verify_cover(expr, cover)
+        target.partial.append("|g| written ±g beside a touching point (g^(k) covers)")
+        return f"{len(cover.pieces)} pieces re-verified; |g| = ±g beside a point: not linked"
     if what.startswith("d^("):
         return _touching_cover(entry, expr, cover, target)
-    verify_cover(expr, cover)
-    return f"{len(cover.pieces)} pieces re-verified; not linked (|g| written ±g beside a point)"
+    return _main_cover(expr, cover, target)
 
 
-def _link(expr: Expr, target: Target) -> str | None:
-    if target.d is None:
-        return None
-    how = _same(expr, target.d)
-    if how is None:
-        raise Failure("the covered expression is not the claim's (link failed)")
-    return how
+def _linked(expr: Expr, target: Target, k: int = 0) -> tuple[bool, str]:
+    """(is it the claim's d, the note); a Failure when it is nothing the claim allows."""
+    found = _match(expr, target, k)
+    if found is None:
+        if target.d is None and not target.others:
+            target.partial.append("no claim to link to")
+            return False, "not linked"
+        what = "d" if not k else f"d^({k})"
+        raise Failure(f"the covered expression is not the claim's {what} (link failed)")
+    label, how = found
+    if label != "d":
+        target.partial.append(label)
+        return False, f"linked {how} to {label} (partial)"
+    return True, f"linked {how}"
 
 
 def _main_cover(expr: Expr, cover: CoverData, target: Target) -> str:
-    how = _link(expr, target)
+    is_d, note = _linked(expr, target)
     verify_cover(expr, cover)
     done = f"{len(cover.pieces)} pieces on [{cover.low}, {cover.high}] re-verified"
-    if how is None:
-        return f"{done}; not linked"
-    _wanted_sign(target, cover.sign, cover.strict)
-    target.segments.append(Segment(_exact(cover.low), _exact(cover.high)))
-    return f"{done}; linked {how}"
+    if is_d:
+        _wanted_sign(target, cover.sign, cover.strict)
+        target.segments.append(Segment(_exact(cover.low), _exact(cover.high)))
+    return f"{done}; {note}"
 
 
 def _wanted_sign(target: Target, sign: int, strict: bool) -> None:
@@ -416,22 +494,22 @@ def _touching_cover(entry: dict[str, Any], expr: Expr, cover: CoverData, target:
     τ·s^k on the piece, s = ±1 the side of c it lies on."""
     k, c = int(entry["order"]), parse_constant(str(entry["point"]))
     right = int(entry["side"]) < 0  # c is the low end of what the piece covers
+    is_d, note = _linked(expr, target, k)
     verify_cover(expr, cover)
     done = f"{len(cover.pieces)} pieces of d^({k}) re-verified beside x = {entry['point']}"
     if not cover.strict:
         raise Failure("the cover of d^(k) beside a touching point must be strict")
-    if target.d is None or "local" in entry or _not_smooth(target.d):
-        return f"{done}; not linked (|g| beside the point, or no claim to link)"
-    how = _same(expr, sympy.diff(target.d, (X, k)))
-    if how is None:
-        raise Failure(f"the cover is not of the claim's d differentiated {k} times (link failed)")
+    if not is_d or _not_smooth(target.d):
+        if is_d:
+            target.partial.append("d with |g| beside a touching point")
+        return f"{done}; {note}"
     s = 1 if right else -1
     _wanted_sign(target, cover.sign * s**k, True)
     for j in range(k):
-        at = _sign_at(sympy.diff(target.d, (X, j)), c)
+        at = _sign_at(sympy.diff(target.d, (X, j)), c, target)
         if at != 0 and at != target.sign * s**j:
             raise Failure(f"d^({j}) at x = {entry['point']} is not shown 0 (nor of a helping sign)")
-    at_c = _sign_at(target.d, c)
+    at_c = _sign_at(target.d, c, target)
     point_ok = at_c == target.sign or (at_c == 0 and not target.strict)
     if right:
         if _order(_exact(cover.low), c) not in (-1, 0):
@@ -441,20 +519,20 @@ def _touching_cover(entry: dict[str, Any], expr: Expr, cover: CoverData, target:
         if _order(_exact(cover.high), c) not in (0, 1):
             raise Failure("the piece does not end at the touching point")
         target.segments.append(Segment(_exact(cover.low), c, False, not point_ok))
-    return f"{done}; linked {how}; d^(j)({entry['point']}) checked for j < {k}"
+    return f"{done}; {note}; d^(j)({entry['point']}) checked for j < {k}"
 
 
 def _not_smooth(d: Expr) -> bool:
     return d.has(sympy.Abs, sympy.sign, sympy.Piecewise, sympy.Heaviside)
 
 
-def _sign_at(expr: Expr, c: Expr) -> int | None:
+def _sign_at(expr: Expr, c: Expr, target: Target) -> int | None:
     """The sign of expr at the exact point c: an Arb ball of sign ±1, or 0 when the ball
-    is exactly 0 (every operation exact) or when SymPy's automatic evaluation at c gives
-    the literal 0 (no simplification is asked for)."""
+    is exactly 0 (every operation exact), or when the written-out value is the literal 0
+    (`_written_out`). A ball around 0 that is 0 within 2^-200 but not shown exactly 0
+    counts as 0 with a note: its exactness is the prover's (algebra)."""
     try:
-        point = constant_ball(c, FINE_BITS)
-        value = _enclose(prepare(expr), point, FINE_BITS)
+        value = _enclose(prepare(expr), constant_ball(c, FINE_BITS), FINE_BITS)
     except ERRORS:
         value = None
     if value is not None:
@@ -462,9 +540,31 @@ def _sign_at(expr: Expr, c: Expr) -> int | None:
             return 0
         if value > 0 or value < 0:
             return 1 if value > 0 else -1
-    if not expr.has(sympy.Derivative) and expr.xreplace({X: c}) == 0:
+    written = _written_out(expr).xreplace({X: c})
+    if written == 0 or sympy.expand(written) == 0:
+        return 0
+    if value is not None and value.contains(0) and value.rad() < 2.0**-200:
+        target.partial.append(f"a derivative is 0 at x = {c} in Arb only (exactness trusted)")
         return 0
     return None
+
+
+def _written_out(expr: Expr) -> Expr:
+    """expr with derivatives taken (SymPy's diff), named functions written as their
+    definitions, erfc as 1 − erf and hyperbolic functions by exp: fixed exact rewritings,
+    after which SymPy's automatic evaluation may reach a literal 0 (no simplify)."""
+    expr = expr.doit()
+    for _ in range(8):
+        named = [n for n in expr.atoms(sympy.Function) if hasattr(n, "expanded")]
+        if not named:
+            break
+        expr = expr.xreplace({n: n.expanded() for n in named})
+    expr = expr.replace(sympy.erfc, lambda z: 1 - sympy.erf(z))
+    return (
+        expr.rewrite(sympy.tanh, sympy.exp)
+        .rewrite(sympy.cosh, sympy.exp)
+        .rewrite(sympy.sinh, sympy.exp)
+    )
 
 
 # ---------------------------------------------------------------- tails
@@ -489,16 +589,15 @@ def _tail_entry(entry: dict[str, Any], expr: Expr, target: Target) -> str:
             raise Failure("min|C| of the dominant group is not above the re-derived ε")
         if (1 if c_ball > 0 else -1) != int(data["sign"]):
             raise Failure("the tail's sign is not that of its dominant coefficient")
-    how = _link(expr, target)
-    points = _consistent(target.d if how else expr, terms, side, r)
+    is_d, note = _linked(expr, target)
+    points = _consistent(target.d if is_d else expr, terms, side, r)
     done = f"tail x {'≥' if side > 0 else '≤'} {start}: ε and min|C| re-derived (Lemma 1)"
     done += f"; the form agrees with the expression at {points} exact points"
-    if how is None:
-        return f"{done}; not linked"
-    _wanted_sign(target, int(data["sign"]), True)
-    low, high = (_exact(start), sympy.oo) if side > 0 else (-sympy.oo, _exact(start))
-    target.segments.append(Segment(low, high, side < 0, side > 0))
-    return f"{done}; linked {how}"
+    if is_d:
+        _wanted_sign(target, int(data["sign"]), True)
+        low, high = (_exact(start), sympy.oo) if side > 0 else (-sympy.oo, _exact(start))
+        target.segments.append(Segment(low, high, side < 0, side > 0))
+    return f"{done}; {note}"
 
 
 def _short(value: Fraction) -> str:
