@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -48,6 +49,9 @@ ORDER_BITS = (128, 512, 2048)
 # so its stated ε may be a little below the one re-derived from them. Soundness uses the
 # re-derived ε only (min|C| > ε); the stated one must agree to this relative slack.
 SLACK = Fraction(1, 2**20)
+MAX_ORDER = 40  # derivatives at a touching point (the prover tries up to 8)
+MAX_DIGITS = 20_000  # of a number in the data: Fraction("1e999999999") would not end
+_NUMBER = re.compile(r"-?\d+(/\d+|\.\d*)?([eE][+-]?\d{1,5})?")
 RELATIONS = {">": (1, True), ">=": (1, False), "<": (-1, True), "<=": (-1, False)}
 Failure = type("Failure", (Exception,), {"__doc__": "A certificate that does not check."})
 ERRORS = (SymbolicError, ValueError, TypeError, ZeroDivisionError, KeyError, ArithmeticError)
@@ -155,6 +159,17 @@ def claim_domain(claim: dict[str, Any]) -> str:
     return str(fields.get("domain", "reals"))
 
 
+def _number(value: object) -> Fraction:
+    """An exact rational from the data ("p/q", a decimal): bounded, or a Failure."""
+    text = str(value).strip()
+    if len(text) > MAX_DIGITS or not _NUMBER.fullmatch(text):
+        raise Failure(f"not an exact number of at most {MAX_DIGITS} characters: {text[:40]!r}")
+    number = Fraction(text)
+    if abs(number.numerator).bit_length() > 4 * MAX_DIGITS:
+        raise Failure(f"a number too large for the data: {text[:40]!r}")
+    return number
+
+
 # ---------------------------------------------------------------- linking
 
 
@@ -258,7 +273,7 @@ def _extremum(fields: dict[str, Any], domain: Any) -> Target:
     if "digits" not in fields:
         value = parse_constant(_text(fields, "value"))
         return Target(f - value, direction, False, domain, others=others)
-    value, digits = Fraction(_text(fields, "value")), int(fields["digits"])
+    value, digits = _number(_text(fields, "value")), int(fields["digits"])
     exponent = 0
     while Fraction(10) ** (exponent + 1) <= abs(value):
         exponent += 1
@@ -364,15 +379,11 @@ class CoverData:
 
 
 def _cover_data(data: dict[str, Any]) -> CoverData:
-    pieces = tuple(
-        (Fraction(str(p[0])), Fraction(str(p[1])), Fraction(str(p[2]))) for p in data["pieces"]
-    )
+    pieces = tuple((_number(p[0]), _number(p[1]), _number(p[2])) for p in data["pieces"])
     sign = int(data["sign"])
     if sign not in (1, -1) or not isinstance(data["strict"], bool) or not pieces:
         raise Failure("a cover without sign, strictness or pieces")
-    return CoverData(
-        Fraction(str(data["low"])), Fraction(str(data["high"])), sign, data["strict"], pieces
-    )
+    return CoverData(_number(data["low"]), _number(data["high"]), sign, data["strict"], pieces)
 
 
 def verify_cover(expr: Expr, cover: CoverData) -> None:
@@ -493,6 +504,8 @@ def _touching_cover(entry: dict[str, Any], expr: Expr, cover: CoverData, target:
     for j < k: by Taylor's formula with the Lagrange remainder, d has the sign
     τ·s^k on the piece, s = ±1 the side of c it lies on."""
     k, c = int(entry["order"]), parse_constant(str(entry["point"]))
+    if not 1 <= k <= MAX_ORDER:
+        raise Failure(f"a derivative order {k} outside 1 to {MAX_ORDER}")
     right = int(entry["side"]) < 0  # c is the low end of what the piece covers
     is_d, note = _linked(expr, target, k)
     verify_cover(expr, cover)
@@ -572,14 +585,14 @@ def _written_out(expr: Expr) -> Expr:
 
 def _tail_entry(entry: dict[str, Any], expr: Expr, target: Target) -> str:
     data = entry["tail"]
-    side, r, start = int(data["side"]), Fraction(data["R"]), Fraction(data["start"])
+    side, r, start = int(data["side"]), _number(data["R"]), _number(data["start"])
     if side not in (1, -1) or r < 1 or start != side * r:
         raise Failure("a tail with a bad side, R or start")
-    terms = [(Fraction(m), _poly(q), _coefficient(c)) for m, q, c in json.loads(data["terms"])]
-    dominant = (Fraction(data["dominant_m"]), _poly(json.loads(data["dominant_q"])))
+    terms = [(_number(m), _poly(q), _coefficient(c)) for m, q, c in json.loads(data["terms"])]
+    dominant = (_number(data["dominant_m"]), _poly(json.loads(data["dominant_q"])))
     with precision(FINE_BITS):
         c_ball, epsilon = _tail_bound(terms, dominant, r)
-        stated = Fraction(data["remainder_bound"])
+        stated = _number(data["remainder_bound"])
         if not epsilon * _ball(1 - SLACK, 1 - SLACK, FINE_BITS) <= _ball(stated, stated, FINE_BITS):
             raise Failure(
                 f"the stated remainder bound ε = {_short(stated)} is below the "
@@ -612,7 +625,7 @@ def _coefficient(values: list[str]) -> flint.arb:
     """An exact coefficient [text] or rational bounds [low, high], as a ball."""
     if len(values) == 1:
         return constant_ball(parse_constant(str(values[0])), FINE_BITS)
-    low, high = Fraction(values[0]), Fraction(values[1])
+    low, high = _number(values[0]), _number(values[1])
     if low > high:
         raise Failure("a coefficient ball with low > high")
     return _ball(low, high, FINE_BITS)
