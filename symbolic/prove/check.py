@@ -53,8 +53,11 @@ MAX_ORDER = 40  # derivatives at a touching point (the prover tries up to 8)
 MAX_DIGITS = 20_000  # of a number in the data: Fraction("1e999999999") would not end
 _NUMBER = re.compile(r"-?\d+(/\d+|\.\d*)?([eE][+-]?\d{1,5})?")
 RELATIONS = {">": (1, True), ">=": (1, False), "<": (-1, True), "<=": (-1, False)}
-Failure = type("Failure", (Exception,), {"__doc__": "A certificate that does not check."})
-ERRORS = (SymbolicError, ValueError, TypeError, ZeroDivisionError, KeyError, ArithmeticError)
+ERRORS = (SymbolicError, ValueError, TypeError, KeyError, ArithmeticError)
+
+
+class CheckFailedError(Exception):
+    """A certificate that does not check: the message names what failed."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def check_claim(claim: dict[str, Any]) -> Report:
         return Report(claim["id"], "no data", (f"decided by another method ({how})",))
     try:
         return _check(claim, entries)
-    except Failure as failure:
+    except CheckFailedError as failure:
         return Report(claim["id"], "FAILED", (str(failure),))
     except (*ERRORS, RecursionError) as error:
         return Report(claim["id"], "FAILED", (f"the data cannot be read: {error}",))
@@ -140,8 +143,8 @@ def _check(claim: dict[str, Any], entries: list[dict[str, Any]]) -> Report:
         where = f"entry {index} ({entry.get('what', '?')})"
         try:
             note = _entry(entry, target)
-        except Failure as failure:
-            raise Failure(f"{where}: {failure}") from None
+        except CheckFailedError as failure:
+            raise CheckFailedError(f"{where}: {failure}") from None
         lines.append(f"{where}: {note}")
     if target.domain is None or target.d is None:
         why = target.why_not or "coverage is not checked for this kind"
@@ -150,23 +153,20 @@ def _check(claim: dict[str, Any], entries: list[dict[str, Any]]) -> Report:
         shown = "; ".join(dict.fromkeys(target.partial))
         return Report(claim["id"], "partly checked", (*lines, f"not fully linked: {shown}"))
     _covered(target)
-    lines.append(f"the covers, tails and touching points cover the domain {claim_domain(claim)}")
+    lines.append(f"the covers, tails and touching points cover the domain {target.domain}")
     return Report(claim["id"], "re-verified", tuple(lines))
 
 
-def claim_domain(claim: dict[str, Any]) -> str:
-    fields = claim.get("fields") or {}
-    return str(fields.get("domain", "reals"))
-
-
 def _number(value: object) -> Fraction:
-    """An exact rational from the data ("p/q", a decimal): bounded, or a Failure."""
+    """An exact rational from the data ("p/q", a decimal): bounded, or a CheckFailedError."""
     text = str(value).strip()
     if len(text) > MAX_DIGITS or not _NUMBER.fullmatch(text):
-        raise Failure(f"not an exact number of at most {MAX_DIGITS} characters: {text[:40]!r}")
+        raise CheckFailedError(
+            f"not an exact number of at most {MAX_DIGITS} characters: {text[:40]!r}"
+        )
     number = Fraction(text)
     if abs(number.numerator).bit_length() > 4 * MAX_DIGITS:
-        raise Failure(f"a number too large for the data: {text[:40]!r}")
+        raise CheckFailedError(f"a number too large for the data: {text[:40]!r}")
     return number
 
 
@@ -200,7 +200,7 @@ def _target_of(kind: str, fields: dict[str, Any], domain: Any) -> Target:
         strict = fields.get("strict") is True
         others = [(sympy.diff(b, X), f"f′ of {label}") for b, label in _branches(f, "f")]
         others += _parts(f)
-        where = _interior(domain) if strict else domain
+        where = type(domain)(domain.low, domain.high, True, True) if strict else domain
         return Target(sympy.diff(f, X), sign, strict, where, others=others)
     if kind == "extremum":
         return _extremum(fields, domain)
@@ -257,10 +257,6 @@ def _text(fields: dict[str, Any], key: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"field {key!r} is not text")
     return value
-
-
-def _interior(domain: Any) -> Any:
-    return type(domain)(domain.low, domain.high, True, True)
 
 
 def _extremum(fields: dict[str, Any], domain: Any) -> Target:
@@ -334,14 +330,14 @@ def _entry(entry: dict[str, Any], target: Target) -> str:
 
 
 def _linked(expr: Expr, target: Target, k: int = 0) -> tuple[bool, str]:
-    """(is it the claim's d, the note); a Failure when it is nothing the claim allows."""
+    """(is it the claim's d, the note); a CheckFailedError when it is nothing the claim allows."""
     found = _match(expr, target, k)
     if found is None:
         if target.d is None and not target.others:
             target.partial.append("no claim to link to")
             return False, "not linked"
         what = "d" if not k else f"d^({k})"
-        raise Failure(f"the covered expression is not the claim's {what} (link failed)")
+        raise CheckFailedError(f"the covered expression is not the claim's {what} (link failed)")
     label, how = found
     if label != "d":
         target.partial.append(label)
@@ -363,7 +359,7 @@ def _wanted_sign(target: Target, sign: int, strict: bool) -> None:
     if target.sign is None:
         target.sign = sign
     if sign != target.sign or (target.strict and not strict):
-        raise Failure("the cover proves a sign other than the claim's relation")
+        raise CheckFailedError("the cover proves a sign other than the claim's relation")
 
 
 # ---------------------------------------------------------------- covers
@@ -382,7 +378,7 @@ def _cover_data(data: dict[str, Any]) -> CoverData:
     pieces = tuple((_number(p[0]), _number(p[1]), _number(p[2])) for p in data["pieces"])
     sign = int(data["sign"])
     if sign not in (1, -1) or not isinstance(data["strict"], bool) or not pieces:
-        raise Failure("a cover without sign, strictness or pieces")
+        raise CheckFailedError("a cover without sign, strictness or pieces")
     return CoverData(_number(data["low"]), _number(data["high"]), sign, data["strict"], pieces)
 
 
@@ -391,20 +387,26 @@ def verify_cover(expr: Expr, cover: CoverData) -> None:
     at = cover.low
     for low, high, _ in cover.pieces:
         if low != at:
-            raise Failure(f"a gap or overlap in the pieces at {at} (next piece from {low})")
+            raise CheckFailedError(
+                f"a gap or overlap in the pieces at {at} (next piece from {low})"
+            )
         if not low < high:
-            raise Failure(f"an empty piece [{low}, {high}]")
+            raise CheckFailedError(f"an empty piece [{low}, {high}]")
         at = high
     if at != cover.high:
-        raise Failure(f"the pieces end at {at}, not at the cover's end {cover.high}")
+        raise CheckFailedError(f"the pieces end at {at}, not at the cover's end {cover.high}")
     forms = _Forms(expr)
     for low, high, bound in cover.pieces:
         side = cover.sign * bound
         if side < 0 or (cover.strict and side == 0):
-            raise Failure(f"the bound {bound} on [{low}, {high}] is on the wrong side of 0")
+            raise CheckFailedError(
+                f"the bound {bound} on [{low}, {high}] is on the wrong side of 0"
+            )
         if not forms.beyond(low, high, bound, cover.sign):
             word = "above" if cover.sign > 0 else "below"
-            raise Failure(f"piece [{low}, {high}]: the enclosure is not {word} the bound {bound}")
+            raise CheckFailedError(
+                f"piece [{low}, {high}]: the enclosure is not {word} the bound {bound}"
+            )
 
 
 class _Forms:
@@ -505,14 +507,14 @@ def _touching_cover(entry: dict[str, Any], expr: Expr, cover: CoverData, target:
     τ·s^k on the piece, s = ±1 the side of c it lies on."""
     k, c = int(entry["order"]), parse_constant(str(entry["point"]))
     if not 1 <= k <= MAX_ORDER:
-        raise Failure(f"a derivative order {k} outside 1 to {MAX_ORDER}")
+        raise CheckFailedError(f"a derivative order {k} outside 1 to {MAX_ORDER}")
     right = int(entry["side"]) < 0  # c is the low end of what the piece covers
     is_d, note = _linked(expr, target, k)
     verify_cover(expr, cover)
     done = f"{len(cover.pieces)} pieces of d^({k}) re-verified beside x = {entry['point']}"
     if not cover.strict:
-        raise Failure("the cover of d^(k) beside a touching point must be strict")
-    if not is_d or _not_smooth(target.d):
+        raise CheckFailedError("the cover of d^(k) beside a touching point must be strict")
+    if not is_d or target.d.has(sympy.Abs, sympy.sign, sympy.Piecewise, sympy.Heaviside):
         if is_d:
             target.partial.append("d with |g| beside a touching point")
         return f"{done}; {note}"
@@ -521,22 +523,20 @@ def _touching_cover(entry: dict[str, Any], expr: Expr, cover: CoverData, target:
     for j in range(k):
         at = _sign_at(sympy.diff(target.d, (X, j)), c, target)
         if at != 0 and at != target.sign * s**j:
-            raise Failure(f"d^({j}) at x = {entry['point']} is not shown 0 (nor of a helping sign)")
+            raise CheckFailedError(
+                f"d^({j}) at x = {entry['point']} is not shown 0 (nor of a helping sign)"
+            )
     at_c = _sign_at(target.d, c, target)
     point_ok = at_c == target.sign or (at_c == 0 and not target.strict)
     if right:
         if _order(_exact(cover.low), c) not in (-1, 0):
-            raise Failure("the piece does not start at the touching point")
+            raise CheckFailedError("the piece does not start at the touching point")
         target.segments.append(Segment(c, _exact(cover.high), not point_ok, False))
     else:
         if _order(_exact(cover.high), c) not in (0, 1):
-            raise Failure("the piece does not end at the touching point")
+            raise CheckFailedError("the piece does not end at the touching point")
         target.segments.append(Segment(_exact(cover.low), c, False, not point_ok))
     return f"{done}; {note}; d^(j)({entry['point']}) checked for j < {k}"
-
-
-def _not_smooth(d: Expr) -> bool:
-    return d.has(sympy.Abs, sympy.sign, sympy.Piecewise, sympy.Heaviside)
 
 
 def _sign_at(expr: Expr, c: Expr, target: Target) -> int | None:
@@ -587,21 +587,21 @@ def _tail_entry(entry: dict[str, Any], expr: Expr, target: Target) -> str:
     data = entry["tail"]
     side, r, start = int(data["side"]), _number(data["R"]), _number(data["start"])
     if side not in (1, -1) or r < 1 or start != side * r:
-        raise Failure("a tail with a bad side, R or start")
+        raise CheckFailedError("a tail with a bad side, R or start")
     terms = [(_number(m), _poly(q), _coefficient(c)) for m, q, c in json.loads(data["terms"])]
     dominant = (_number(data["dominant_m"]), _poly(json.loads(data["dominant_q"])))
     with precision(FINE_BITS):
         c_ball, epsilon = _tail_bound(terms, dominant, r)
         stated = _number(data["remainder_bound"])
         if not epsilon * _ball(1 - SLACK, 1 - SLACK, FINE_BITS) <= _ball(stated, stated, FINE_BITS):
-            raise Failure(
-                f"the stated remainder bound ε = {_short(stated)} is below the "
+            raise CheckFailedError(
+                f"the stated remainder bound ε = {float(stated):.8g} is below the "
                 f"re-derived Σ|c_k|·ρ_k(R) = {epsilon.mid().str(8, radius=False)}"
             )
         if c_ball.contains(0) or not c_ball.abs_lower() > epsilon:
-            raise Failure("min|C| of the dominant group is not above the re-derived ε")
+            raise CheckFailedError("min|C| of the dominant group is not above the re-derived ε")
         if (1 if c_ball > 0 else -1) != int(data["sign"]):
-            raise Failure("the tail's sign is not that of its dominant coefficient")
+            raise CheckFailedError("the tail's sign is not that of its dominant coefficient")
     is_d, note = _linked(expr, target)
     points = _consistent(target.d if is_d else expr, terms, side, r)
     done = f"tail x {'≥' if side > 0 else '≤'} {start}: ε and min|C| re-derived (Lemma 1)"
@@ -611,10 +611,6 @@ def _tail_entry(entry: dict[str, Any], expr: Expr, target: Target) -> str:
         low, high = (_exact(start), sympy.oo) if side > 0 else (-sympy.oo, _exact(start))
         target.segments.append(Segment(low, high, side < 0, side > 0))
     return f"{done}; {note}"
-
-
-def _short(value: Fraction) -> str:
-    return f"{float(value):.8g}"
 
 
 def _poly(texts: list[str]) -> tuple[Expr, ...]:
@@ -627,7 +623,7 @@ def _coefficient(values: list[str]) -> flint.arb:
         return constant_ball(parse_constant(str(values[0])), FINE_BITS)
     low, high = _number(values[0]), _number(values[1])
     if low > high:
-        raise Failure("a coefficient ball with low > high")
+        raise CheckFailedError("a coefficient ball with low > high")
     return _ball(low, high, FINE_BITS)
 
 
@@ -645,12 +641,14 @@ def _tail_bound(terms: list, dominant: tuple, r: Fraction) -> tuple[flint.arb, f
         p = _minus(q, dominant[1])
         slope = [-_ball(a, a, FINE_BITS)] + [_const(v) * (j + 1) for j, v in enumerate(p)]
         if not _shift_positive(slope, at):
-            raise Failure(f"Lemma 1 fails for the term t^{m}·e^(−q): its ratio is not decreasing")
+            raise CheckFailedError(
+                f"Lemma 1 fails for the term t^{m}·e^(−q): its ratio is not decreasing"
+            )
         exponent = sum((_const(v) * at ** (j + 1) for j, v in enumerate(p)), flint.arb(0))
         ratio = at ** _ball(a, a, FINE_BITS) * (-exponent).exp()
         epsilon += flint.arb(coefficient.abs_upper()) * ratio
     if not found:
-        raise Failure("no term has the dominant scale")
+        raise CheckFailedError("no term has the dominant scale")
     return c_ball, flint.arb(epsilon.upper())
 
 
@@ -689,10 +687,12 @@ def _consistent(expr: Expr, terms: list, side: int, r: Fraction) -> int:
                 exponent = sum((_const(v) * at ** (j + 1) for j, v in enumerate(q)), flint.arb(0))
                 form += coefficient * at ** _ball(m, m, FINE_BITS) * (-exponent).exp()
         if not form.overlaps(true):
-            raise Failure(f"the tail's form is not the expression at t = {t} (rewriting wrong)")
+            raise CheckFailedError(
+                f"the tail's form is not the expression at t = {t} (rewriting wrong)"
+            )
         agree += 1
     if not agree:
-        raise Failure("the expression cannot be evaluated on the tail")
+        raise CheckFailedError("the expression cannot be evaluated on the tail")
     return agree
 
 
@@ -706,13 +706,13 @@ def _covered(target: Target) -> None:
     while True:
         at_end = _order(reach, domain.high)
         if at_end is None:
-            raise Failure(f"cannot compare x = {reach} with the domain's end")
+            raise CheckFailedError(f"cannot compare x = {reach} with the domain's end")
         if at_end > 0 or (at_end == 0 and (domain.high_open or not need)):
             return
         step = _step(target.segments, reach, need)
         if step is None:
             point = "" if need else "just above "
-            raise Failure(f"a gap in the cover {point}at x = {reach}: nothing covers it")
+            raise CheckFailedError(f"a gap in the cover {point}at x = {reach}: nothing covers it")
         reach, need = step
 
 
