@@ -34,7 +34,7 @@ import flint
 import sympy
 from sympy import Expr
 
-from symbolic.arith.arb import precision
+from symbolic.arith.arb import exact_bounds, precision
 from symbolic.errors import SymbolicError
 from symbolic.language.parser import X, parse, parse_constant
 from symbolic.numbers.enclosure import constant_ball, enclose, prepare
@@ -424,7 +424,7 @@ class _Forms:
         narrow = (high - low) < max(abs(low), abs(high), Fraction(1)) / 2**30
         for bits in (FINE_BITS,) if narrow else (BITS, FINE_BITS):
             value = self.range_on(0, low, high, bits)
-            if value is not None and _beyond(value, bound, sign, bits):
+            if value is not None and _beyond(value, bound, sign):
                 return True
         return False
 
@@ -453,10 +453,14 @@ class _Forms:
         return result
 
 
-def _beyond(value: flint.arb, bound: Fraction, sign: int, bits: int) -> bool:
-    with precision(bits):
-        gap = value - _ball(bound, bound, bits)
-    return bool(gap >= 0) if sign > 0 else bool(gap <= 0)
+def _beyond(value: flint.arb, bound: Fraction, sign: int) -> bool:
+    """The ball's exact end against the bound (an Arb subtraction would round the radius
+    up by 2^-30 of itself, more than the room left on a tight piece)."""
+    try:
+        low, high = exact_bounds(value)
+    except SymbolicError:
+        return False
+    return low >= bound if sign > 0 else high <= bound
 
 
 def _centre(p: Fraction, q: Fraction) -> Fraction:
