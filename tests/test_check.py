@@ -271,3 +271,10 @@ def test_file_and_catalogue_are_exclusive(tmp_path: Path) -> None:
     assert_one_line_error(symbolic("check"), "give FILE")
     assert_one_line_error(symbolic("check", "x.json", "--catalogue", "silu"), "give FILE")
     assert_one_line_error(symbolic("check", "--catalogue", "nope"), "no built-in catalogue")
+
+
+def test_a_proof_stripped_of_its_data_fails(certificate: dict, tmp_path: Path) -> None:
+    data = copy.deepcopy(certificate)
+    for entry in claim(data, "gelu_close")["certificate_data"]:
+        entry["data"] = {}
+    assert_failed(check(data, tmp_path), "gelu_close", "with no cover data")
