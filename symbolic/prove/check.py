@@ -712,8 +712,8 @@ def _covered(target: Target) -> None:
             return
         step = _step(target.segments, reach, need)
         if step is None:
-            point = "" if need else "just above "
-            raise CheckFailedError(f"a gap in the cover {point}at x = {reach}: nothing covers it")
+            where = "at" if need else "just above"
+            raise CheckFailedError(f"a gap in the cover {where} x = {reach}: nothing covers it")
         reach, need = step
 
 
