@@ -29,6 +29,7 @@ from sympy import Expr
 from symbolic.derive.checking import explicit
 from symbolic.errors import SymbolicError
 from symbolic.language.parser import X
+from symbolic.language.printing import to_language
 from symbolic.numbers.enclosure import constant_bounds
 from symbolic.numbers.exact import fraction, order, rational, simplest_between
 from symbolic.numbers.exact import sign as exact_sign
@@ -93,7 +94,8 @@ def _decide(goal: Goal, domain: Interval) -> Decision:
         tail = _tail(goal, side)
         if isinstance(tail, Decision):
             return tail
-        entries.append(Entry("step", " ".join(tail.certificate), {"tail": dict(tail.data)}))
+        data = {"tail": dict(tail.data), "expr": to_language(goal.d), "what": "d"}
+        entries.append(Entry("step", " ".join(tail.certificate), data))
         if side < 0:
             low, low_open = rational(tail.start), False
         else:
@@ -165,7 +167,7 @@ def _cover(
         return _split_at(goal, known, (low, high, low_open, high_open), splits, entries)
     outcome = certify_sign(goal.d, inner_low, inner_high, goal.sign, goal.strict)
     if isinstance(outcome, Cover):
-        return [*entries, _cover_entry(outcome)]
+        return [*entries, _cover_entry(outcome, expr=goal.d)]
     if isinstance(outcome, WrongSign):
         return Decision(failing=rational(outcome.x), why="d has the wrong sign at a point")
     split = _touching_point(goal, outcome, low, high) if splits > 0 else None
@@ -250,7 +252,11 @@ def _touching(
         f"d^({k}) {'>' if wanted > 0 else '<'} 0 beside it gives d the wanted sign there "
         f"({k} integrations from x = {end})"
     )
-    return [*entries, Entry("step", text), _cover_entry(cover, f"d^({k})")], rest
+    about = {"order": k, "point": to_language(end), "side": side}
+    if local is not d:
+        about["local"] = to_language(local)  # d with |g| written ±g beside the point
+    entry = _cover_entry(cover, f"d^({k})", derivative, about)
+    return [*entries, Entry("step", text), entry], rest
 
 
 def _without_abs(
@@ -278,7 +284,12 @@ def _without_abs(
                 f"beside x = {end}, |{g}| = {'+' if s > 0 else '−'}({g}): g^({order}) "
                 f"keeps its sign there",
             ),
-            _cover_entry(cover, f"g^({order})"),
+            _cover_entry(
+                cover,
+                f"g^({order})",
+                sympy.diff(g, (X, order)),
+                {"g": to_language(g), "order": order, "point": to_language(end), "side": side},
+            ),
         ]
         d = d.xreplace({node: s * g})
     return d, entries
@@ -332,8 +343,15 @@ def _exactly_zero(value: Expr) -> bool:
         return False
 
 
-def _cover_entry(cover: Cover, name: str = "d") -> Entry:
-    return Entry("step", " ".join(cover.lines(name)), {"cover": cover.data()})
+def _cover_entry(
+    cover: Cover, name: str = "d", expr: Expr | None = None, about: dict | None = None
+) -> Entry:
+    """The entry of a cover; its data also says what was covered (`what`: d, d^(k) or
+    g^(k)), as language text, so that `symbolic check` can re-verify it."""
+    data: dict[str, object] = {"cover": cover.data(), "what": name}
+    if expr is not None:
+        data["expr"] = to_language(expr)
+    return Entry("step", " ".join(cover.lines(name)), {**data, **(about or {})})
 
 
 def _short(value: Fraction) -> str:

@@ -62,6 +62,12 @@ class Result:
             "source": self.claim.source,
             "file": self.claim.file,
             "line": self.claim.line,
+            # for `symbolic check`: the claim as written, and the certificate's data
+            "fields": dict(self.claim.raw),
+            "certificate_data": [
+                {"kind": e.kind, "statement": e.statement, "data": dict(e.data)}
+                for e in v.certificate
+            ],
         }
 
 
