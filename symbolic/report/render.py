@@ -33,6 +33,10 @@ BUILD_PREFIX = "symbolic-pdf-"  # build directories in tempfile.gettempdir()
 STALE_SECONDS = 3600  # a build directory this old was left by a killed run: removed
 FIXED_EPOCH = "0"  # the PDF's dates when SOURCE_DATE_EPOCH is not set: same input, same bytes
 TEMPLATE_NAMES = {"md": "report.md.j2", "tex": "report.tex.j2", "html": "report.html.j2"}
+# The templates of a family function's report (`ReportData.template` "function").
+FUNCTION_TEMPLATE_NAMES = {
+    fmt: name.replace("report.", "function.", 1) for fmt, name in TEMPLATE_NAMES.items()
+}
 
 
 def template_directory(custom: str | None = None) -> Path:
@@ -91,7 +95,8 @@ def markdown_line(text: str) -> str:
 def render(model: ReportModel, fmt: str, templates: str | None = None) -> str:
     directory = template_directory(templates)
     try:
-        template = _environment(directory, fmt).get_template(TEMPLATE_NAMES[fmt])
+        names = FUNCTION_TEMPLATE_NAMES if model.data.template == "function" else TEMPLATE_NAMES
+        template = _environment(directory, fmt).get_template(names[fmt])
         return template.render(model=model.data)
     except jinja2.TemplateNotFound as missing:
         raise SymbolicError(f"template {missing.name} not found in {directory}") from None
