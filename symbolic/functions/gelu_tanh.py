@@ -118,5 +118,7 @@ gelu_tanh.report = ReportText(
     about="GELU_tanh(x) = (x/2)·(1 + tanh(v)), v = √(2/π)·(x + 0.044715·x³), the tanh "
     "approximation of GELU, with 0.044715 taken exactly. Since (1 + tanh v)/2 = σ(2v), it "
     "is x·σ(2v).",
-    float_note="",
+    float_note="(x/2)·(1 + tanh(…)) is 0 once tanh rounds to −1: from x ≈ −5.42 in float32 and "
+    "−7.19 in float64, where GELU_tanh(x) ≈ −1.1e−8 and −2.3e−16. x·σ(2v) keeps its digits "
+    "until e^(2v) underflows, in the subnormal range of each format.",
 )

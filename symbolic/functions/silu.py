@@ -103,5 +103,9 @@ silu.report = ReportText(
     saturation=None,
     about="SiLU(x) = x·σ(x), also called swish: the input weighted by the sigmoid. It is "
     "not monotone: it falls to its minimum, about −0.278, near x ≈ −1.278, then rises.",
-    float_note="",
+    float_note="x/(1 + exp(−x)) gives 0 once exp(−x) overflows (below −88.7 in float32, −709.8 in "
+    "float64) although SiLU(x) ≈ x·e^x is far from underflow; x − x·σ(−x) is 0 from "
+    "−16.6 / −36.7 on, where σ(−x) rounds to 1: it loses the whole negative tail. Even "
+    "x·σ(x) with σ from exp(−|x|) loses the deepest, subnormal, tail, where e^x underflows "
+    "before x·e^x does. SiLU′ as s·(1 + x·(1 − s)) is 0 once s = 1/(1 + ∞).",
 )

@@ -88,5 +88,8 @@ softplus.report = ReportText(
     about="softplus(x) = log(1 + e^x) is an antiderivative of σ: softplus′ = σ, so every "
     "derivative of softplus is a derivative of σ. It lies above max(x, 0) by "
     "softplus(−|x|), at most log 2.",
-    float_note="",
+    float_note="log(1 + exp(x)) is 0 once 1 + e^x rounds to 1 (from x ≈ −16.6 in float32, "
+    "−36.7 in float64) although softplus(x) ≈ e^x is not; log1p(exp(x)) keeps that tail, "
+    "but exp overflows from ln(max float) on (88.7 in float32, 709.8 in float64), where "
+    "softplus(x) ≈ x. max(x, 0) + log1p(exp(−|x|)) keeps every digit for every x.",
 )
