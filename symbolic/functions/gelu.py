@@ -94,7 +94,7 @@ def _stable(w: np.ndarray) -> np.ndarray:
 gelu.catalogue = Path(__file__).with_name("gelu.claims.toml")
 gelu.implementations = {
     **gelu.implementations,
-    ("naive", 0): FloatFormula(
+    ("erf", 0): FloatFormula(
         0, "GELU as (x/2)·(1 + erf(x/√2)), scipy.special.erf", lambda: in_work_dtype(_naive)
     ),
     ("stable", 0): FloatFormula(
@@ -115,7 +115,7 @@ gelu.report = ReportText(
         ),
     ),
     loss_plot=None,
-    float_formulas=(("naive", 0), ("stable", 0)),
+    float_formulas=(("erf", 0), ("stable", 0)),
     higher_orders=(),
     saturation=None,
     about="GELU(x) = x·P(X ≤ x) for a standard normal X, that is (x/2)·(1 + erf(x/√2)) = "

@@ -90,7 +90,7 @@ def _stable(w: np.ndarray) -> np.ndarray:
 gelu_tanh.catalogue = Path(__file__).with_name("gelu_tanh.claims.toml")
 gelu_tanh.implementations = {
     **gelu_tanh.implementations,
-    ("naive", 0): FloatFormula(
+    ("tanh_form", 0): FloatFormula(
         0,
         "GELU_tanh as (x/2)·(1 + tanh(√(2/π)·(x + 0.044715·x³)))",
         lambda: in_work_dtype(_naive),
@@ -112,7 +112,7 @@ gelu_tanh.report = ReportText(
         ),
     ),
     loss_plot=None,
-    float_formulas=(("naive", 0), ("stable", 0)),
+    float_formulas=(("tanh_form", 0), ("stable", 0)),
     higher_orders=(),
     saturation=None,
     about="GELU_tanh(x) = (x/2)·(1 + tanh(v)), v = √(2/π)·(x + 0.044715·x³), the tanh "
