@@ -34,8 +34,11 @@ FAMILY_MIN_MATHS = 4  # a family function's report: definition, derivation, resu
 
 
 def _squeezed(text: str) -> str:
-    """pdftotext puts spaces inside math ("σ ′"): compare without any white space."""
-    return "".join(text.replace("−", "-").split())
+    """pdftotext puts spaces inside math ("σ ′") and gives TeX's quotes and minus signs
+    as it set them: compare without white space, primes and minus signs as ASCII."""
+    for typed, plain in (("−", "-"), ("′", "'"), ("’", "'")):
+        text = text.replace(typed, plain)
+    return "".join(text.split())
 
 
 def check_pdf(pdf: Path, phrases: list[str] = PDF_MUST_SAY) -> None:

@@ -176,10 +176,11 @@ class FamilyMember:
 
     @classmethod
     def prime_name(cls, order: int) -> str:
-        """f′, f″, f‴, f^(n) in text."""
+        """f′, f″, f‴, f^(n) in text; a name of two words in brackets: (log σ)′."""
         marks = {0: "", 1: "′", 2: "″", 3: "‴"}
         suffix = marks.get(order, f"^({order})")
-        return f"{cls.display_name()}{suffix}"
+        name = cls.display_name()
+        return f"({name}){suffix}" if suffix and " " in name else f"{name}{suffix}"
 
     @classmethod
     def has_catalogue(cls) -> bool:
