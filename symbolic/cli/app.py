@@ -385,7 +385,7 @@ CLAIM_TIMEOUT_HELP = "time limit per claim (default 60); past it the claim is un
     examples=(
         "symbolic verify",
         f"symbolic verify --only deriv_{NAME} --json",
-        "symbolic verify --catalogue softplus",
+        f"symbolic verify --catalogue {NAME} --only {NAME}.deriv_{NAME}",
         "symbolic verify --catalogue all --junit build/catalogues.xml",
         f"symbolic verify tests/claims/{NAME}.claims.toml --junit build/claims.xml --timeout 120",
     ),
@@ -451,7 +451,6 @@ def verify(
         "symbolic report",
         "symbolic report --format md --out build",
         "symbolic report --function softplus --format html --out build",
-        "symbolic report --function all --format md --out build",
         f"symbolic report tests/claims/{NAME}.claims.toml --format html --out build",
     ),
 )
