@@ -255,3 +255,36 @@ def test_every_float_formula_of_a_report_computes_its_function(name: str) -> Non
         got = formula.make()(xs)
         want = np.array([float(MPMATH[name, formula.order](mpmath.mpf(float(x)))) for x in xs])
         assert np.all(np.abs(got - want) <= 1e-12 * np.abs(want) + 1e-300), formula.label
+
+
+@pytest.mark.skipif(not TEX, reason="TeX is not installed")
+def test_sigterm_during_all_stops_every_report_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """`--function all` builds reports side by side in child processes: SIGTERM reaches
+    each of them, latexmk's build directories and half-written files are removed."""
+    import os
+    import signal
+    import time
+
+    from symbolic.report import render
+    from tests.cli_common import start
+    from tests.test_hostile_inputs import _group_is_gone, _wait_for, debris
+
+    temporary, out = tmp_path / "tmp", tmp_path / "out"
+    temporary.mkdir()
+    process = start(
+        "report", "--function", "all", "--out", str(out), cwd=tmp_path, TMPDIR=str(temporary)
+    )
+    try:
+        started = _wait_for(lambda: any(temporary.glob(render.BUILD_PREFIX + "*")), 300)
+        assert started, "latexmk never started"
+        time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert stderr.splitlines() == ["symbolic: terminated (SIGTERM)"]
+    assert _wait_for(lambda: _group_is_gone(process.pid), 5)
+    assert list(temporary.iterdir()) == []
+    assert debris(out) == []
