@@ -288,3 +288,24 @@ def test_sigterm_during_all_stops_every_report_and_leaves_nothing_behind(tmp_pat
     assert _wait_for(lambda: _group_is_gone(process.pid), 5)
     assert list(temporary.iterdir()) == []
     assert debris(out) == []
+
+
+@pytest.mark.parametrize("name", [f for f in FAMILY if f != "sigmoid"])
+def test_a_committed_report_shows_the_same_formulas_in_every_format(name: str) -> None:
+    """Every displayed formula of the Markdown is in the TeX as it is, and in the HTML as
+    latex2mathml's MathML of it (one source of formulas, as for σ's report)."""
+    import re
+
+    from latex2mathml.converter import convert
+
+    md = (REPORTS / f"{name}.md").read_text(encoding="utf-8")
+    tex = (REPORTS / f"{name}.tex").read_text(encoding="utf-8")
+    html = (REPORTS / f"{name}.html").read_text(encoding="utf-8")
+    blocks = re.findall(r"^( *)\$\$\n\1(.+)\n\1\$\$$", md, flags=re.MULTILINE)
+    assert len(blocks) >= 4  # the definition, the start of each route, the result
+    for _, latex in blocks:
+        latex = latex.removeprefix("= ")
+        assert latex in tex, latex
+        inline, display = convert(latex), convert(latex, display="block")
+        assert inline in html or display in html, latex
+    assert html.count("<math") >= len(blocks)
