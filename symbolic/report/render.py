@@ -55,6 +55,28 @@ def template_directory(custom: str | None = None) -> Path:
     raise SymbolicError("the report templates are missing from this installation")
 
 
+# Letters the family's catalogues and certificates use that `tex_escape` does not know
+# (it writes ?). Only the family's templates use them (the `tex_text` filter): σ's
+# committed report, which has κ, stays as it is until `tex_escape` itself learns them.
+TEX_MORE = {
+    "Φ": r"$\Phi$",
+    "φ": r"$\varphi$",
+    "ε": r"$\varepsilon$",
+    "δ": r"$\delta$",
+    "κ": r"$\kappa$",
+    "ξ": r"$\xi$",
+    "₀": r"$_0$",
+    "₁": r"$_1$",
+    "₂": r"$_2$",
+    "ˣ": r"$^x$",
+}
+
+
+def tex_text(text: str) -> str:
+    """`tex_escape` with the letters of TEX_MORE."""
+    return "".join(TEX_MORE.get(char) or tex_escape(char) for char in str(text))
+
+
 def _environment(directory: Path, fmt: str) -> jinja2.Environment:
     options: dict[str, object] = {
         "loader": jinja2.FileSystemLoader(str(directory)),
@@ -75,6 +97,7 @@ def _environment(directory: Path, fmt: str) -> jinja2.Environment:
         }
     env = jinja2.Environment(**options)
     env.filters["tex"] = tex_escape
+    env.filters["tex_text"] = tex_text
     env.filters["md"] = markdown_escape
     env.filters["md_line"] = markdown_line
     # LaTeX that is not a MathItem (a derivative's name, an exact zero) as MathML.
