@@ -8,6 +8,7 @@ work, so that `--help` and usage errors are fast.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -483,9 +484,8 @@ def report(
     _one_source(files, function, "--function")
 
     def work() -> int:
+        from symbolic.cli.parallel import cores, run_each
         from symbolic.files import claims_paths, prepare_directory
-        from symbolic.prove import verify as verifying
-        from symbolic.report import model as report_model
         from symbolic.report import render as reports
 
         reports.template_directory(templates)  # fail early, before the slow part
@@ -501,22 +501,9 @@ def report(
             formats = [fmt]
             if fmt == "pdf" and not reports.latexmk_available():
                 reports.compile_pdf("", reports.Path(out) / "unused.pdf")  # the install hint
-        from symbolic.cli.parallel import cores, run_each
-
-        def task(member: object, name: str) -> Callable[[], tuple[list[str], int]]:
-            def build_and_write() -> tuple[list[str], int]:
-                with verifying.time_limit(timeout):
-                    if member is None:
-                        model = report_model.build_claims_report(paths)
-                    else:
-                        model = report_model.build_function_report(member)
-                written = reports.write_report(model, formats, out, name, templates)
-                return [str(path) for path in written], model.data.summary.failed
-
-            return build_and_write
-
+        options = {"formats": formats, "out": out, "templates": templates, "timeout": timeout}
         subjects = _report_subjects(paths, function)
-        tasks = [task(member, name) for member, name in subjects]
+        tasks = [functools.partial(_report, m, name, paths, **options) for m, name in subjects]
         with _status("report: building"):  # the reports side by side, one per core
             outcomes = run_each(tasks, jobs=min(len(tasks), cores()))
         for written, _ in outcomes:
@@ -546,6 +533,30 @@ def _catalogues(function: str) -> list:
     for name in missing:
         note_line(f"{name} has no catalogue yet; its claims are not run")
     return [verifying.catalogue(m, qualified=True) for m in members if m.has_catalogue()]
+
+
+def _report(
+    member: object,
+    name: str,
+    paths: list[str],
+    formats: list[str],
+    out: str,
+    templates: str | None,
+    timeout: float,
+) -> tuple[list[str], int]:
+    """Build one report (a function's, or the claims files' when `member` is None) and
+    write it as `name`.*: the paths written and the number of claims not as expected."""
+    from symbolic.prove import verify as verifying
+    from symbolic.report import model as report_model
+    from symbolic.report import render as reports
+
+    with verifying.time_limit(timeout):
+        if member is None:
+            model = report_model.build_claims_report(paths)
+        else:
+            model = report_model.build_function_report(member)
+    written = reports.write_report(model, formats, out, name, templates)
+    return [str(path) for path in written], model.data.summary.failed
 
 
 def _report_subjects(paths: list[str], function: str | None) -> list[tuple[object, str]]:
