@@ -8,9 +8,11 @@ work, so that `--help` and usage errors are fast.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import click
 
@@ -19,8 +21,9 @@ from symbolic import __version__
 from symbolic.cli.limits import Limits, run_limited
 from symbolic.cli.output import Counter, colour, note_line, tracked
 from symbolic.errors import SymbolicError
-from symbolic.functions import DEFAULT_FUNCTION
+from symbolic.functions import ALL, DEFAULT_FUNCTION, FAMILY
 
+FAMILY_NAMES = click.Choice([*FAMILY, ALL])  # `--catalogue` and `--function`
 MAIN = DEFAULT_FUNCTION.typed()  # the main job's function, f(x): the default of every command
 NAME = DEFAULT_FUNCTION.language_name()
 
@@ -376,11 +379,15 @@ CLAIM_TIMEOUT_HELP = "time limit per claim (default 60); past it the claim is un
     short_help="prove or refute the claims of *.claims.toml files (default: the article's)",
     help="Prove or refute each claim of FILE (a *.claims.toml file, or a directory: every "
     "*.claims.toml under it), with a certificate or a certified counterexample; no FILE: "
-    "the built-in catalogue. Each claim runs in its own process within --timeout and "
-    "the memory limit. Exit 1 when a verdict differs from the claim's `expect`.",
+    "the built-in catalogue of the article. --catalogue NAME runs the built-in facts of a "
+    "family function, or of every one with `all`, each id prefixed with the function's "
+    "name. Each claim runs in its own process within --timeout and the memory limit. "
+    "Exit 1 when a verdict differs from the claim's `expect`.",
     examples=(
         "symbolic verify",
         f"symbolic verify --only deriv_{NAME} --json",
+        f"symbolic verify --catalogue {NAME} --only {NAME}.deriv_{NAME}",
+        "symbolic verify --catalogue all --junit build/catalogues.xml",
         f"symbolic verify tests/claims/{NAME}.claims.toml --junit build/claims.xml --timeout 120",
     ),
 )
@@ -389,9 +396,23 @@ CLAIM_TIMEOUT_HELP = "time limit per claim (default 60); past it the claim is un
 @click.option("--junit", metavar="PATH", help="also write JUnit XML to PATH")
 @timeout_option(CLAIM_TIMEOUT, CLAIM_TIMEOUT_HELP, allow_none=False)
 @click.option("--only", metavar="ID", help="run only the claim with this id")
+@click.option(
+    "--catalogue",
+    "function",
+    type=FAMILY_NAMES,
+    metavar="NAME|all",
+    help=f"the built-in facts of a family function ({', '.join(FAMILY)}) or of all",
+)
 def verify(
-    files: tuple[str, ...], as_json: bool, junit: str | None, timeout: float, only: str | None
+    files: tuple[str, ...],
+    as_json: bool,
+    junit: str | None,
+    timeout: float,
+    only: str | None,
+    function: str | None,
 ) -> int:
+    _one_source(files, function, "--catalogue")
+
     def work() -> int:
         from symbolic.files import append_text, check_output_file, claims_paths, write_atomically
         from symbolic.prove import verify as verifying
@@ -401,7 +422,10 @@ def verify(
             check_output_file(junit, "--junit")
         if summary_path:
             check_output_file(summary_path, "GITHUB_STEP_SUMMARY")
-        loaded = verifying.load_all(claims_paths(list(files)))
+        if function is None:
+            loaded = verifying.load_all(claims_paths(list(files)))
+        else:
+            loaded = _catalogues(function)
         results = verifying.run_all(loaded, timeout, only)
         if only is not None and not results:
             raise SymbolicError(f"no claim with id {only!r}")
@@ -505,12 +529,13 @@ def _catalogue_certificates(name: str, timeout: float) -> str:
     cls=Command,
     context_settings=CONTEXT,
     short_help="render the derivation report (Markdown, LaTeX, HTML, PDF)",
-    help=f"Render the report of {MAIN} (no FILE) or a verification report of claims "
-    "files, from Jinja2 templates. Files are written atomically; --out is created "
-    "with its parents.",
+    help=f"Render the report of {MAIN} (no FILE), of a family function (--function NAME, "
+    "or all of them), or a verification report of claims files, from Jinja2 templates. "
+    "Files are written atomically; --out is created with its parents.",
     examples=(
         "symbolic report",
         "symbolic report --format md --out build",
+        "symbolic report --function softplus --format html --out build",
         f"symbolic report tests/claims/{NAME}.claims.toml --format html --out build",
     ),
 )
@@ -526,13 +551,25 @@ def _catalogue_certificates(name: str, timeout: float) -> str:
 @click.option("--out", default="reports", metavar="DIR", show_default=True, help="output directory")
 @click.option("--templates", metavar="DIR", help="use the templates in DIR instead")
 @timeout_option(CLAIM_TIMEOUT, CLAIM_TIMEOUT_HELP, allow_none=False)
+@click.option(
+    "--function",
+    type=FAMILY_NAMES,
+    metavar="NAME|all",
+    help=f"the report of a family function ({', '.join(FAMILY)}) or of all, as NAME.*",
+)
 def report(
-    files: tuple[str, ...], fmt: str, out: str, templates: str | None, timeout: float
+    files: tuple[str, ...],
+    fmt: str,
+    out: str,
+    templates: str | None,
+    timeout: float,
+    function: str | None,
 ) -> int:
+    _one_source(files, function, "--function")
+
     def work() -> int:
+        from symbolic.cli.parallel import cores, run_each
         from symbolic.files import claims_paths, prepare_directory
-        from symbolic.prove import verify as verifying
-        from symbolic.report import model as report_model
         from symbolic.report import render as reports
 
         reports.template_directory(templates)  # fail early, before the slow part
@@ -548,20 +585,74 @@ def report(
             formats = [fmt]
             if fmt == "pdf" and not reports.latexmk_available():
                 reports.compile_pdf("", reports.Path(out) / "unused.pdf")  # the install hint
-        with verifying.time_limit(timeout), _status("report: building"):
-            if paths:
-                model = report_model.build_claims_report(paths)
-                name = reports.Path(paths[0]).name.removesuffix(".toml").removesuffix(".claims")
-                name += "-report"
-            else:
-                model = report_model.build_function_report(DEFAULT_FUNCTION)
-                name = DEFAULT_FUNCTION.language_name()
-        for path in reports.write_report(model, formats, out, name, templates):
-            print(path)
-        failed = model.data.summary.failed
-        return EXIT_OK if failed == 0 else EXIT_CHECK_FAILED
+        options = {"formats": formats, "out": out, "templates": templates, "timeout": timeout}
+        subjects = _report_subjects(paths, function)
+        tasks = [functools.partial(_report, m, name, paths, **options) for m, name in subjects]
+        with _status("report: building"):  # the reports side by side, one per core
+            outcomes = run_each(tasks, jobs=min(len(tasks), cores()))
+        for written, _ in outcomes:
+            print("\n".join(written))
+        return EXIT_OK if all(failed == 0 for _, failed in outcomes) else EXIT_CHECK_FAILED
 
     return run_limited(work, _limits("report", None))
+
+
+def _one_source(files: tuple[str, ...], function: str | None, option: str) -> None:
+    """FILE and a built-in function's name are two sources of claims: one at a time."""
+    if files and function is not None:
+        raise click.UsageError(f"give FILE or {option} NAME, not both")
+
+
+def _catalogues(function: str) -> list:
+    """The catalogues of `--catalogue NAME|all`, ids prefixed with each function's name.
+    NAME without a catalogue is an error; `all` runs those that exist and notes the rest."""
+    from symbolic.functions import family_members
+    from symbolic.prove import verify as verifying
+
+    members = family_members(function)
+    missing = [m.language_name() for m in members if not m.has_catalogue()]
+    if len(missing) == len(members):
+        what = missing[0] if len(missing) == 1 else "no function"
+        raise SymbolicError(f"{what} has no catalogue yet")
+    for name in missing:
+        note_line(f"{name} has no catalogue yet; its claims are not run")
+    return [verifying.catalogue(m, qualified=True) for m in members if m.has_catalogue()]
+
+
+def _report(
+    member: object,
+    name: str,
+    paths: list[str],
+    formats: list[str],
+    out: str,
+    templates: str | None,
+    timeout: float,
+) -> tuple[list[str], int]:
+    """Build one report (a function's, or the claims files' when `member` is None) and
+    write it as `name`.*: the paths written and the number of claims not as expected."""
+    from symbolic.prove import verify as verifying
+    from symbolic.report import model as report_model
+    from symbolic.report import render as reports
+
+    with verifying.time_limit(timeout):
+        if member is None:
+            model = report_model.build_claims_report(paths)
+        else:
+            model = report_model.build_function_report(member)
+    written = reports.write_report(model, formats, out, name, templates)
+    return [str(path) for path in written], model.data.summary.failed
+
+
+def _report_subjects(paths: list[str], function: str | None) -> list[tuple[object, str]]:
+    """(function, output name) per report: the claims files' report (function None), a
+    family function's, every family function's, or the main job's (σ's article)."""
+    from symbolic.functions import family_members
+
+    if paths:
+        name = Path(paths[0]).name.removesuffix(".toml").removesuffix(".claims")
+        return [(None, name + "-report")]
+    members = family_members(function) if function is not None else [DEFAULT_FUNCTION]
+    return [(m, m.language_name()) for m in members]
 
 
 def _status(text: str):

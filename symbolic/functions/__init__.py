@@ -11,8 +11,10 @@ from __future__ import annotations
 import sympy
 from sympy import Expr, Symbol
 
+from symbolic.errors import SymbolicError
 from symbolic.functions.base import (
     DefinedFunction,
+    FamilyMember,
     FloatFormula,
     FloatKernel,
     Implementation,
@@ -28,6 +30,7 @@ from symbolic.functions.mish import mish
 from symbolic.functions.sigmoid import sigmoid
 from symbolic.functions.silu import silu
 from symbolic.functions.softplus import softplus
+from symbolic.functions.tanh import tanh
 
 # tanh is SymPy's own (the language's `tanh`); erf and erfc are SymPy's too.
 NAMED_FUNCTIONS: dict[str, type[DefinedFunction]] = {
@@ -41,6 +44,21 @@ NAMED_FUNCTIONS: dict[str, type[DefinedFunction]] = {
     "gelu_tanh": gelu_tanh,
     "mish": mish,
 }
+# The family: the functions `verify --catalogue` and `report --function` take, in the
+# order of `all`. An alias names the same entry, which `all` runs once. tanh's entry is
+# not a DefinedFunction: the language keeps SymPy's own tanh (see tanh.py).
+FAMILY: dict[str, type[FamilyMember]] = {
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "softplus": softplus,
+    "log_sigmoid": log_sigmoid,
+    "silu": silu,
+    "swish": silu,
+    "gelu": gelu,
+    "gelu_tanh": gelu_tanh,
+    "mish": mish,
+}
+ALL = "all"
 # The function of the main job: `symbolic report` with no option, and the CLI defaults.
 DEFAULT_FUNCTION: type[DefinedFunction] = sigmoid
 
@@ -58,21 +76,36 @@ def named_derivative(expr: Expr, variable: Symbol) -> tuple[type[DefinedFunction
     return None
 
 
+def family_members(name: str) -> list[type[FamilyMember]]:
+    """The entry called `name` (an alias gives its function), or with `all` every
+    function of the family once, in order."""
+    if name == ALL:
+        return list(dict.fromkeys(FAMILY.values()))
+    if name not in FAMILY:
+        names = ", ".join([*FAMILY, ALL])
+        raise SymbolicError(f"unknown function {name!r}: use one of {names}")
+    return [FAMILY[name]]
+
+
 def with_report() -> list[type[DefinedFunction]]:
     """The functions that have a report of their own, in registry order."""
     return [f for f in NAMED_FUNCTIONS.values() if f.report is not None]
 
 
 __all__ = [
+    "ALL",
     "DEFAULT_FUNCTION",
+    "FAMILY",
     "NAMED_FUNCTIONS",
     "DefinedFunction",
+    "FamilyMember",
     "FloatFormula",
     "FloatKernel",
     "Implementation",
     "ReportText",
     "Zero",
     "expand_definitions",
+    "family_members",
     "gelu",
     "gelu_tanh",
     "log_sigmoid",
@@ -82,5 +115,6 @@ __all__ = [
     "sigmoid",
     "silu",
     "softplus",
+    "tanh",
     "with_report",
 ]

@@ -103,6 +103,12 @@ class ReportText:
     # (order n, value v, order m): the least x where f^(n) rounds to v; f^(m) is shown there.
     saturation: tuple[int, int, int] | None
     taylor_order: int = 11
+    # The templates: "report" (σ's article, audited) or "function" (a family member's).
+    template: str = "report"
+    # Plain text (σ, −, ′, ·, ≈ are fine in every format): what the function is for and
+    # how it relates to the others, and what the table of float formulas shows.
+    about: str = ""
+    float_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,23 +142,21 @@ class RewriteStep:
     argument: Expr | None = None  # the u a lemma is about, shown as "heading, u = …"
 
 
-class DefinedFunction(Function):
-    """A one-argument function given by an explicit formula in exp and log."""
+class FamilyMember:
+    """What `verify --catalogue` and `report --function` ask of a function of the family:
+    its names, its catalogue and report text, its float formulas and closed forms.
 
-    nargs = 1
+    Every `DefinedFunction` is one. A function the language takes from SymPy (tanh) gets
+    a subclass of this alone, in its own module, so that the parser keeps SymPy's own
+    function while the family still finds everything about it in one place.
+    """
+
     latex_name: ClassVar[str] = ""
     text_name: ClassVar[str] = ""  # "" prints the language name, as SymPy does
-    kernels: ClassVar[Mapping[int, FloatKernel]] = {}
     limits: ClassVar[Mapping[int, tuple[Expr, Expr]]] = {}  # order -> (at −∞, at +∞)
     implementations: ClassVar[Mapping[tuple[str, int], FloatFormula]] = {}
     catalogue: ClassVar[Path | None] = None
     report: ClassVar[ReportText | None] = None
-    identity_id: ClassVar[str] = ""  # the catalogue's claim id of `derivative_identity`
-    identity_text: ClassVar[str] = ""  # the identity as a derivation step shows it
-    # Derivatives of this function are written in terms of that one (softplus′ = σ).
-    written_in: ClassVar[type[DefinedFunction] | None] = None
-    # The highest order `derivative_ball` gives (higher orders go through formulas).
-    derivative_ball_orders: ClassVar[int] = MAX_CLOSED_FORM_ORDER
 
     @classmethod
     def language_name(cls) -> str:
@@ -160,7 +164,7 @@ class DefinedFunction(Function):
 
     @classmethod
     def display_name(cls) -> str:
-        return cls.text_name or cls.__name__
+        return cls.text_name or cls.language_name()
 
     @classmethod
     def typed(cls, order: int = 0) -> str:
@@ -172,15 +176,54 @@ class DefinedFunction(Function):
 
     @classmethod
     def prime_name(cls, order: int) -> str:
-        """f′, f″, f‴, f^(n) in text."""
+        """f′, f″, f‴, f^(n) in text; a name of two words in brackets: (log σ)′."""
         marks = {0: "", 1: "′", 2: "″", 3: "‴"}
         suffix = marks.get(order, f"^({order})")
-        return f"{cls.display_name()}{suffix}"
+        name = cls.display_name()
+        return f"({name}){suffix}" if suffix and " " in name else f"{name}{suffix}"
+
+    @classmethod
+    def has_catalogue(cls) -> bool:
+        """Whether its catalogue file exists (a function may have none yet)."""
+        return cls.catalogue is not None and cls.catalogue.is_file()
+
+    @classmethod
+    def applied(cls, u: Expr) -> Expr:
+        """f(u) as the language builds it."""
+        return cls(u)  # type: ignore[call-arg]  # a SymPy Function class in subclasses
 
     @classmethod
     def definition(cls, u: Expr) -> Expr:
         """The formula this function stands for, applied to `u`."""
         raise NotImplementedError
+
+    @classmethod
+    def derivative_in_terms(cls, n: int, u: Expr) -> Expr | None:
+        """f^(n)(u) written in f(u) (a polynomial in σ for σ), for reports."""
+        return None
+
+    @classmethod
+    def derivative_zeros(cls, n: int) -> list[Zero]:
+        """The real zeros of f^(n), ascending, certified."""
+        return []
+
+    @classmethod
+    def taylor(cls, order: int) -> list[Fraction]:
+        """The Taylor coefficients a_0 … a_order at 0."""
+        return []
+
+
+class DefinedFunction(Function, FamilyMember):
+    """A one-argument function given by an explicit formula in exp and log."""
+
+    nargs = 1
+    kernels: ClassVar[Mapping[int, FloatKernel]] = {}
+    identity_id: ClassVar[str] = ""  # the catalogue's claim id of `derivative_identity`
+    identity_text: ClassVar[str] = ""  # the identity as a derivation step shows it
+    # Derivatives of this function are written in terms of that one (softplus′ = σ).
+    written_in: ClassVar[type[DefinedFunction] | None] = None
+    # The highest order `derivative_ball` gives (higher orders go through formulas).
+    derivative_ball_orders: ClassVar[int] = MAX_CLOSED_FORM_ORDER
 
     @classmethod
     def derivative_identity(cls, u: Expr) -> Expr | None:
@@ -203,21 +246,6 @@ class DefinedFunction(Function):
         """f^(n)(u) by a closed form for n ≤ `derivative_ball_orders`, or None where there
         is none."""
         return None
-
-    @classmethod
-    def derivative_in_terms(cls, n: int, u: Expr) -> Expr | None:
-        """f^(n)(u) written in f(u) (a polynomial in σ for σ), for reports."""
-        return None
-
-    @classmethod
-    def derivative_zeros(cls, n: int) -> list[Zero]:
-        """The real zeros of f^(n), ascending, certified."""
-        return []
-
-    @classmethod
-    def taylor(cls, order: int) -> list[Fraction]:
-        """The Taylor coefficients a_0 … a_order at 0."""
-        return []
 
     def expanded(self) -> Expr:
         return self.definition(self.args[0])

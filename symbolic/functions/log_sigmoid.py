@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import flint
+import numpy as np
 from sympy import Expr, S
 
-from symbolic.functions.base import DefinedFunction
+from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
+from symbolic.functions.libraries import in_work_dtype
 from symbolic.functions.sigmoid import sigmoid
 from symbolic.functions.softplus import softplus
 
@@ -41,3 +45,53 @@ log_sigmoid.limits = {
     1: (S.One, S.Zero),
     2: (S.Zero, S.Zero),
 }  # at −∞ and +∞, per order
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _naive(w: np.ndarray) -> np.ndarray:
+    return np.log(1 / (1 + np.exp(-w)))
+
+
+def _log1p(w: np.ndarray) -> np.ndarray:
+    return -np.log1p(np.exp(-w))
+
+
+def _stable(w: np.ndarray) -> np.ndarray:
+    return np.minimum(w, 0) - np.log1p(np.exp(-np.abs(w)))
+
+
+log_sigmoid.catalogue = Path(__file__).with_name("log_sigmoid.claims.toml")
+log_sigmoid.implementations = {
+    **log_sigmoid.implementations,
+    ("naive", 0): FloatFormula(0, "log σ as log(1/(1 + exp(−x)))", lambda: in_work_dtype(_naive)),
+    ("log1p", 0): FloatFormula(0, "log σ as −log1p(exp(−x))", lambda: in_work_dtype(_log1p)),
+    ("stable", 0): FloatFormula(
+        0, "log σ as min(x, 0) − log1p(exp(−|x|))", lambda: in_work_dtype(_stable)
+    ),
+}
+log_sigmoid.report = ReportText(
+    template="function",
+    title="log σ and its derivative, machine-checked",
+    corrections={},
+    plots=(
+        Plot(
+            "log_sigmoid",
+            "log σ(x) and (log σ)′(x)",
+            "log σ, a smooth min(x, 0), and its derivative (log σ)′ = 1 − σ = σ(−x), values "
+            "from the certified oracle.",
+            (("log σ(x)", 0), ("(log σ)′(x)", 1)),
+        ),
+    ),
+    loss_plot=None,
+    float_formulas=(("naive", 0), ("log1p", 0), ("stable", 0)),
+    higher_orders=(),
+    saturation=None,
+    about="log σ(x) = −softplus(−x), the logarithm of the sigmoid, as in the loss of "
+    "logistic regression; its derivative is 1 − σ(x) = σ(−x).",
+    float_note="log(1/(1 + exp(−x))) is 0 once σ(x) rounds to 1 (from x ≈ 16.6 in float32, "
+    "36.7 in float64) although log σ(x) ≈ −e^(−x) is not, and −∞ once exp(−x) overflows; "
+    "−log1p(exp(−x)) keeps the right tail but overflows below −88.7 (float32) and −709.8 "
+    "(float64), where log σ(x) ≈ x. min(x, 0) − log1p(exp(−|x|)) keeps every digit.",
+)

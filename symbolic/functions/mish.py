@@ -10,11 +10,15 @@ real zeros of T″.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import flint
+import numpy as np
 import sympy
 from sympy import Expr, S
 
-from symbolic.functions.base import DefinedFunction
+from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
+from symbolic.functions.libraries import in_work_dtype
 from symbolic.functions.softplus import softplus
 
 
@@ -69,3 +73,44 @@ mish.limits = {
     1: (S.Zero, S.One),
     2: (S.Zero, S.Zero),
 }  # at −∞ and +∞, per order
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _naive(w: np.ndarray) -> np.ndarray:
+    return w * np.tanh(np.log(1 + np.exp(w)))
+
+
+def _log1p(w: np.ndarray) -> np.ndarray:
+    return w * np.tanh(np.log1p(np.exp(w)))
+
+
+mish.catalogue = Path(__file__).with_name("mish.claims.toml")
+mish.implementations = {
+    **mish.implementations,
+    ("naive", 0): FloatFormula(0, "Mish as x·tanh(log(1 + exp(x)))", lambda: in_work_dtype(_naive)),
+    ("log1p", 0): FloatFormula(0, "Mish as x·tanh(log1p(exp(x)))", lambda: in_work_dtype(_log1p)),
+}
+mish.report = ReportText(
+    template="function",
+    title="Mish and its derivative, machine-checked",
+    corrections={},
+    plots=(
+        Plot(
+            "mish",
+            "Mish(x) and Mish′(x)",
+            "Mish(x) = x·tanh(softplus(x)) and its derivative, values from the certified oracle.",
+            (("Mish(x)", 0), ("Mish′(x)", 1)),
+        ),
+    ),
+    loss_plot=None,
+    float_formulas=(("naive", 0), ("log1p", 0)),
+    higher_orders=(),
+    saturation=None,
+    about="Mish(x) = x·tanh(softplus(x)): like SiLU, the input times a smooth step from 0 "
+    "to 1, here tanh(log(1 + e^x)).",
+    float_note="x·tanh(log(1 + exp(x))) is 0 once 1 + e^x rounds to 1 (from x ≈ −16.6 in float32, "
+    "−36.7 in float64) although Mish(x) ≈ x·e^x is not; with log1p it keeps the tail until "
+    "e^x underflows, before x·e^x does, in the subnormal range of each format.",
+)

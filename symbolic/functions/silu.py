@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import flint
+import numpy as np
 from sympy import Expr, S
 
-from symbolic.functions.base import DefinedFunction
+from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
+from symbolic.functions.libraries import in_work_dtype
 from symbolic.functions.sigmoid import sigmoid
 
 
@@ -43,3 +47,65 @@ silu.limits = {
     1: (S.Zero, S.One),
     2: (S.Zero, S.Zero),
 }  # at −∞ and +∞, per order
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _naive(w: np.ndarray) -> np.ndarray:
+    return w / (1 + np.exp(-w))
+
+
+def _complement(w: np.ndarray) -> np.ndarray:
+    return w - w / (1 + np.exp(w))  # x − x·σ(−x)
+
+
+def _stable(w: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(w))
+    return np.where(w >= 0, w / (1 + e), w * e / (1 + e))
+
+
+def _naive_derivative(w: np.ndarray) -> np.ndarray:
+    s = 1 / (1 + np.exp(-w))
+    return s * (1 + w * (1 - s))
+
+
+silu.catalogue = Path(__file__).with_name("silu.claims.toml")
+silu.implementations = {
+    **silu.implementations,
+    ("naive", 0): FloatFormula(0, "SiLU as x/(1 + exp(−x))", lambda: in_work_dtype(_naive)),
+    ("complement", 0): FloatFormula(0, "SiLU as x − x·σ(−x)", lambda: in_work_dtype(_complement)),
+    ("stable", 0): FloatFormula(
+        0, "SiLU as x·σ(x), σ from exp(−|x|)", lambda: in_work_dtype(_stable)
+    ),
+    ("naive", 1): FloatFormula(
+        1,
+        "SiLU′ as s·(1 + x·(1 − s)), s = 1/(1 + exp(−x))",
+        lambda: in_work_dtype(_naive_derivative),
+    ),
+}
+silu.report = ReportText(
+    template="function",
+    title="SiLU (swish) and its derivative, machine-checked",
+    corrections={},
+    plots=(
+        Plot(
+            "silu",
+            "SiLU(x) and SiLU′(x)",
+            "SiLU(x) = x·σ(x) and its derivative SiLU′ = σ·(1 + x·(1 − σ)), values from the "
+            "certified oracle.",
+            (("SiLU(x)", 0), ("SiLU′(x)", 1)),
+        ),
+    ),
+    loss_plot=None,
+    float_formulas=(("naive", 0), ("complement", 0), ("stable", 0), ("naive", 1)),
+    higher_orders=(),
+    saturation=None,
+    about="SiLU(x) = x·σ(x), also called swish: the input weighted by the sigmoid. It is "
+    "not monotone: it falls to its minimum, about −0.278, near x ≈ −1.278, then rises.",
+    float_note="x/(1 + exp(−x)) gives 0 once exp(−x) overflows (below −88.7 in float32, −709.8 in "
+    "float64) although SiLU(x) ≈ x·e^x is far from underflow; x − x·σ(−x) is 0 from "
+    "−16.6 / −36.7 on, where σ(−x) rounds to 1: it loses the whole negative tail. Even "
+    "x·σ(x) with σ from exp(−|x|) loses the deepest, subnormal, tail, where e^x underflows "
+    "before x·e^x does. SiLU′ as s·(1 + x·(1 − s)) is 0 once s = 1/(1 + ∞).",
+)

@@ -18,10 +18,10 @@ import signal
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from symbolic.errors import SymbolicError
-from symbolic.functions import DEFAULT_FUNCTION, DefinedFunction
+from symbolic.functions import DEFAULT_FUNCTION, FamilyMember
 from symbolic.prove.claim import Claim
 from symbolic.prove.claims import ClaimsFile, load_claims, load_claims_text
 from symbolic.prove.prover import Verdict, prove
@@ -71,12 +71,24 @@ class Result:
         }
 
 
-def catalogue(function: type[DefinedFunction] = DEFAULT_FUNCTION) -> ClaimsFile:
-    """A function's built-in catalogue of claims, shipped beside its registry module."""
-    if function.catalogue is None:
-        raise SymbolicError(f"{function.language_name()} has no built-in catalogue")
-    text = function.catalogue.read_text(encoding="utf-8")
-    return load_claims_text(text, "<built-in catalogue.claims.toml>")
+def catalogue(
+    function: type[FamilyMember] = DEFAULT_FUNCTION, qualified: bool = False
+) -> ClaimsFile:
+    """A function's built-in catalogue of claims, shipped beside its registry module.
+
+    `qualified` prefixes each id with the function's name (`softplus.ID`) and names the
+    file `<built-in NAME.claims.toml>`, so that the ids of several catalogues run together
+    stay unique and JUnit groups them by function; `verify` with no FILE keeps σ's ids.
+    """
+    name = function.language_name()
+    path = function.catalogue
+    if path is None or not path.is_file():
+        raise SymbolicError(f"{name} has no catalogue yet")
+    label = f"<built-in {name}.claims.toml>" if qualified else "<built-in catalogue.claims.toml>"
+    loaded = load_claims_text(path.read_text(encoding="utf-8"), label)
+    if qualified:
+        loaded.claims = [replace(claim, id=f"{name}.{claim.id}") for claim in loaded.claims]
+    return loaded
 
 
 def load_all(paths: list[str]) -> list[ClaimsFile]:

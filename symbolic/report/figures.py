@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from symbolic.functions import DefinedFunction
+from symbolic.functions import FamilyMember
 from symbolic.functions.base import LossPlot, Plot
 from symbolic.grade.grading import Grade
 from symbolic.language.printing import xml_escape
@@ -65,7 +65,7 @@ def _grid(low: float, high: float, count: int) -> np.ndarray:
     return np.linspace(low, high, count)
 
 
-def function_figures(function: type[DefinedFunction]) -> list[Figure]:
+def function_figures(function: type[FamilyMember]) -> list[Figure]:
     """The figures a function's report asks for (`ReportText.plots` and `loss_plot`)."""
     text = function.report
     if text is None:
@@ -76,7 +76,7 @@ def function_figures(function: type[DefinedFunction]) -> list[Figure]:
     return figures
 
 
-def _plot(function: type[DefinedFunction], plot: Plot) -> Figure:
+def _plot(function: type[FamilyMember], plot: Plot) -> Figure:
     xs = _grid(*plot.grid)
     curves = tuple(
         Curve(label, tuple(xs), tuple(oracle.rounded(function.typed(), xs, order=order)))
@@ -85,7 +85,7 @@ def _plot(function: type[DefinedFunction], plot: Plot) -> Figure:
     return Figure(plot.name, plot.title, plot.caption, "x", "y", curves)
 
 
-def _loss_plot(function: type[DefinedFunction], plot: LossPlot) -> Figure:
+def _loss_plot(function: type[FamilyMember], plot: LossPlot) -> Figure:
     """Relative error of f^(n) computed by a formula from f correctly rounded to the
     format (the best any code can do), so the figure shows the loss due to the formula
     alone, the same on every machine."""

@@ -18,9 +18,9 @@ import sympy
 from sympy import Expr
 
 from symbolic import __version__
-from symbolic.derive.derivation import derive
+from symbolic.derive.derivation import Derivation, derive
 from symbolic.errors import SymbolicError
-from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction, ReportText
+from symbolic.functions import NAMED_FUNCTIONS, FamilyMember, ReportText
 from symbolic.grade.grading import float_facts
 from symbolic.language.parser import X
 from symbolic.language.printing import latex_to_mathml, to_latex, to_text
@@ -169,6 +169,17 @@ class ReportData:
     floats: FloatFacts | None
     figures: list[FigureEntry]
     summary: Summary
+    # The templates that render it: "report" (σ's article, or claims files) or "function".
+    template: str = "report"
+    # A family function's report (template "function"): its derivative as derived, in
+    # terms of a named function where natural, and written out; what its module says.
+    derivative: MathItem | None = None
+    written_out: MathItem | None = None
+    function_name: str = ""  # f in text
+    derivative_name: str = ""  # f′ in text
+    about: str = ""
+    float_note: str = ""
+    catalogue_note: str = ""  # why there are no claims (no catalogue yet), or ""
 
 
 def math_item(expr: Expr) -> MathItem:
@@ -185,19 +196,27 @@ class ReportModel:
     figures: list[Figure]
 
 
-def build_function_report(function: type[DefinedFunction]) -> ReportModel:
-    """A function's report: its registry module's text, and everything computed."""
+def build_function_report(function: type[FamilyMember]) -> ReportModel:
+    """A function's report: its registry module's text, and everything computed. σ's
+    (template "report") audits the article; a family function's (template "function")
+    has no article, and says so when its catalogue is not written yet."""
     text = function.report
     if text is None:
         raise SymbolicError(f"{function.language_name()} has no report")
-    results = run_all([catalogue(function)], timeout=60)
+    if text.template == "report":
+        results = run_all([catalogue(function)], timeout=60)
+        note = ""
+    else:
+        results, note = _family_results(function)
     figures = function_figures(function)
+    derivation = derive(function.applied(X), 1, "all")
+    family = text.template != "report"
     data = ReportData(
         title=text.title,
         version=__version__,
         kind="function",
-        definition=equation_item(function(X), function.definition(X)),
-        derivations=_derivations(function),
+        definition=equation_item(function.applied(X), function.definition(X)),
+        derivations=_derivations(derivation),
         claims=[_claim(r) for r in results if not r.claim.source.startswith("article, 'Example")],
         refuted=_refuted(results, text),
         examples=_examples(results),
@@ -206,8 +225,35 @@ def build_function_report(function: type[DefinedFunction]) -> ReportModel:
         floats=_float_facts(function, text),
         figures=[_figure(f) for f in figures],
         summary=_summary(results),
+        template=text.template,
+        derivative=_derivative(derivation) if family else None,
+        written_out=_written_out(derivation) if family else None,
+        function_name=function.display_name() if family else "",
+        derivative_name=function.prime_name(1) if family else "",
+        about=text.about,
+        float_note=text.float_note,
+        catalogue_note=note,
     )
     return ReportModel(data, figures)
+
+
+def _family_results(function: type[FamilyMember]) -> tuple[list[Result], str]:
+    """The verdicts of the function's catalogue, or none and the reason: a function whose
+    catalogue file is not written yet still gets its report (a broken file still fails)."""
+    if not function.has_catalogue():
+        return [], f"{function.language_name()} has no catalogue of claims yet."
+    return run_all([catalogue(function)], timeout=60), ""
+
+
+def _derivative(derivation: Derivation) -> MathItem:
+    """f′(x) = the result, in terms of a named function where the derivation wrote it so."""
+    return equation_item(sympy.Derivative(derivation.expr, X), derivation.final)
+
+
+def _written_out(derivation: Derivation) -> MathItem | None:
+    if derivation.result_in_terms is None:
+        return None
+    return equation_item(sympy.Derivative(derivation.expr, X), derivation.result)
 
 
 def build_claims_report(paths: list[str]) -> ReportModel:
@@ -231,8 +277,7 @@ def build_claims_report(paths: list[str]) -> ReportModel:
     return ReportModel(data, [])
 
 
-def _derivations(function: type[DefinedFunction]) -> list[SectionEntry]:
-    derivation = derive(function(X), 1, "all")
+def _derivations(derivation: Derivation) -> list[SectionEntry]:
     sections = []
     for section in derivation.sections:
         steps = []
@@ -307,7 +352,7 @@ def _with_primes(text: str) -> str:
     return text
 
 
-def _higher_derivatives(function: type[DefinedFunction], text: ReportText) -> list[HigherRow]:
+def _higher_derivatives(function: type[FamilyMember], text: ReportText) -> list[HigherRow]:
     rows = []
     for n in text.higher_orders:
         in_terms = function.derivative_in_terms(n, X)
@@ -322,7 +367,7 @@ def _higher_derivatives(function: type[DefinedFunction], text: ReportText) -> li
     return rows
 
 
-def _taylor(function: type[DefinedFunction], text: ReportText) -> Taylor | None:
+def _taylor(function: type[FamilyMember], text: ReportText) -> Taylor | None:
     coefficients = function.taylor(text.taylor_order)
     if not coefficients:
         return None
@@ -333,14 +378,16 @@ def _taylor(function: type[DefinedFunction], text: ReportText) -> Taylor | None:
     # the whole equation, f(x) = series, is one formula, so no template writes f's name.
     order = sympy.O(X ** (text.taylor_order + 2))
     series = sympy.Add(*terms, order, evaluate=False)  # ascending powers
-    return Taylor(equation_item(function(X), series), [str(c) for c in coefficients])
+    return Taylor(equation_item(function.applied(X), series), [str(c) for c in coefficients])
 
 
-def _float_facts(function: type[DefinedFunction], text: ReportText) -> FloatFacts | None:
-    """Where formulas fail: the x beyond which the float f^(n)(x) rounds to its limit v,
-    and f^(m) there (for σ: σ rounds to 1, and s·(1 − s) gives 0 instead of σ′)."""
+def _float_facts(function: type[FamilyMember], text: ReportText) -> FloatFacts | None:
+    """Where formulas fail. With a `saturation` (σ's): the x beyond which the float
+    f^(n)(x) rounds to its limit v, and f^(m) there (σ rounds to 1, and s·(1 − s) gives 0
+    instead of σ′); for every formula the report lists, where it goes wrongly to 0 and
+    where it loses every digit (`grade.grading.float_facts`)."""
     if text.saturation is None:
-        return None
+        return FloatFacts([], float_facts(function)) if text.float_formulas else None
     order, value, shown = text.saturation
     facts = []
     for name in ("float32", "float64"):
@@ -352,9 +399,7 @@ def _float_facts(function: type[DefinedFunction], text: ReportText) -> FloatFact
     return FloatFacts(facts, float_facts(function))
 
 
-def _first_x_rounding_to(
-    function: type[DefinedFunction], order: int, value: int, name: str
-) -> float:
+def _first_x_rounding_to(function: type[FamilyMember], order: int, value: int, name: str) -> float:
     """The least float x (on a 1/64 grid) with f^(order)(x) correctly rounded to `value`."""
     grid = np.arange(0, 64, 1 / 64)
     rounded = oracle.rounded(function.typed(), grid, order=order, dtype=name)

@@ -33,6 +33,10 @@ BUILD_PREFIX = "symbolic-pdf-"  # build directories in tempfile.gettempdir()
 STALE_SECONDS = 3600  # a build directory this old was left by a killed run: removed
 FIXED_EPOCH = "0"  # the PDF's dates when SOURCE_DATE_EPOCH is not set: same input, same bytes
 TEMPLATE_NAMES = {"md": "report.md.j2", "tex": "report.tex.j2", "html": "report.html.j2"}
+# The templates of a family function's report (`ReportData.template` "function").
+FUNCTION_TEMPLATE_NAMES = {
+    fmt: name.replace("report.", "function.", 1) for fmt, name in TEMPLATE_NAMES.items()
+}
 
 
 def template_directory(custom: str | None = None) -> Path:
@@ -49,6 +53,28 @@ def template_directory(custom: str | None = None) -> Path:
     if (installed / TEMPLATE_NAMES["md"]).is_file():
         return installed
     raise SymbolicError("the report templates are missing from this installation")
+
+
+# Letters the family's catalogues and certificates use that `tex_escape` does not know
+# (it writes ?). Only the family's templates use them (the `tex_text` filter): σ's
+# committed report, which has κ, stays as it is until `tex_escape` itself learns them.
+TEX_MORE = {
+    "Φ": r"$\Phi$",
+    "φ": r"$\varphi$",
+    "ε": r"$\varepsilon$",
+    "δ": r"$\delta$",
+    "κ": r"$\kappa$",
+    "ξ": r"$\xi$",
+    "₀": r"$_0$",
+    "₁": r"$_1$",
+    "₂": r"$_2$",
+    "ˣ": r"$^x$",
+}
+
+
+def tex_text(text: str) -> str:
+    """`tex_escape` with the letters of TEX_MORE."""
+    return "".join(TEX_MORE.get(char) or tex_escape(char) for char in str(text))
 
 
 def _environment(directory: Path, fmt: str) -> jinja2.Environment:
@@ -71,6 +97,7 @@ def _environment(directory: Path, fmt: str) -> jinja2.Environment:
         }
     env = jinja2.Environment(**options)
     env.filters["tex"] = tex_escape
+    env.filters["tex_text"] = tex_text
     env.filters["md"] = markdown_escape
     env.filters["md_line"] = markdown_line
     # LaTeX that is not a MathItem (a derivative's name, an exact zero) as MathML.
@@ -91,7 +118,8 @@ def markdown_line(text: str) -> str:
 def render(model: ReportModel, fmt: str, templates: str | None = None) -> str:
     directory = template_directory(templates)
     try:
-        template = _environment(directory, fmt).get_template(TEMPLATE_NAMES[fmt])
+        names = FUNCTION_TEMPLATE_NAMES if model.data.template == "function" else TEMPLATE_NAMES
+        template = _environment(directory, fmt).get_template(names[fmt])
         return template.render(model=model.data)
     except jinja2.TemplateNotFound as missing:
         raise SymbolicError(f"template {missing.name} not found in {directory}") from None

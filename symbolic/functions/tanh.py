@@ -1,0 +1,89 @@
+"""tanh in the family: SymPy's own `tanh` (the language's), with everything the family's
+catalogue and report need about it.
+
+tanh stays SymPy's function in the parser, so that SymPy's rules, printing and
+simplification of it keep working; this module is its family entry only: the catalogue
+beside it, the report's text, and the float formulas the report measures. Those
+formulas are named as `symbolic.functions.tanh:NAME`, the way `symbolic grade` takes any
+`package.module:function`, because built-in implementation names belong to the
+registry's DefinedFunctions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import sympy
+from sympy import Expr, S
+
+from symbolic.functions.base import FamilyMember, FloatFormula, Plot, ReportText
+from symbolic.functions.libraries import in_work_dtype
+
+MODULE = __name__
+
+
+def numpy_tanh(x: np.ndarray) -> np.ndarray:
+    """tanh as NumPy's np.tanh (the C library's), in the work dtype."""
+    return in_work_dtype(np.tanh)(x)
+
+
+def one_minus_square(x: np.ndarray) -> np.ndarray:
+    """tanh′ as 1 − t², t = np.tanh(x): 0 once t rounds to ±1."""
+    return in_work_dtype(lambda w: 1 - np.tanh(w) * np.tanh(w))(x)
+
+
+def sech_square(x: np.ndarray) -> np.ndarray:
+    """tanh′ as 1/cosh(x)²: 0 once cosh(x)² overflows."""
+    return in_work_dtype(lambda w: 1 / (np.cosh(w) * np.cosh(w)))(x)
+
+
+class tanh(FamilyMember):  # noqa: N801 - the language's name
+    """The family entry of SymPy's tanh (not a DefinedFunction: the parser keeps SymPy's)."""
+
+    latex_name = r"\tanh"
+    text_name = "tanh"
+    catalogue = Path(__file__).with_name("tanh.claims.toml")
+
+    @classmethod
+    def applied(cls, u: Expr) -> Expr:
+        return sympy.tanh(u)
+
+    @classmethod
+    def definition(cls, u: Expr) -> Expr:
+        return (sympy.exp(u) - sympy.exp(-u)) / (sympy.exp(u) + sympy.exp(-u))
+
+
+tanh.limits = {0: (S.NegativeOne, S.One), 1: (S.Zero, S.Zero)}  # at −∞ and +∞, per order
+tanh.implementations = {
+    (f"{MODULE}:numpy_tanh", 0): FloatFormula(0, "tanh as np.tanh", lambda: numpy_tanh),
+    (f"{MODULE}:one_minus_square", 1): FloatFormula(
+        1, "tanh′ as 1 − t², t = np.tanh(x)", lambda: one_minus_square
+    ),
+    (f"{MODULE}:sech_square", 1): FloatFormula(1, "tanh′ as 1/cosh(x)²", lambda: sech_square),
+}
+
+tanh.report = ReportText(
+    template="function",
+    title="tanh and its derivative, machine-checked",
+    corrections={},
+    plots=(
+        Plot(
+            "tanh",
+            "tanh(x) and tanh′(x)",
+            "tanh, odd and increasing from −1 to 1, and its derivative tanh′ = 1 − tanh², "
+            "values from the certified oracle.",
+            (("tanh(x)", 0), ("tanh′(x)", 1)),
+        ),
+    ),
+    loss_plot=None,
+    float_formulas=tuple(tanh.implementations),
+    higher_orders=(),
+    saturation=None,
+    about="tanh(x) = 2σ(2x) − 1: the sigmoid stretched to (−1, 1). In the language it is "
+    "SymPy's own tanh, so its derivative is the rule (tanh u)′ = (1 − tanh²u)·u′, "
+    "checked against SymPy's diff and 60-digit values.",
+    float_note="Once tanh(x) rounds to ±1 (from |x| ≈ 9 in float32, 19 in float64), "
+    "1 − t² is exactly 0 although tanh′(x) ≈ 4e^(−2|x|) is not; 1/cosh(x)² keeps its "
+    "digits until cosh(x)² overflows.",
+)
