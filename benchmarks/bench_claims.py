@@ -16,7 +16,8 @@ from symbolic.prove.claims import load_claims, load_claims_text
 from symbolic.prove.prover import prove
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted((ROOT / "symbolic" / "functions").glob("*.claims.toml")) + [
+FILES = [
+    *sorted((ROOT / "symbolic" / "functions").glob("*.claims.toml")),
     ROOT / "tests" / "claims" / "truth.toml",
     ROOT / "tests" / "claims" / "truth_family.toml",
 ]
@@ -38,7 +39,9 @@ def main() -> None:
         if not path.exists():
             continue
         text = path.read_text(encoding="utf-8")
-        claims = (load_claims(path) if path.name.endswith(".claims.toml") else load_claims_text(text)).claims
+        claims = (
+            load_claims(path) if path.name.endswith(".claims.toml") else load_claims_text(text)
+        ).claims
         timed = [(seconds_of(c), c.id) for c in claims]
         times = sorted(t for (t, _), _ in timed)
         decided = sum(v in ("proved", "refuted") for (_, v), _ in timed)
