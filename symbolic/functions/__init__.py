@@ -27,6 +27,7 @@ from symbolic.functions.gelu_tanh import gelu_tanh
 from symbolic.functions.log_sigmoid import log_sigmoid
 from symbolic.functions.logit import logit
 from symbolic.functions.mish import mish
+from symbolic.functions.normal import normal_cdf, normal_pdf
 from symbolic.functions.sigmoid import sigmoid
 from symbolic.functions.silu import silu
 from symbolic.functions.softplus import softplus
@@ -43,6 +44,8 @@ NAMED_FUNCTIONS: dict[str, type[DefinedFunction]] = {
     "gelu": gelu,
     "gelu_tanh": gelu_tanh,
     "mish": mish,
+    "normal_cdf": normal_cdf,  # Φ, the standard normal distribution function
+    "normal_pdf": normal_pdf,  # φ, its density: GELU′ = Φ + x·φ
 }
 # The family: the functions `verify --catalogue` and `report --function` take, in the
 # order of `all`. An alias names the same entry, which `all` runs once. tanh's entry is

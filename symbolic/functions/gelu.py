@@ -19,29 +19,7 @@ from sympy import Expr, S
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
 from symbolic.functions.libraries import in_work_dtype, optional
-
-TAIL = 3  # |u| beyond which Φ is computed through the Mills ratio
-
-
-def _phi(u: flint.arb) -> flint.arb:
-    """φ(u) = e^(−u²/2)/√(2π)."""
-    return (-(u * u) / 2).exp() / (2 * flint.arb.pi()).sqrt()
-
-
-def _lower_tail(a: flint.arb) -> flint.arb:
-    """Φ(−a) = φ(a)·U(1/2, 1/2, a²/2)/√2 for a > 0."""
-    half = flint.arb(1) / 2
-    mills = (a * a / 2).hypgeom_u(half, half) / flint.arb(2).sqrt()
-    return _phi(a) * mills
-
-
-def normal_cdf(u: flint.arb) -> flint.arb:
-    """Φ(u), relatively accurate in both tails."""
-    if u < -TAIL:
-        return _lower_tail(-u)
-    if u > TAIL:
-        return 1 - _lower_tail(u)
-    return (-u / flint.arb(2).sqrt()).erfc() / 2
+from symbolic.functions.normal import normal_cdf, normal_pdf
 
 
 class gelu(DefinedFunction):  # noqa: N801
@@ -49,6 +27,7 @@ class gelu(DefinedFunction):  # noqa: N801
 
     latex_name = r"\operatorname{GELU}"
     text_name = "GELU"
+    written_in = normal_cdf  # GELU′ = Φ + u·φ
     derivative_ball_orders = 2
 
     @classmethod
@@ -57,7 +36,7 @@ class gelu(DefinedFunction):  # noqa: N801
 
     @classmethod
     def ball(cls, u: flint.arb) -> flint.arb:
-        return u * normal_cdf(u)
+        return u * normal_cdf.ball(u)
 
     @classmethod
     def derivative_ball(cls, n: int, u: flint.arb) -> flint.arb | None:
@@ -65,9 +44,9 @@ class gelu(DefinedFunction):  # noqa: N801
         if n == 0:
             return cls.ball(u)
         if n == 1:
-            return normal_cdf(u) + u * _phi(u)
+            return normal_cdf.ball(u) + u * normal_pdf.ball(u)
         if n == 2:
-            return _phi(u) * (2 - u * u)
+            return normal_pdf.ball(u) * (2 - u * u)
         return None
 
 
