@@ -36,7 +36,7 @@ from symbolic.numbers.intervals import Interval
 from symbolic.prove import numeric
 from symbolic.prove.claim import Claim
 from symbolic.prove.relations import conditions_of, prove_relation
-from symbolic.prove.verdict import Verdict
+from symbolic.prove.verdict import Entry, Verdict
 
 GRID = 256
 CORE = Fraction(16)
@@ -111,7 +111,7 @@ def prove_extremum_digits(claim: Claim) -> Verdict:
     certificate = [
         f"the rounding interval of {shown} at {digits} digits: ({_show(v - h)}, {_show(v + h)})",
         f"1. f {op_bound} {_show(far_end)} on the whole domain:",
-        *bound.lines,
+        *_steps(bound),
         f"2. at x* = {to_language(rational(x_star))}, f(x*) {'<' if direction > 0 else '>'} {_show(attained)} (Arb), inside the interval",
         *tails,
         f"hence the {kind} exists and lies in the rounding interval: {rounded}",
@@ -136,7 +136,13 @@ def _never_reached(
     )
     found = {"x": "every x", "lhs": f"f {op} {_show(near_end)}", "rhs": claim.raw["value"]}
     witness = {"kind": "extremum_beyond", "bound": rational(near_end)}
-    return Verdict("refuted", METHOD, [*beyond.lines, why], found, witness=witness)
+    return Verdict("refuted", METHOD, [*_steps(beyond), why], found, witness=witness)
+
+
+def _steps(verdict: Verdict) -> list[Entry]:
+    """A proved part's entries, data kept (covers, tails) so that `symbolic check` can
+    re-verify them; the value entry is the caller's."""
+    return [Entry("step", e.statement, e.data) for e in verdict.certificate if e.kind != "value"]
 
 
 def _beyond(value: flint.arb, end: Fraction, direction: int) -> bool:
@@ -184,7 +190,7 @@ def _attained(claim: Claim, expr: Expr, attained: Fraction, direction: int) -> l
             for piece in pieces
         ]
         if all(v.verdict == "proved" for v in verdicts):
-            return [*lines, *(line for v in verdicts for line in v.lines)]
+            return [*lines, *(entry for v in verdicts for entry in _steps(v))]
     return "the tails beyond ±1024 are not shown to stay beyond the best value found"
 
 

@@ -278,7 +278,7 @@ def _monotone_range(claim: Claim, expr: Expr, claimed: Interval) -> Verdict | No
     method = "sign of f′ by a cover: f strictly monotone, image between its end values"
     certificate = [
         f"f′ {op} 0 on the domain:",
-        *(entry.statement for entry in decision.proved),
+        *decision.proved,
         f"so f is strictly {'increasing' if direction > 0 else 'decreasing'} and continuous, "
         f"and the image of the domain is {image}",
     ]

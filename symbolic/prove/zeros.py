@@ -229,7 +229,7 @@ def _by_cover(claim: Claim, expr: sympy.Expr, claimed: tuple) -> Verdict | None:
         decision = mixed.decide(expr, "!=", piece)
         if decision.proved is None:
             return _sign_change(expr, piece, certificate)
-        certificate += [f"on {piece}, f ≠ 0:", *(e.statement for e in decision.proved)]
+        certificate += [f"on {piece}, f ≠ 0:", *decision.proved]
     certificate.append("so the listed points are all the zeros")
     return Verdict("proved", "exact values at the zeros, covers between them", certificate)
 
