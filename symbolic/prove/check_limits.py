@@ -104,7 +104,10 @@ def _form_lines(entry: dict[str, Any], expr: Expr | None) -> list[str]:
     side, r, case = int(data["side"]), _number(data["R"]), str(data["case"])
     if side not in (1, -1) or side != int(entry["side"]) or r < 1:
         raise CheckFailedError("a tail_limit with a bad side or R")
-    terms = [_term(raw) for raw in json.loads(data["terms"])]
+    raw_terms = json.loads(data["terms"])
+    if not isinstance(raw_terms, list):
+        raise CheckFailedError("the terms are not a list")
+    terms = [_term(raw) for raw in raw_terms]
     if case not in CASES:
         raise CheckFailedError(f"an unknown case {case!r}")
     with precision(FINE_BITS):
@@ -118,13 +121,16 @@ def _form_lines(entry: dict[str, Any], expr: Expr | None) -> list[str]:
     points = _consistent(expr if expr is not None else parse(str(entry["expr"])), triples, side, r)
     where = f"t ≥ {r}, x = {'t' if side > 0 else '−t'}"
     return [
-        f"the form on {where} ({len(terms)} terms), case {case}: {how}: limit {derived}",
+        f"the form on {where} ({len(terms)} term(s)), case {case}: {how}: limit {derived}",
         f"the form agrees with the expression at {points} exact points of the tail "
         "(a consistency check: the rewriting into the form is the prover's)",
     ]
 
 
-def _term(raw: list[Any]) -> Term:
+def _term(raw: Any) -> Term:
+    shape = isinstance(raw, list) and len(raw) == 4 and isinstance(raw[1], list)
+    if not (shape and isinstance(raw[2], list) and len(raw[2]) in (1, 2)):
+        raise CheckFailedError("a term that is not [m, q, coefficient, limit]")
     m, q, coefficient, limit = raw
     exact = parse_constant(str(coefficient[0])) if len(coefficient) == 1 else None
     ball = _coefficient(coefficient)
@@ -172,8 +178,9 @@ def _constant(data: dict[str, Any], terms: list[Term], r: Any) -> tuple[Expr, st
         if not constant_ball(term.limit, FINE_BITS).overlaps(term.ball):
             raise CheckFailedError(f"the stated limit {term.limit} is outside its coefficient ball")
         total += term.limit
-    how = f"the other {len(terms) - len(group)} scales tend to 0; the coefficients of 1 tend to"
-    return total, f"{how} {' + '.join(str(t.limit) for t in group) or '0'}"
+    limits = " + ".join(str(t.limit) for t in group) or "0"
+    others = len(terms) - len(group)
+    return total, f"{others} other term(s) decay; the coefficient(s) of 1 tend to {limits}"
 
 
 def _grows(data: dict[str, Any], terms: list[Term], r: Any) -> tuple[Expr, str]:
