@@ -762,8 +762,9 @@ def _coef_data(c: Coef) -> list[str]:
 
 
 def tail_limit(expr: Expr, side: int) -> tuple[Expr, tuple[str, ...]] | None:
-    """The exact limit of expr as x → side·∞ (a SymPy number, possibly irrational like 1/2 or sqrt(2)/2, or oo / -oo), proved, with the certificate lines. None when not proved.
-    `prove.tail_limits.tail_limit_data` without its data."""
+    """The exact limit of expr as x → side·∞ (a SymPy number, possibly irrational like
+    sqrt(2)/2, or oo / -oo), proved, with the certificate lines; None when not proved.
+    A thin wrapper of `prove.tail_limits.tail_limit_data`, without its data."""
     from symbolic.prove.tail_limits import tail_limit_data  # it builds on this module
 
     found = tail_limit_data(expr, side)
