@@ -10,6 +10,7 @@ import json
 import math
 import subprocess
 import sys
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -278,3 +279,215 @@ def test_a_proof_stripped_of_its_data_fails(certificate: dict, tmp_path: Path) -
     for entry in claim(data, "gelu_close")["certificate_data"]:
         entry["data"] = {}
     assert_failed(check(data, tmp_path), "gelu_close", "with no cover data")
+
+
+# ---------------------------------------------------------------- limits at ±∞
+
+LIMIT_CLAIMS = """
+[[claim]]
+id = "silu_bot"
+kind = "limit"
+expr = "silu(x)"
+value = "0"
+point = "-oo"
+
+[[claim]]
+id = "softplus_asymptote"
+kind = "limit"
+expr = "softplus(x) - x"
+value = "0"
+point = "oo"
+
+[[claim]]
+id = "gelu_asymptote"
+kind = "limit"
+expr = "gelu(x) - x"
+value = "0"
+point = "oo"
+
+[[claim]]
+id = "silu_top"
+kind = "limit"
+expr = "silu(x)"
+value = "oo"
+point = "oo"
+
+[[claim]]
+id = "mills"
+kind = "limit"
+expr = "x*exp(x**2)*erfc(x)"
+value = "1/sqrt(pi)"
+point = "oo"
+
+[[claim]]
+id = "silu_shift"
+kind = "limit"
+expr = "silu(x) + 0.2785"
+value = "0.2785"
+point = "-oo"
+"""
+# The case each limit is decided by, and the claim by plain mpmath: (f, x far out, limit).
+LIMIT_CASES = {
+    "silu_bot": "decays",
+    "softplus_asymptote": "decays",
+    "gelu_asymptote": "decays",
+    "silu_top": "grows",
+    "mills": "constant",  # the Mills ratio's coefficient K → 1/√π (a bounded coefficient)
+    "silu_shift": "constant",  # the exact coefficient 557/2000
+}
+
+
+def sigmoid(x: mpmath.mpf) -> mpmath.mpf:
+    return 1 / (1 + mpmath.exp(-x))
+
+
+LIMIT_TRUTHS = {
+    "silu_bot": (lambda x: x * sigmoid(x), -200, 0),
+    "softplus_asymptote": (lambda x: mpmath.log1p(mpmath.exp(x)) - x, 200, 0),
+    "gelu_asymptote": (lambda x: x * mpmath.ncdf(x) - x, 200, 0),
+    "mills": (lambda x: x * mpmath.exp(x**2) * mpmath.erfc(x), 10**4, 1 / mpmath.sqrt(mpmath.pi)),
+    "silu_shift": (lambda x: x * sigmoid(x) + mpmath.mpf("0.2785"), -200, mpmath.mpf("0.2785")),
+}
+
+
+@pytest.fixture(scope="module")
+def limits(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """verify --json of the limits above (every one proved by the tail forms)."""
+    claims = tmp_path_factory.mktemp("limits") / "limits.claims.toml"
+    claims.write_text(LIMIT_CLAIMS, encoding="utf-8")
+    result = symbolic("verify", str(claims), "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout)
+
+
+def limit_data(data: dict, claim_id: str) -> dict:
+    (entry,) = entries(data, claim_id, "tail_limit")
+    return entry
+
+
+def test_the_claimed_limits_are_true_by_mpmath() -> None:
+    """The references of the tampers below: each claim's value, by mpmath far out."""
+    with mpmath.workdps(50):
+        for f, x, value in LIMIT_TRUTHS.values():
+            assert abs(f(mpmath.mpf(x)) - value) < mpmath.mpf(10) ** -5
+        assert sigmoid(200) * 200 > 199  # silu → ∞
+
+
+def test_limits_at_infinity_re_verify(limits: dict, tmp_path: Path) -> None:
+    result = check(limits, tmp_path, "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    reports = {c["id"]: c for c in json.loads(result.stdout)["claims"]}
+    assert {i: reports[i]["status"] for i in LIMIT_CASES} == dict.fromkeys(
+        LIMIT_CASES, "re-verified"
+    )
+    for claim_id, case in LIMIT_CASES.items():
+        assert limit_data(limits, claim_id)["tail_limit"]["case"] == case
+        assert any(f"case {case}" in line for line in reports[claim_id]["lines"])
+        assert any("consistency check" in line for line in reports[claim_id]["lines"])
+
+
+def test_catalogue_limits_re_verify() -> None:
+    """The limits of the built-in catalogues proved by tail forms were `no data` before."""
+    for name, count in (("silu", 3), ("softplus", 3)):
+        result = symbolic("check", "--catalogue", name, "--json")
+        assert result.returncode == 0, result.stdout + result.stderr
+        reports = json.loads(result.stdout)["claims"]
+        found = [r for r in reports if r["id"].split(".")[-1].startswith("tendsto_")]
+        assert len(found) == count and all(r["status"] == "re-verified" for r in found), found
+
+
+def _value_changed(data: dict) -> None:
+    claim(data, "silu_bot")["fields"]["value"] = "1/1000"  # mpmath: |silu(−200)| < 10^−80
+
+
+def _mills_value_changed(data: dict) -> None:
+    claim(data, "mills")["fields"]["value"] = "9/16"  # 1/√π = 0.5641… by mpmath
+
+
+def _coefficient_limit_changed(data: dict) -> None:
+    form = limit_data(data, "mills")["tail_limit"]
+    terms = json.loads(form["terms"])
+    assert terms[0][3] == "1/sqrt(pi)" and Fraction(terms[0][2][0]) < Fraction(1, 2)
+    terms[0][3] = "1/2"  # still inside the coefficient's ball
+    form["terms"] = json.dumps(terms)
+
+
+def _exact_coefficient_limit_changed(data: dict) -> None:
+    form = limit_data(data, "silu_shift")["tail_limit"]
+    terms = json.loads(form["terms"])
+    (one,) = [t for t in terms if t[0] == "0" and t[1] == []]
+    assert one[2] == ["557/2000"] and one[3] == "557/2000"
+    one[3] = "557/2001"
+    form["terms"] = json.dumps(terms)
+
+
+def _term_removed(data: dict) -> None:
+    form = limit_data(data, "silu_bot")["tail_limit"]
+    terms = json.loads(form["terms"])
+    assert terms[0][:3] == ["1", ["1"], ["-1"]]  # −t·e^(−t): SiLU(−t) = −t·σ(−t)
+    form["terms"] = json.dumps(terms[1:])  # every other term still decays
+
+
+def _dominant_term_removed(data: dict) -> None:
+    form = limit_data(data, "silu_top")["tail_limit"]
+    terms = json.loads(form["terms"])
+    form["terms"] = json.dumps([t for t in terms if not (t[0] == "1" and t[1] == [])])
+
+
+def _side_flipped(data: dict) -> None:
+    entry = limit_data(data, "silu_bot")
+    entry["side"], entry["tail_limit"]["side"] = 1, "1"
+
+
+def _data_side_flipped(data: dict) -> None:
+    limit_data(data, "silu_bot")["tail_limit"]["side"] = "1"
+
+
+def _point_flipped(data: dict) -> None:
+    claim(data, "silu_bot")["fields"]["point"] = "oo"  # silu → ∞ there
+
+
+def _case_changed(data: dict) -> None:
+    limit_data(data, "silu_bot")["tail_limit"]["case"] = "grows"
+
+
+def _sign_flipped(data: dict) -> None:
+    limit_data(data, "silu_top")["tail_limit"]["sign"] = "-1"
+
+
+def _remainder_zero(data: dict) -> None:
+    limit_data(data, "silu_top")["tail_limit"]["remainder_bound"] = "0"
+
+
+def _expr_changed(data: dict) -> None:
+    claim(data, "softplus_asymptote")["fields"]["expr"] = "softplus(x) - x + exp(-x)"
+
+
+@pytest.mark.parametrize(
+    ("tamper", "claim_id", "words"),
+    [
+        (_value_changed, "silu_bot", ("not the claim's value 1/1000",)),
+        (_mills_value_changed, "mills", ("not the claim's value 9/16",)),
+        (_coefficient_limit_changed, "mills", ("stated limit", "not the re-derived")),
+        (_exact_coefficient_limit_changed, "silu_shift", ("557/2001", "exact coefficient")),
+        (_term_removed, "silu_bot", ("form is not the expression", "rewriting wrong")),
+        (_dominant_term_removed, "silu_top", ("no term has the dominant scale",)),
+        (_side_flipped, "silu_bot", ("side",)),
+        (_data_side_flipped, "silu_bot", ("bad side",)),
+        (_point_flipped, "silu_bot", ("side",)),
+        (_case_changed, "silu_bot", ("dominant scale is not shown to grow",)),
+        (_sign_flipped, "silu_top", ("stated sign",)),
+        (_remainder_zero, "silu_top", ("remainder bound", "below")),
+        (_expr_changed, "softplus_asymptote", ("link failed",)),
+    ],
+    ids=lambda v: v.__name__.strip("_") if callable(v) else None,
+)
+def test_a_tampered_limit_fails(
+    limits: dict, tmp_path: Path, tamper: Callable, claim_id: str, words: tuple[str, ...]
+) -> None:
+    data = copy.deepcopy(limits)
+    tamper(data)
+    result = check(data, tmp_path)
+    assert_failed(result, claim_id, *words)
+    others = [ln for ln in result.stdout.splitlines() if ln.startswith("✗ FAILED")]
+    assert len(others) == 1, others  # only the tampered claim

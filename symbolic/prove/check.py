@@ -15,9 +15,9 @@ logic, does no SymPy simplification and no search. What it does:
   not close as given is a failure);
 - checks that the pieces tile each cover, and that covers, tails and the pieces beside
   touching points together cover the claim's domain (exact ends, compared in Arb);
-- re-derives each tail bound from its data (Lemma 1 of `prove.tails`, re-implemented
-  here) and checks the rewriting into the form at exact points of the tail (a
-  consistency check: the rewriting itself is trusted from the prover).
+- re-derives each tail bound from its data (Lemma 1 of `prove.tails`, re-implemented here) and
+  checks the rewriting into the form at exact points of the tail (a consistency check: the
+  rewriting itself is trusted from the prover); limits at ±∞: `prove.check_limits`.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def load(text: str, name: str) -> list[dict[str, Any]]:
 def check_claim(claim: dict[str, Any]) -> Report:
     """A claim's report; a proof whose text names covers or tails must carry their data."""
     entries = [e.get("data") for e in claim.get("certificate_data", [])]
-    entries = [e for e in entries if isinstance(e, dict) and ("cover" in e or "tail" in e)]
+    entries = [e for e in entries if isinstance(e, dict) and {"cover", "tail", "tail_limit"} & {*e}]
     text = " ".join(str(e.get("statement", "")) for e in claim.get("certificate_data", []))
     if claim["verdict"] == "proved" and not entries and COVER_TEXT.search(text):
         if "branch-and-bound" in str(claim.get("method", "")):  # a cover's data was removed
@@ -130,6 +130,10 @@ def check_claim(claim: dict[str, Any]) -> Report:
         how = "no cover or tail data" if claim["verdict"] == "proved" else claim["verdict"]
         return Report(claim["id"], "no data", (f"decided by another method ({how})",))
     try:
+        if any("tail_limit" in e for e in entries):  # a limit at ±∞ (prove/check_limits.py)
+            from symbolic.prove.check_limits import check_limit  # it builds on this module
+
+            return check_limit(claim, entries)
         return _check(claim, entries)
     except CheckFailedError as failure:
         return Report(claim["id"], "FAILED", (str(failure),))

@@ -19,8 +19,8 @@ from symbolic.numbers.intervals import Interval
 from symbolic.prove.claim import Claim
 from symbolic.prove.relations import conditions_of, defined_at
 from symbolic.prove.signs import ExpForm, NotRationalError, exp_form, sign_chart
-from symbolic.prove.tails import tail_limit
-from symbolic.prove.verdict import Verdict
+from symbolic.prove.tail_limits import tail_limit_data
+from symbolic.prove.verdict import Entry, Verdict
 
 
 def _certain_coefficients(p: sympy.Poly, q: sympy.Poly) -> bool:
@@ -208,13 +208,17 @@ def _at_finite_point(claim: Claim, expr: Expr, point: Expr, value: Expr, why: st
 
 def _mixed_at_infinity(expr: Expr, point: Expr, value: Expr, why: str) -> Verdict:
     """A limit at ±∞ of an expression that is not rational in one exponential: the
-    tails' dominant terms (`symbolic.prove.tails.tail_limit`), proved with their bounds."""
+    tails' dominant terms (`symbolic.prove.tail_limits`), proved with their bounds. The
+    form's data goes with the first line, for `symbolic check` (docs/check.md)."""
     method = "dominant terms on the tail, bounded remainder"
-    found = tail_limit(explicit(expr), 1 if point == sympy.oo else -1)
+    side, written = 1 if point == sympy.oo else -1, explicit(expr)
+    found = tail_limit_data(written, side)
     if found is None:
         return Verdict.unknown("limit", f"no exact method for this limit at infinity ({why})")
-    limit, lines = found
-    certificate = [*lines, f"so f → {to_text(limit)} as x → {to_text(point)}"]
+    limit, lines = found.limit, found.lines
+    data = {"tail_limit": dict(found.data), "expr": to_language(written), "side": side}
+    certificate: list[Entry | str] = [Entry("step", lines[0], data), *lines[1:]]
+    certificate.append(f"so f → {to_text(limit)} as x → {to_text(point)}")
     verdict_order = order(limit, value)
     if verdict_order == 0:
         return Verdict("proved", method, certificate)

@@ -58,6 +58,7 @@ ball of C excludes 0 and min|C| > ε, the form has the sign of C at every t ≥ 
 m < 0): the limit is 0 (coefficients are bounded). d = 1: the limit is the exact
 limit of C (None when unknown). d grows: ±∞ with the sign proved as above.
 Anything else (trigonometric functions, log of a power of t, …): None.
+`prove.tail_limits` decides it and gives the form as data for `symbolic check`.
 """
 
 from __future__ import annotations
@@ -761,37 +762,10 @@ def _coef_data(c: Coef) -> list[str]:
 
 
 def tail_limit(expr: Expr, side: int) -> tuple[Expr, tuple[str, ...]] | None:
-    """The exact limit of expr as x → side·∞ (a SymPy number, possibly irrational like 1/2 or sqrt(2)/2, or oo / -oo), proved, with the certificate lines. None when not proved."""
-    if side not in (1, -1):
-        raise ValueError("side is +1 or -1")
-    for r in _candidates(side, None):
-        try:
-            builder, form = _attempt(expr, side, r)
-            if not form:
-                return sympy.Integer(0), (*_describe(builder, form), "the form is 0")
-            with precision(BITS):
-                return _limit_of(builder, form)
-        except _NotYetError:
-            continue
-        except GIVE_UP:
-            return None
-    return None
+    """The exact limit of expr as x → side·∞ (a SymPy number, possibly irrational like
+    sqrt(2)/2, or oo / -oo), proved, with the certificate lines; None when not proved.
+    A thin wrapper of `prove.tail_limits.tail_limit_data`, without its data."""
+    from symbolic.prove.tail_limits import tail_limit_data  # it builds on this module
 
-
-def _limit_of(builder: _Builder, form: Form) -> tuple[Expr, tuple[str, ...]]:
-    parts = builder.split(form)
-    growth = parts.dominant.growth()
-    lines = [*_describe(builder, form), f"dominant scale d = {parts.dominant.text()}"]
-    if growth < 0:
-        return sympy.Integer(0), (*lines, "d → 0 and every coefficient is bounded: limit 0")
-    if growth == 0:
-        limit = parts.coefficient.limit
-        if limit is None:
-            raise _UnhandledError("the limit of the dominant coefficient is not known exactly")
-        limit = sympy.radsimp(sympy.simplify(limit))
-        return limit, (*lines, f"the other terms → 0; the coefficient of 1 tends to {limit}")
-    c = parts.coefficient.ball
-    if c.contains(0) or not c.abs_lower() > parts.epsilon:
-        raise _NotYetError("the sign of the growing part is not decided")
-    value = sympy.oo if c > 0 else -sympy.oo
-    return value, (*lines, f"|r| ≤ {_upper_text(parts.epsilon)} < min|C|, d → ∞: limit {value}")
+    found = tail_limit_data(expr, side)
+    return None if found is None else (found.limit, found.lines)
