@@ -229,3 +229,11 @@ def test_sturm_counts_match_polynomials_built_from_their_roots() -> None:
         if a < b:
             assert poly.open_count(a, b) == sum(a < r < b for r in distinct), (a, b)
             assert poly.closed_count(a, b) == sum(a <= r <= b for r in distinct), (a, b)
+
+
+def test_a_removed_form_is_refused(sigmoid: dict, tmp_path: Path) -> None:
+    def remove(claim: dict, form: dict) -> None:
+        for entry in claim["certificate_data"]:
+            entry["data"].pop("exp_form", None)
+
+    _refused(_tampered(sigmoid, "deriv_sigmoid_lt_quarter_pos", remove), tmp_path, "no exact form")
