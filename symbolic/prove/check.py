@@ -15,9 +15,9 @@ logic, does no SymPy simplification and no search. What it does:
   not close as given is a failure);
 - checks that the pieces tile each cover, and that covers, tails and the pieces beside
   touching points together cover the claim's domain (exact ends, compared in Arb);
-- re-derives each tail bound from its data (Lemma 1 of `prove.tails`, re-implemented here) and
-  checks the rewriting into the form at exact points of the tail (a consistency check: the
-  rewriting itself is trusted from the prover); limits at ±∞: `prove.check_limits`.
+- re-derives each tail bound from its data (Lemma 1 of `prove.tails`, re-implemented
+  here), the form checked at points of the tail (a consistency check: the rewriting is
+  trusted); limits at ±∞: `prove.check_limits`; exact sign charts: `prove.check_exact`.
 """
 
 from __future__ import annotations
@@ -39,18 +39,16 @@ from symbolic.errors import SymbolicError
 from symbolic.language.parser import X, parse, parse_constant
 from symbolic.numbers.enclosure import constant_ball, enclose, prepare
 from symbolic.numbers.intervals import parse_interval
+from symbolic.prove import check_exact as exact_forms  # a cycle: each uses the other at call time
 
 MAX_BYTES = 5_000_000  # the same limit as claims files (`symbolic verify`)
 BITS, FINE_BITS = 80, 256
 DEPTH = 2  # derivatives used by the monotone and mean-value forms, as the prover does
-LINK_POINTS = (Fraction(-7, 3), Fraction(1, 5), Fraction(5, 2))
-ORDER_BITS = (128, 512, 2048)
-# The data's coefficient balls are rounded outward (to ~30 bits) from the prover's own,
-# so its stated ε may be a little below the one re-derived from them. Soundness uses the
-# re-derived ε only (min|C| > ε); the stated one must agree to this relative slack.
+LINK_POINTS, ORDER_BITS = (Fraction(-7, 3), Fraction(1, 5), Fraction(5, 2)), (128, 512, 2048)
+# The data's coefficient balls are rounded outward (~30 bits), so the stated ε may be a
+# little below the re-derived one; soundness uses the re-derived ε only (min|C| > ε).
 SLACK = Fraction(1, 2**20)
-MAX_ORDER = 40  # derivatives at a touching point (the prover tries up to 8)
-MAX_DIGITS = 20_000  # of a number in the data: Fraction("1e999999999") would not end
+MAX_ORDER, MAX_DIGITS = 40, 20_000  # derivatives at a touching point; digits of a data number
 COVER_TEXT = re.compile(r"interval branch-and-bound in Arb on|^tail: t ≥| tail: t ≥")
 _NUMBER = re.compile(r"-?\d+(/\d+|\.\d*)?([eE][+-]?\d{1,5})?")
 RELATIONS = {">": (1, True), ">=": (1, False), "<": (-1, True), "<=": (-1, False)}
@@ -120,6 +118,8 @@ def check_claim(claim: dict[str, Any]) -> Report:
     """A claim's report; a proof whose text names covers or tails must carry their data."""
     entries = [e.get("data") for e in claim.get("certificate_data", [])]
     entries = [e for e in entries if isinstance(e, dict) and {"cover", "tail", "tail_limit"} & {*e}]
+    if not entries and (exact := exact_forms.check_exact(claim)) is not None:
+        return exact
     text = " ".join(str(e.get("statement", "")) for e in claim.get("certificate_data", []))
     if claim["verdict"] == "proved" and not entries and COVER_TEXT.search(text):
         if "branch-and-bound" in str(claim.get("method", "")):  # a cover's data was removed

@@ -22,7 +22,7 @@ from symbolic.prove import numeric
 from symbolic.prove.claim import Claim
 from symbolic.prove.relations import abs_pieces, check_definedness, conditions_of, prove_relation
 from symbolic.prove.signs import NotRationalError, exp_form
-from symbolic.prove.verdict import Verdict
+from symbolic.prove.verdict import Entry, Verdict
 
 MAX_PAIRS = 24
 MAX_EXACT_TIES = 3
@@ -76,7 +76,7 @@ def _on_piece(claim: Claim, expr: Expr, branch: Expr, piece: Interval) -> Verdic
     where = piece
     if strict and mixed:  # a cover shows f′ ≠ 0 itself (inside: f is continuous at the ends)
         op, where = op[0], Interval(piece.low, piece.high, True, True)
-    verdict = prove_relation(claim, slope, sympy.S.Zero, op, where).around(certificate)
+    verdict = _as_slope(prove_relation(claim, slope, sympy.S.Zero, op, where)).around(certificate)
     if verdict.verdict == "proved":
         if not strict:
             return verdict.around(after=["so f is monotone"])
@@ -94,6 +94,15 @@ def _on_piece(claim: Claim, expr: Expr, branch: Expr, piece: Interval) -> Verdic
         near = verdict.witness["x"]
         return _pair_verdict(claim, expr, piece, verdict.certificate, near=near)
     return Verdict.unknown("monotone", verdict.reason or "the sign of f′ is not decided")
+
+
+def _as_slope(verdict: Verdict) -> Verdict:
+    """The exact form's data says its d is f′ (for `symbolic check`)."""
+    entries = [
+        Entry(e.kind, e.statement, {**e.data, "what": "f′"}) if "exp_form" in e.data else e
+        for e in verdict.certificate
+    ]
+    return verdict.replace(certificate=tuple(entries))
 
 
 def _pair_verdict(

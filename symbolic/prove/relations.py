@@ -39,7 +39,7 @@ from symbolic.prove.signs import (
     factor_sign_with_zeros,
     sign_chart,
 )
-from symbolic.prove.verdict import ALLOWED_SIGNS, Verdict
+from symbolic.prove.verdict import ALLOWED_SIGNS, Entry, Verdict
 
 MAX_CONDITION_DEPTH = 4
 MAX_PIECES = 16
@@ -188,8 +188,9 @@ def _relation(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval) -> 
             verdict = _relation(claim, *transformed, domain)
             return verdict.around([transformed_note(transformed)])
         return _without_exp_form(claim, lhs, rhs, op, domain, str(why))
-    certificate = [f"d(x) = lhs − rhs; {form.describe()}"]
+    certificate: list = [f"d(x) = lhs − rhs; {form.describe()}"]
     if form.numerator.is_zero:
+        certificate[0] = form_entry(certificate[0], form, domain, difference)
         return _identically_zero(claim, lhs, rhs, op, domain, certificate)
     try:
         chart = sign_chart(form, domain)
@@ -199,7 +200,43 @@ def _relation(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval) -> 
         return _by_factor_signs(claim, lhs, rhs, op, domain, form, certificate)
     except SymbolicError as error:
         return _without_exp_form(claim, lhs, rhs, op, domain, str(error))
+    certificate[0] = form_entry(certificate[0], form, domain, difference, chart)
     return _by_sign_chart(claim, lhs, rhs, op, domain, form, chart, certificate)
+
+
+def form_entry(
+    statement: str, form: ExpForm, domain: Interval, d: Expr, chart: SignChart | None = None
+) -> Entry:
+    """The step `statement` with the exact form's data, for `symbolic check` (check_exact):
+    κ ("x" when u = x), P and Q as ascending rational coefficients ("none" when they are
+    not rational), the x-domain and its u-image, the roots of P and Q inside (isolating
+    intervals with rational ends) and each piece's rational sample with its sign."""
+
+    def coefficients(poly: sympy.Poly) -> list[str] | str:
+        found = list(reversed(poly.all_coeffs()))
+        return [str(c) for c in found] if all(c.is_Rational for c in found) else "none"
+
+    def roots(found: tuple) -> list[list[str]] | str:
+        if any(r.low is None or r.high is None for r in found):
+            return "none"
+        return [[str(r.low), str(r.high)] for r in found]
+
+    low, high = form.u_of_x(domain.low), form.u_of_x(domain.high)
+    shown = {
+        "kappa": "x" if form.u_is_x else to_language(form.kappa),
+        "P": coefficients(form.numerator),
+        "Q": coefficients(form.denominator),
+        "domain": f"{'(' if domain.low_open else '['}{to_language(domain.low)}, "
+        f"{to_language(domain.high)}{')' if domain.high_open else ']'}",
+        "u_low": to_language(low),
+        "u_high": to_language(high),
+    }
+    if chart is not None:
+        shown["roots_P"] = roots(chart.roots)
+        shown["roots_Q"] = roots(chart.pole_roots)
+        shown["pieces"] = [[str(p.sample), int(p.sign)] for p in chart.pieces]
+    data = {"exp_form": shown, "what": "lhs − rhs", "d": to_language(d)}
+    return Entry("step", statement, data)
 
 
 def _by_abs_pieces(claim: Claim, lhs: Expr, rhs: Expr, op: str, domain: Interval) -> Verdict | None:
