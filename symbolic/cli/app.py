@@ -470,7 +470,7 @@ def verify(
 )
 def check(file: str | None, catalogue: str | None, as_json: bool, timeout: float | None) -> int:
     def work() -> int:
-        from symbolic.prove import check as checking
+        from symbolic.prove import check_output as checking
 
         if (file is None) == (catalogue is None):
             raise SymbolicError(

@@ -25,8 +25,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -590,6 +589,21 @@ def _written_out(expr: Expr) -> Expr:
 # ---------------------------------------------------------------- tails
 
 
+def dominant_sign(data: dict[str, Any], terms: list, dominant: tuple, r: Any) -> int:
+    """The sign of the dominant group, once min|C| > ε is re-derived (Lemma 1) and the
+    stated ε agrees with the re-derived one."""
+    c_ball, epsilon = _tail_bound(terms, dominant, r)
+    stated = _number(data["remainder_bound"])
+    if not epsilon * _ball(1 - SLACK, 1 - SLACK, FINE_BITS) <= _ball(stated, stated, FINE_BITS):
+        raise CheckFailedError(
+            f"the stated remainder bound ε = {float(stated):.8g} is below the "
+            f"re-derived Σ|c_k|·ρ_k(R) = {epsilon.mid().str(8, radius=False)}"
+        )
+    if c_ball.contains(0) or not c_ball.abs_lower() > epsilon:
+        raise CheckFailedError("min|C| of the dominant group is not above the re-derived ε")
+    return 1 if c_ball > 0 else -1
+
+
 def _tail_entry(entry: dict[str, Any], expr: Expr, target: Target) -> str:
     data = entry["tail"]
     side, r, start = int(data["side"]), _number(data["R"]), _number(data["start"])
@@ -598,16 +612,7 @@ def _tail_entry(entry: dict[str, Any], expr: Expr, target: Target) -> str:
     terms = [(_number(m), _poly(q), _coefficient(c)) for m, q, c in json.loads(data["terms"])]
     dominant = (_number(data["dominant_m"]), _poly(json.loads(data["dominant_q"])))
     with precision(FINE_BITS):
-        c_ball, epsilon = _tail_bound(terms, dominant, r)
-        stated = _number(data["remainder_bound"])
-        if not epsilon * _ball(1 - SLACK, 1 - SLACK, FINE_BITS) <= _ball(stated, stated, FINE_BITS):
-            raise CheckFailedError(
-                f"the stated remainder bound ε = {float(stated):.8g} is below the "
-                f"re-derived Σ|c_k|·ρ_k(R) = {epsilon.mid().str(8, radius=False)}"
-            )
-        if c_ball.contains(0) or not c_ball.abs_lower() > epsilon:
-            raise CheckFailedError("min|C| of the dominant group is not above the re-derived ε")
-        if (1 if c_ball > 0 else -1) != int(data["sign"]):
+        if dominant_sign(data, terms, dominant, r) != int(data["sign"]):
             raise CheckFailedError("the tail's sign is not that of its dominant coefficient")
     is_d, note = _linked(expr, target)
     points = _consistent(target.d if is_d else expr, terms, side, r)
@@ -759,42 +764,3 @@ def _order(a: Expr, b: Expr) -> int | None:
         if ball > 0 or ball < 0:
             return 1 if ball > 0 else -1
     return None
-
-
-# ---------------------------------------------------------------- output
-
-
-def summary(reports: list[Report]) -> dict[str, int]:
-    counts = {"re-verified": 0, "partly checked": 0, "no data": 0, "failed": 0}
-    for report in reports:
-        counts["failed" if report.status == "FAILED" else report.status] += 1
-    return counts
-
-
-def as_text(reports: list[Report]) -> str:
-    lines = []
-    for report in reports:
-        head = {"FAILED": "✗", "re-verified": "✓"}.get(report.status, "·")
-        first = report.lines[0] if report.status in ("FAILED", "no data") else ""
-        lines.append(f"{head} {report.status}: {report.id}" + (f": {first}" if first else ""))
-        if report.status not in ("FAILED", "no data"):
-            lines += [f"    {line}" for line in report.lines]
-    counts = summary(reports)
-    lines.append("")
-    lines.append(
-        f"{len(reports)} claims: {counts['re-verified']} re-verified, "
-        f"{counts['partly checked']} partly checked, {counts['no data']} with no data to "
-        f"check, {counts['failed']} FAILED"
-    )
-    return "\n".join(lines) + "\n"
-
-
-def as_json(reports: list[Report]) -> str:
-    data = {"claims": [asdict(r) for r in reports], "summary": summary(reports)}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def run(text: str, name: str, formatter: Callable[[list[Report]], str]) -> tuple[str, bool]:
-    """The output for verify's JSON, and whether nothing failed."""
-    reports = [check_claim(claim) for claim in load(text, name)]
-    return formatter(reports), all(r.status != "FAILED" for r in reports)
