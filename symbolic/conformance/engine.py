@@ -21,6 +21,7 @@ import importlib.util
 import logging
 import os
 import re
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -77,6 +78,7 @@ def connected(where: Where) -> Iterator[Any]:
     """A Dask client on the cluster; the local cluster is shut down on every exit."""
     distributed = _distributed()
     if where.scheduler is not None:
+        _reachable(where.scheduler)
         try:
             client = distributed.Client(where.scheduler, timeout=CONNECT_SECONDS)
         except (OSError, TimeoutError, ValueError) as error:
@@ -98,6 +100,18 @@ def connected(where: Where) -> Iterator[Any]:
     )
     with contextlib.closing(cluster), distributed.Client(cluster) as client:
         yield client
+
+
+def _reachable(address: str) -> None:
+    """Fail at once, in one line, when nothing listens at the address (Dask itself would
+    retry for its whole connect timeout)."""
+    host, _, port = address.split("://")[-1].rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise SymbolicError(f"--scheduler {address}: cannot connect: {reason}") from None
 
 
 def dashboard(client: Any, local: bool) -> str | None:
