@@ -17,7 +17,6 @@ priority, so cells finish (and are written) one after another rather than all at
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import logging
 import os
 import re
@@ -114,14 +113,12 @@ def _reachable(address: str) -> None:
         raise SymbolicError(f"--scheduler {address}: cannot connect: {reason}") from None
 
 
-def dashboard(client: Any, local: bool) -> str | None:
-    """The address of the cluster's dashboard, when it has one. A local cluster has one
-    when bokeh is installed; a remote scheduler's is named whenever it serves HTTP (its
-    page says what is missing, if anything)."""
-    if local and importlib.util.find_spec("bokeh") is None:
-        return None
+def dashboard(client: Any) -> str | None:
+    """The address of the cluster's dashboard, when it has one: Dask's scheduler always
+    serves HTTP, but its dashboard needs bokeh installed where the scheduler runs."""
     with contextlib.suppress(Exception):
-        if "dashboard" in client.scheduler_info().get("services", {}):
+        scheduler = client.get_versions(packages=["bokeh"])["scheduler"]["packages"]
+        if scheduler.get("bokeh") and "dashboard" in client.scheduler_info().get("services", {}):
             return client.dashboard_link
     return None
 
@@ -138,7 +135,7 @@ def compute(
     if not work:
         return
     with connected(where) as client:
-        link = dashboard(client, local=where.scheduler is None)
+        link = dashboard(client)
         if link:
             note(f"Dask dashboard: {link}")
         cells = _submit(client, work)
