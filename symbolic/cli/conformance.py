@@ -94,7 +94,7 @@ class Bars:
     examples=(
         "symbolic conformance --impls numpy,scipy --dtypes float32,bfloat16 --samples 20000 --out build/conformance",
         f"symbolic conformance --functions {NAME},softplus --impls numpy --backward --samples 5000 --json",
-        "symbolic conformance --impls numpy,scipy --samples 10000 --max-ulp 4 --jobs 2",
+        f"symbolic conformance --functions {NAME} --impls numpy,scipy --dtypes bfloat16 --samples 10000 --max-ulp 16 --jobs 1",
     ),
 )
 @click.option(
