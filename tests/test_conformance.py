@@ -91,10 +91,12 @@ def test_a_rerun_skips_finished_cells_and_redraws_the_same_report(tmp_path: Path
     shutil.copytree(local_run(), out)
     before = {p: p.stat().st_mtime_ns for p in (out / "cells").iterdir()}
     report = (out / "conformance.md").read_bytes(), (out / "conformance.html").read_bytes()
+    # Nothing is left to do, so no cluster is needed: not even the one at an address where
+    # nothing listens (a run with work to do fails there at once, see below).
     started = time.monotonic()
-    result = conformance(out, "--json")
+    result = conformance(out, "--json", "--scheduler", "tcp://127.0.0.1:9")
     assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started < 20  # no cluster is started when nothing is left to do
+    assert time.monotonic() - started < 60
     counts = summary_of(result)["summary"]
     assert (counts["computed"], counts["resumed"]) == (0, GRADED)
     assert {p: p.stat().st_mtime_ns for p in (out / "cells").iterdir()} == before
@@ -184,9 +186,8 @@ def test_bad_arguments_are_one_line_and_exit_2(
 
 
 def test_an_unreachable_scheduler_is_one_line_at_once(tmp_path: Path) -> None:
-    started = time.monotonic()
     result = run("conformance", "--functions", NAME, "--impls", "numpy", "--samples", "100",
                  "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path))  # fmt: skip
-    assert_one_line_error(result, "--scheduler tcp://127.0.0.1:9", "cannot connect")
-    assert time.monotonic() - started < 10
+    # "refused" at once, where Dask itself would retry for 10 s and say "Timed out".
+    assert_one_line_error(result, "--scheduler tcp://127.0.0.1:9", "cannot connect", "refused")
     assert not any((tmp_path / "cells").iterdir())
