@@ -117,6 +117,7 @@ class Bars:
     "--seed",
     type=int,
     default=0,
+    metavar="S",
     show_default=True,
     callback=_non_negative,
     help="seed of the samples",
