@@ -7,7 +7,7 @@ time of each task.
 starts a local Dask cluster of --jobs workers (one thread each), runs the command against
 it (`--scheduler`) with ARGS (default: numpy σ and σ′, float32, exhaustive) into a
 temporary directory, and records every task on the scheduler (Dask's task stream) and the
-CPU time of the worker processes. After --budget seconds the run is stopped (Ctrl-C), and
+CPU time of the worker processes. After --budget seconds the run is stopped (SIGTERM), and
 the figures come from the tasks finished by then.
 
 On a shared machine wall times say more about the neighbours than about the code, so the
@@ -60,7 +60,7 @@ def main() -> None:
         try:
             command.wait(known.budget)
         except subprocess.TimeoutExpired:
-            command.send_signal(signal.SIGINT)
+            command.send_signal(signal.SIGTERM)  # a background job may ignore SIGINT
             command.wait()
         wall = time.monotonic() - started
         started_epoch = time.time() - wall
