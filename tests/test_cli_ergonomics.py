@@ -463,5 +463,5 @@ def test_a_broken_pipe_ends_quietly() -> None:
 
 def test_click_is_what_parses() -> None:
     assert isinstance(cli, click.Group) and set(COMMANDS) == {
-        "check", "derive", "eval", "grade", "report", "table", "verify",
+        "check", "conformance", "derive", "eval", "grade", "report", "table", "verify",
     }  # fmt: skip

@@ -18,6 +18,7 @@ from typing import NoReturn
 
 import click
 
+import symbolic.cli.conformance  # noqa: F401 - registers `symbolic conformance`
 from symbolic.cli.app import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, MAIN, cli
 from symbolic.cli.limits import Terminated, guarded, terminate
 from symbolic.cli.output import colour

@@ -1,0 +1,101 @@
+"""`symbolic conformance` on real Dask processes (issue 16): a `dask scheduler` with two
+`dask worker` processes gives the local run's bytes; so does a run that loses a worker
+(SIGKILL) mid-run; an interrupted run (SIGINT, or SIGKILL of the command) leaves whole
+cells only, its processes end, and the next run resumes to the same result."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli_common import ROOT, environment
+from tests.conformance_common import (
+    GRADED,
+    MATRIX,
+    assert_whole_cells,
+    cell_files,
+    conformance,
+    dask_cluster,
+    kill_session,
+    local_run,
+    probe,
+    session_alive,
+    summary_of,
+    wait_for,
+)
+
+pytestmark = pytest.mark.slow  # real schedulers, workers and local clusters
+
+
+def _report(out: Path) -> tuple[bytes, bytes]:
+    return (out / "conformance.md").read_bytes(), (out / "conformance.html").read_bytes()
+
+
+def _started(out: Path, *more: str) -> subprocess.Popen:
+    """`symbolic conformance MATRIX` in the background, in its own session."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "symbolic", "conformance", *MATRIX, "--out", str(out), *more],
+        cwd=ROOT,
+        env=environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def test_a_real_scheduler_and_two_workers_give_the_local_bytes(tmp_path: Path) -> None:
+    with dask_cluster(2) as (address, _):
+        result = conformance(tmp_path, "--scheduler", address, "--json")
+    assert result.returncode == 0, result.stderr
+    assert summary_of(result)["summary"]["computed"] == GRADED
+    assert cell_files(tmp_path) == cell_files(local_run())
+    assert _report(tmp_path) == _report(local_run())  # the report names no host, port or path
+
+
+def test_a_worker_killed_mid_run_changes_nothing(tmp_path: Path) -> None:
+    with dask_cluster(2) as (address, workers):
+        process = _started(tmp_path, "--scheduler", address)
+        try:
+            pid = int(probe(address, "busy"))  # a worker running one of the run's tasks
+            assert pid in {w.pid for w in workers}
+            os.kill(pid, signal.SIGKILL)
+            _, err = process.communicate(timeout=300)
+        finally:
+            kill_session(process)
+        assert next(w for w in workers if w.pid == pid).wait(30) == -signal.SIGKILL
+    assert process.returncode == 0, err
+    assert cell_files(tmp_path) == cell_files(local_run())
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
+def test_an_interrupted_run_leaves_whole_cells_and_resumes(how: str, tmp_path: Path) -> None:
+    process = _started(tmp_path, "--jobs", "2")
+    try:
+        cells = tmp_path / "cells"
+        wait_for(lambda: cells.is_dir() and any(cells.glob("*.json")), 120, "a first cell")
+        os.kill(process.pid, signal.SIGINT if how == "SIGINT" else signal.SIGKILL)
+        _, err = process.communicate(timeout=60)
+        code = process.returncode
+        # The command's worker and its local cluster end too (on SIGKILL of the command, the
+        # worker gets SIGTERM from the kernel and shuts the cluster down).
+        wait_for(lambda: not session_alive(process.pid), 60, "the run's processes to end")
+    finally:
+        kill_session(process)
+    assert code == (130 if how == "SIGINT" else -signal.SIGKILL), err
+    assert_whole_cells(tmp_path)
+    finished = len(list(cells.glob("*.json")))
+    assert 1 <= finished < GRADED
+    if how == "SIGKILL":
+        return  # resuming is the same after either
+    again = conformance(tmp_path, "--jobs", "2", "--json")
+    assert again.returncode == 0, again.stderr
+    counts = summary_of(again)["summary"]
+    assert counts["resumed"] >= 1 and counts["computed"] == GRADED - counts["resumed"]
+    assert cell_files(tmp_path) == cell_files(local_run())
+    assert _report(tmp_path) == _report(local_run())
