@@ -287,7 +287,9 @@ def is_zero(atoms: AtomMap, pair: Pair) -> bool:
     return atoms.reduce(pair[0]) == 0 and atoms.reduce(pair[1]) != 0
 
 
-def undefined_parts(atoms: AtomMap, expr: Expr, isolated: set[Expr] | None = None) -> list[str]:
+def undefined_parts(
+    atoms: AtomMap, expr: Expr, isolated: set[Expr] | None = None, continuous: bool = False
+) -> list[str]:
     """Why expr may be undefined somewhere on ℝ: each divisor must have an evident sign
     (polynomial with coefficients of one sign in positive atoms), each log argument and
     each base of a fractional power be evidently positive; functions other than exp,
@@ -296,7 +298,8 @@ def undefined_parts(atoms: AtomMap, expr: Expr, isolated: set[Expr] | None = Non
     With `isolated` ({x}, {u}, or {x, u} with u = e^(x/L)): a divisor may instead be a
     non-zero fraction in those variables only, so that it vanishes at isolated points
     (x and e^(x/L) are algebraically independent): expr is then defined near ±∞ and on
-    a punctured neighbourhood of every point."""
+    a punctured neighbourhood of every point. With `continuous`, |g| is allowed too (the
+    empty list then says: defined and continuous on ℝ, not smooth)."""
     found = []
     for node in sympy.preorder_traversal(expr):
         if node.is_Pow and node.base != sympy.E and not (node.exp.is_Integer and node.exp >= 0):
@@ -310,7 +313,7 @@ def undefined_parts(atoms: AtomMap, expr: Expr, isolated: set[Expr] | None = Non
         elif isinstance(node, sympy.log) and atoms.sign(atoms.map(node.args[0])) != 1:
             found.append(f"log of {node.args[0]}, not evidently positive")
         elif isinstance(node, sympy.Function) and not isinstance(
-            node, (sympy.exp, sympy.log, sympy.erf)
+            node, (sympy.exp, sympy.log, sympy.erf, *((sympy.Abs,) if continuous else ()))
         ):
             found.append(f"{type(node).__name__} is not judged")
     return found
