@@ -241,3 +241,15 @@ def test_zeros() -> None:
 )
 def test_ranges(expr: str, range_: str, verdict: str, expected: str) -> None:
     assert status(claim(verdict, kind="range", expr=expr, range=range_)) == expected
+
+
+def test_sides_with_x_are_not_constants() -> None:
+    """d = log(x) + 1 − log(x) is free of x, but the sides are not defined on ℝ."""
+    c = claim(kind="inequality", lhs="log(x) + 1", op=">", rhs="log(x)")
+    assert status(c) != "re-verified"
+
+
+def test_refutation_by_definedness_is_not_re_checked() -> None:
+    found = {"x": "0", "lhs": "undefined", "rhs": "1"}
+    c = claim("refuted", found, kind="value", expr="log(x)", at="0", value="1", digits=1)
+    assert check_claim(c).status == "no data"

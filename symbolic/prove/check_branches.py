@@ -21,6 +21,7 @@ from sympy import Expr
 
 from symbolic.language.parser import X
 from symbolic.prove import check as base
+from symbolic.prove.check_atoms import UnmappableError
 from symbolic.prove.check_claims import NotCheckableError
 from symbolic.prove.check_exact import _End, _Poly
 
@@ -43,7 +44,7 @@ def signs_hold(assignment: tuple[tuple[Expr, int], ...], low: Expr, high: Expr) 
     """s·g ≥ 0 on [low, high] for every (g, s), shown exactly; False when not shown."""
     try:
         return all(_one_sign(g, s, low, high) for g, s in assignment)
-    except (NotCheckableError, base.CheckFailedError, *base.ERRORS):
+    except (NotCheckableError, UnmappableError, base.CheckFailedError, *base.ERRORS):
         return False
 
 

@@ -54,9 +54,12 @@ def attained(claim: dict[str, Any], target: base.Target) -> tuple[list[str], str
     why = _compact(target, [s for _, s, _, _ in target.constants])
     if why:
         return [], why
-    written = base._written_out(f)
-    atoms, _ = check_atoms.fractions([written])
-    undefined = check_atoms.undefined_parts(atoms, written, continuous=True)
+    try:
+        written = base._written_out(f)
+        atoms, _ = check_atoms.fractions([written])
+        undefined = check_atoms.undefined_parts(atoms, written, continuous=True)
+    except (check_atoms.UnmappableError, *base.ERRORS) as error:
+        undefined = [str(error)]
     if undefined:
         return [], f"continuity not shown: {undefined[0]}"
     return [
