@@ -144,3 +144,29 @@ def test_extremum_attained_tampered(certificates: dict) -> None:
     assert check_claim(higher).status == "FAILED"
     as_max = tampered(lambda c: c["fields"].update(type="max"))
     assert check_claim(as_max).status == "FAILED"
+
+
+def test_timeout_keeps_certified_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claim that runs out of time is `unknown (timeout)` with the pieces certified
+    before the deadline in its certificate data; `check` has nothing to re-verify."""
+    import time
+
+    from symbolic.prove import progress, verify
+    from symbolic.prove.claims import load_claims_text
+    from symbolic.prove.verdict import Entry
+
+    piece = {"tail": {"side": "1", "R": "2"}, "what": "d", "expr": "x"}
+
+    def slow(claim: object) -> None:
+        progress.report(Entry("step", "tail: t ≥ 2", piece))
+        time.sleep(60)
+
+    monkeypatch.setattr(verify, "prove", slow)
+    claim = load_claims_text('[[claim]]\nid = "slow"\nlhs = "x"\nrhs = "x"\n').claims[0]
+    result = verify.run_claim(claim, timeout=2.0)
+    assert result.verdict.verdict == "unknown" and result.verdict.reason == "timeout"
+    data = result.as_json()
+    assert data["certificate_data"][0]["data"] == piece
+    assert data["evidence"] == {"timeout_seconds": 2.0, "pieces_certified": 1}
+    report = check_claim(data)
+    assert report.status == "no data" and "timeout" in report.lines[0]

@@ -145,6 +145,7 @@ def _check_data(claim: dict[str, Any]) -> Report:
         return Report(claim["id"], "no data", (why,))
     if claim["verdict"] != "proved" or not entries:
         how = "no cover or tail data" if claim["verdict"] == "proved" else claim["verdict"]
+        how += f" ({claim['reason']})" if claim.get("reason") and how == "unknown" else ""
         return Report(claim["id"], "no data", (f"decided by another method ({how})",))
     try:
         if any("tail_limit" in e for e in entries):  # a limit at ±∞ (prove/check_limits.py)

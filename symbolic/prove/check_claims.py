@@ -69,6 +69,8 @@ class NotCheckableError(Exception):
 def _handler(kind: str, verdict: Any, fields: dict[str, Any]) -> Any:
     from symbolic.prove import check_rational  # it builds on this module
 
+    if verdict not in ("proved", "refuted"):
+        return None  # unknown: nothing to re-verify (its evidence stays in the JSON)
     if kind in EQUATIONS:
         return _equation if verdict == "proved" else _equation_witness
     if kind == "value":
