@@ -15,9 +15,13 @@ logic, does no SymPy simplification and no search. What it does:
   not close as given is a failure);
 - checks that the pieces tile each cover, and that covers, tails and the pieces beside
   touching points together cover the claim's domain (exact ends, compared in Arb);
-- re-derives each tail bound from its data (Lemma 1 of `prove.tails`, re-implemented
-  here), the form checked at points of the tail (a consistency check: the rewriting is
-  trusted); limits at ±∞: `prove.check_limits`; exact sign charts: `prove.check_exact`.
+- re-derives each tail bound from its data (`prove.check_tails`: Lemma 1 of
+  `prove.tails`, re-implemented), the form checked at points of the tail (a consistency
+  check: the rewriting is trusted); limits at ±∞: `prove.check_limits`; exact sign
+  charts: `prove.check_exact`; pieces where |g| = ±g: `prove.check_branches`; an
+  extremum to digits attained: `prove.check_extremum`;
+- re-derives from the claim's own fields what carries no data (identities by atom
+  fractions, values, counterexamples, limits, zeros, ranges): `prove.check_claims`.
 """
 
 from __future__ import annotations
