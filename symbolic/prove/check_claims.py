@@ -222,6 +222,8 @@ def _monotone_witness(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[st
     fa, fb = at(f, a), at(f, b)
     increasing = fields.get("direction") == "increasing"
     wrong = fa > fb if increasing else fa < fb
+    if not wrong and fa.overlaps(fb) and fields.get("strict") is True:
+        raise NotCheckableError(f"f({a}) = f({b}) would refute a strict claim: not shown in Arb")
     if not wrong:
         raise base.CheckFailedError(f"f does not move the wrong way from {a} to {b} (Arb)")
     return "re-verified", [f"refuted: {a} < {b} in the domain and f moves the wrong way (Arb)"]

@@ -218,6 +218,8 @@ def _zeros(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str
     p = _Poly(_coefficients(rest.as_expr(), form.v))
     listed = [parse_constant(str(z)) for z in fields.get("zeros", [])]
     for i, z in enumerate(listed):
+        if not z.is_extended_real or z.is_infinite:
+            raise base.CheckFailedError(f"the listed zero {z} is not a real number")
         for other in listed[:i]:
             if base._order(z, other) in (0, None):
                 raise base.CheckFailedError(
