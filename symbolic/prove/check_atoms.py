@@ -58,6 +58,7 @@ class AtomMap:
         self.roots: dict[sympy.Symbol, tuple[int, Pair]] = {}  # s: s^q = value
         self.exp_logs: dict[sympy.Symbol, Pair] = {}  # W: log W (a fraction)
         self.log_args: dict[sympy.Symbol, Pair] = {}  # Λ: the argument of log
+        self.unsettled = False  # a power of an exponential atom was not an integer
 
     # ------------------------------------------------------------ atoms
 
@@ -163,11 +164,10 @@ class AtomMap:
             scale = self.scales.get(m, 1)
             w = self.atom(("exp", m, scale), positive=True)
             self.exp_logs[w] = (m, sympy.Integer(scale))
-            power = c * scale
-            if not power.is_Integer:
-                raise _ScaleError
-            k = int(power)
-            result = self._product([result, (w**k, sympy.S.One) if k >= 0 else (1, w**-k)])
+            power = c * scale  # not an integer: this pass only records the denominators
+            self.unsettled = self.unsettled or not power.is_Integer
+            factor = (w**power, sympy.S.One) if power >= 0 else (sympy.S.One, w**-power)
+            result = self._product([result, factor])
         return result
 
     def _log(self, argument: Pair) -> Pair:
@@ -260,10 +260,6 @@ class AtomMap:
         return None if a is None or b is None else a * b
 
 
-class _ScaleError(UnmappableError):
-    """A power of an exponential atom that is not an integer: the scales need a pass."""
-
-
 def _key(pair: Pair) -> Expr:
     """A canonical form of N/D (`cancel`): equal keys are equal rational functions."""
     return sympy.cancel(pair[0] / pair[1])
@@ -275,10 +271,10 @@ def fractions(exprs: list[Expr]) -> tuple[AtomMap, list[Pair]]:
     scales: dict[Expr, int] = {}
     for _ in range(MAX_PASSES):
         atoms = AtomMap(scales)
-        try:
-            return atoms, [atoms.map(e) for e in exprs]
-        except _ScaleError:
-            scales = {m: math.lcm(scales.get(m, 1), k) for m, k in atoms.seen.items()}
+        pairs = [atoms.map(e) for e in exprs]
+        if not atoms.unsettled:
+            return atoms, pairs
+        scales = {m: math.lcm(scales.get(m, 1), k) for m, k in atoms.seen.items()}
     raise UnmappableError("the scales of the exponential atoms do not settle")
 
 
