@@ -101,6 +101,10 @@ class AtomMap:
             return self.atom((type(expr).__name__, *keys)), sympy.S.One
         raise UnmappableError(f"{type(expr).__name__} is outside the atom rules")
 
+    def difference(self, a: Pair, b: Pair) -> Pair:
+        """a − b, as a fraction."""
+        return self._sum([a, (-b[0], b[1])])
+
     def _sum(self, pairs: list[Pair]) -> Pair:
         n, d = pairs[0]
         for a, b in pairs[1:]:

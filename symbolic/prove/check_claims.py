@@ -24,6 +24,7 @@ checker re-derives them from the claim's own fields, with its own rules only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -66,22 +67,21 @@ class NotCheckableError(Exception):
     """Outside what this checker decides (the verdict stays unconfirmed, not refuted)."""
 
 
-def _handler(kind: str, verdict: Any, fields: dict[str, Any]) -> Any:
+Handler = Callable[[dict[str, Any], dict[str, Any]], tuple[str, list[str]]]
+
+
+def _handler(kind: str, verdict: Any, fields: dict[str, Any]) -> Handler | None:
+    """The re-derivation for the claim's kind and verdict; None when there is none."""
     from symbolic.prove import check_rational  # it builds on this module
 
     if verdict not in ("proved", "refuted"):
         return None  # unknown: nothing to re-verify (its evidence stays in the JSON)
+    proved = verdict == "proved"
     if kind in EQUATIONS:
-        return _equation if verdict == "proved" else _equation_witness
-    if kind == "value":
-        return _value
-    if kind == "inequality" and verdict in ("proved", "refuted"):
-        return _constant_relation
-    if kind == "monotone" and verdict == "refuted":
-        return _monotone_witness
-    if kind == "smooth" and verdict == "proved":
-        return _smooth
-    return check_rational.handler(kind, verdict, fields)
+        return _equation if proved else _equation_witness
+    own = {"value": _value, "inequality": _constant_relation}
+    own |= {"smooth": _smooth} if proved else {"monotone": _monotone_witness}
+    return own.get(kind) or check_rational.handler(kind, verdict, fields)
 
 
 # ---------------------------------------------------------------- equations
@@ -105,8 +105,7 @@ def sides(fields: dict[str, Any]) -> tuple[Expr, Expr]:
 def _equation(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str]]:
     lhs, rhs = (base._written_out(s) for s in sides(fields))
     atoms, (left, right) = atoms_module.fractions([lhs, rhs])
-    difference = atoms._sum([left, (-right[0], right[1])])
-    if not atoms_module.is_zero(atoms, difference):
+    if not atoms_module.is_zero(atoms, atoms.difference(left, right)):
         raise NotCheckableError("lhs − rhs is not the zero polynomial in the atoms")
     lines = [
         f"lhs − rhs written out is a fraction in {len(atoms.symbols)} atom(s) whose "
@@ -123,11 +122,11 @@ def _equation(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[
 
 def _equation_witness(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str]]:
     x = _witness(claim, 1)[0]
-    domain = _domain(fields)
+    domain = domain_of(fields)
     _inside(x, domain)
     lhs, rhs = sides(fields)
     a, b = at(lhs, x), at(rhs, x)
-    if not _apart(a, b):
+    if a.overlaps(b):
         raise base.CheckFailedError(f"the sides are not shown different at x = {x} (Arb)")
     return "re-verified", [f"refuted at x = {x} in the domain: the sides' Arb balls are disjoint"]
 
@@ -187,7 +186,7 @@ def _rounds_to(f: Expr, point: Expr, value: Decimal, digits: int) -> None:
 def _constant_relation(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str]]:
     lhs, rhs = parse(base._text(fields, "lhs")), parse(base._text(fields, "rhs"))
     if lhs.free_symbols or rhs.free_symbols:  # each side, not d: log(x) − log(x) is not 0
-        return _no_route(claim)
+        raise NotCheckableError("an inequality in x with no cover or exact form")
     d = lhs - rhs
     op = str(fields.get("op"))
     sign = _sign(d)
@@ -207,13 +206,9 @@ def _constant_relation(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[s
     ]
 
 
-def _no_route(claim: dict[str, Any]) -> tuple[str, list[str]]:
-    raise NotCheckableError("an inequality in x with no cover or exact form")
-
-
 def _monotone_witness(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str]]:
     a, b = _witness(claim, 2)
-    domain = _domain(fields)
+    domain = domain_of(fields)
     _inside(a, domain)
     _inside(b, domain)
     if base._order(a, b) != -1:
@@ -252,10 +247,6 @@ def at(expr: Expr, point: Expr, bits: int = 256) -> flint.arb:
     return value
 
 
-def _apart(a: flint.arb, b: flint.arb) -> bool:
-    return not a.overlaps(b)
-
-
 def _sign(constant: Expr) -> int:
     for bits in BITS:
         ball = enclose(prepare(constant), None, bits)
@@ -282,7 +273,8 @@ def _found(claim: dict[str, Any], key: str) -> str:
     raise NotCheckableError("the refutation carries no witness")
 
 
-def _domain(fields: dict[str, Any]) -> Interval:
+def domain_of(fields: dict[str, Any]) -> Interval:
+    """The claim's domain (ℝ when not given)."""
     return parse_interval(str(fields.get("domain", "reals")))
 
 
@@ -302,7 +294,3 @@ def _decimal(text: Any) -> Decimal:
     if not value.is_finite():
         raise base.CheckFailedError(f"not a finite decimal: {text!r}")
     return value
-
-
-def domain_of(fields: dict[str, Any]) -> Interval:
-    return _domain(fields)
