@@ -38,25 +38,23 @@ from symbolic.language.parser import X, parse, parse_constant
 from symbolic.numbers.intervals import Interval, parse_interval
 from symbolic.prove import check as base
 from symbolic.prove import check_atoms as atoms_module
-from symbolic.prove.check_claims import NotCheckableError, domain_of
+from symbolic.prove.check_claims import Handler, NotCheckableError, domain_of
 from symbolic.prove.check_exact import _is_root, _Poly
 
 MAX_ORDER = 40
 OO = sympy.oo
 
 
-def handler(kind: str, verdict: Any, fields: dict[str, Any]) -> Any:
-    if kind == "limit" and verdict == "proved":
-        return _limit
-    if kind == "zeros" and verdict == "proved":
-        return _zeros
-    if kind == "range" and verdict in ("proved", "refuted"):
+def handler(kind: str, verdict: Any, fields: dict[str, Any]) -> Handler | None:
+    """The re-derivation of a limit or zeros claim (proved) or a range (either verdict)."""
+    if kind == "range":
         return _range
-    return None
+    return {"limit": _limit, "zeros": _zeros}.get(kind) if verdict == "proved" else None
 
 
 class _Form:
-    """f as N/D in one variable v: x, or u = e^(x/L) (`scale` L, `exp` True)."""
+    """f as N/D in one variable v: x, or u = e^(x/L) (`u` its atom, `scale` L); with
+    `allow_x_and_u`, N and D may hold both x and u (limits at 0, zeros)."""
 
     def __init__(self, expr: Expr, allow_x_and_u: bool = False) -> None:
         self.f = base._written_out(expr)
