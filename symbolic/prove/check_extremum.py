@@ -38,6 +38,8 @@ def attained(claim: dict[str, Any], target: base.Target) -> tuple[list[str], str
     direction = 1 if fields.get("type") == "min" else -1
     value, digits = base._number(fields["value"]), int(fields["digits"])
     half = _half(value, digits)
+    if min(abs(value - half), abs(value + half)) < _decade(value):
+        return [], "the rounding interval leaves the value's decade (a tie of the digits)"
     near = value + direction * half
     if direction * (bound - near) > 0:
         raise base.CheckFailedError(f"the attained bound {bound} is outside the rounding interval")
@@ -78,20 +80,24 @@ def _attained_data(claim: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _half(value: Fraction, digits: int) -> Fraction:
-    """h, half a unit in the last digit; the interval (v − h, v + h) in v's decade."""
+    """h, half a unit in the last of `digits` significant digits of v (a number of that
+    many digits)."""
     if value == 0 or not 1 <= digits <= 1000:
         raise base.CheckFailedError("an extremum of 0, or a digit count out of range")
-    exponent = 0
-    while Fraction(10) ** exponent > abs(value):
-        exponent -= 1
-    while Fraction(10) ** (exponent + 1) <= abs(value):
-        exponent += 1
-    half = Fraction(10) ** (exponent - digits + 1) / 2
+    half = _decade(value) * Fraction(10) ** (1 - digits) / 2
     if (value / (2 * half)).denominator != 1:
         raise base.CheckFailedError(f"{value} is not a number of {digits} significant digits")
-    if min(abs(value - half), abs(value + half)) < Fraction(10) ** exponent:
-        raise base.CheckFailedError("the rounding interval leaves the value's decade")
     return half
+
+
+def _decade(value: Fraction) -> Fraction:
+    """10^e ≤ |value| < 10^(e + 1): the decade whose rounding grid v is on."""
+    power = Fraction(1)
+    while power > abs(value):
+        power /= 10
+    while power * 10 <= abs(value):
+        power *= 10
+    return power
 
 
 def _inside(x: sympy.Expr, domain: Any) -> None:
