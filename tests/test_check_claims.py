@@ -75,6 +75,7 @@ def test_parity_and_symmetry() -> None:
     even = claim(kind="parity", expr="silu(x) - x/2", parity="even")
     assert status(even) == "re-verified"
     assert status({**even, "fields": {**even["fields"], "parity": "odd"}}) == "no data"
+    assert status({**even, "fields": {**even["fields"], "parity": "neither"}}) == "no data"
     centre = claim(kind="symmetry", expr="sigmoid(x)", center=["0", "1/2"])
     assert status(centre) == "re-verified"
     assert status(claim(kind="symmetry", expr="sigmoid(x)", center=["0", "1"])) == "no data"

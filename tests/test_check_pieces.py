@@ -33,6 +33,14 @@ op = "<="
 rhs = "abs(x)"
 
 [[claim]]
+id = "deriv_tanh_max"
+kind = "extremum"
+expr = "diff(tanh(x), x)"
+type = "max"
+at = "0"
+value = "1"
+
+[[claim]]
 id = "silu_min"
 kind = "extremum"
 expr = "silu(x)"
@@ -170,3 +178,20 @@ def test_timeout_keeps_certified_pieces(monkeypatch: pytest.MonkeyPatch) -> None
     assert data["evidence"] == {"timeout_seconds": 2.0, "pieces_certified": 1}
     report = check_claim(data)
     assert report.status == "no data" and "timeout" in report.lines[0]
+
+
+def test_fields_out_of_their_choices_and_the_extremum_point(certificates: dict) -> None:
+    """f(at) = value is re-verified too (the data carries only the relation); a field
+    outside its choices (op, type) leaves the claim unlinked, never re-verified."""
+
+    def changed(claim_id: str, **fields: str) -> str:
+        claim = copy.deepcopy(certificates[claim_id])
+        claim["fields"].update(fields)
+        return check_claim(claim).status
+
+    assert changed("deriv_tanh_max") == "re-verified"
+    assert changed("deriv_tanh_max", at="log(2)") == "FAILED"  # tanh′(log 2) = 16/25
+    assert changed("deriv_tanh_max", at="7") == "FAILED"
+    assert changed("deriv_tanh_max", type="maximum") != "re-verified"
+    assert changed("abs_tanh_lt_one", op="pi") != "re-verified"
+    assert changed("silu_min", type="least") != "re-verified"

@@ -94,7 +94,8 @@ def sides(fields: dict[str, Any]) -> tuple[Expr, Expr]:
         return parse(base._text(fields, "lhs")), parse(base._text(fields, "rhs"))
     f = parse(base._text(fields, "expr"))
     if kind == "parity":
-        return f.xreplace({X: -X}), f if fields.get("parity") == "even" else -f
+        even = base.choice(fields, "parity", ("even", "odd")) == "even"
+        return f.xreplace({X: -X}), f if even else -f
     if "axis" in fields:
         a = parse_constant(str(fields["axis"]))
         return f.xreplace({X: a - X}), f.xreplace({X: a + X})
@@ -118,6 +119,32 @@ def _equation(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[
         "both sides are defined on all of ℝ (every divisor and log argument of evident sign)"
     )
     return "re-verified", lines
+
+
+def extremum_at(claim: dict[str, Any]) -> base.Report | None:
+    """An extremum at a point: the relation f ≥ value (≤) is re-verified from its data;
+    this adds f(at) = value, `at` in the domain, which the data does not carry: the
+    difference written out at the point maps to a zero numerator (atom fractions), f is
+    finite there in Arb. None: shown; a report (FAILED, partly checked) otherwise."""
+    fields = claim["fields"]
+    try:
+        f, point = parse(base._text(fields, "expr")), parse_constant(str(fields["at"]))
+        value = parse_constant(str(fields["value"]))
+        _inside(point, domain_of(fields))
+        at(f, point)
+        here = base._written_out(f).xreplace({X: point})
+        atoms, (left, right) = atoms_module.fractions([here, base._written_out(value)])
+        if atoms_module.is_zero(atoms, atoms.difference(left, right)):
+            return None
+        if at(f, point).overlaps(at(value, point)):
+            raise NotCheckableError("not shown exactly")
+        raise base.CheckFailedError(f"f({point}) is not {value} (Arb)")
+    except base.CheckFailedError as failure:
+        return base.Report(claim["id"], "FAILED", (f"the extremum's point: {failure}",))
+    except (NotCheckableError, atoms_module.UnmappableError, *base.ERRORS) as why:
+        return base.Report(
+            claim["id"], "partly checked", (f"f(at) = value not re-verified: {why}",)
+        )
 
 
 def _equation_witness(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str]]:
@@ -215,7 +242,7 @@ def _monotone_witness(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[st
         raise base.CheckFailedError(f"the witness points {a}, {b} are not in increasing order")
     f = parse(base._text(fields, "expr"))
     fa, fb = at(f, a), at(f, b)
-    increasing = fields.get("direction") == "increasing"
+    increasing = base.choice(fields, "direction", ("increasing", "decreasing")) == "increasing"
     wrong = fa > fb if increasing else fa < fb
     if not wrong and fa.overlaps(fb) and fields.get("strict") is True:
         raise NotCheckableError(f"f({a}) = f({b}) would refute a strict claim: not shown in Arb")

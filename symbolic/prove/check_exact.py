@@ -102,14 +102,16 @@ class _Wanted:
             self.equivalent = _increasing_inverse(explicit(lhs), explicit(rhs), op)
         elif kind == "monotone":
             self.d = sympy.diff(parse(str(fields["expr"])), X)
-            self.allowed = {0, 1} if fields.get("direction") == "increasing" else {0, -1}
+            increasing = base.choice(fields, "direction", ("increasing", "decreasing"))
+            self.allowed = {0, 1} if increasing == "increasing" else {0, -1}
             self.strict_monotone = fields.get("strict") is True
         elif kind == "extremum" and "at" in fields and "digits" not in fields:
             self.d = parse(str(fields["expr"])) - parse_constant(str(fields["value"]))
-            self.allowed = {0, 1} if fields.get("type") == "min" else {0, -1}
+            minimum = base.choice(fields, "type", ("min", "max")) == "min"
+            self.allowed = {0, 1} if minimum else {0, -1}
         elif kind == "parity":
             f = explicit(parse(str(fields["expr"])))
-            other = f if fields.get("parity") == "even" else -f
+            other = f if base.choice(fields, "parity", ("even", "odd")) == "even" else -f
             self.d, self.allowed = f.xreplace({X: -X}) - other, {0}
         elif kind == "symmetry":
             f = explicit(parse(str(fields["expr"])))

@@ -35,7 +35,7 @@ def attained(claim: dict[str, Any], target: base.Target) -> tuple[list[str], str
     if point is None:
         return [], "the attained point x* is not in the data"
     x_star, bound = parse_constant(str(point["x"])), base._number(point["bound"])
-    direction = 1 if fields.get("type") == "min" else -1
+    direction = 1 if base.choice(fields, "type", ("min", "max")) == "min" else -1
     value, digits = base._number(fields["value"]), int(fields["digits"])
     half = _half(value, digits)
     if min(abs(value - half), abs(value + half)) < _decade(value):
