@@ -15,9 +15,13 @@ logic, does no SymPy simplification and no search. What it does:
   not close as given is a failure);
 - checks that the pieces tile each cover, and that covers, tails and the pieces beside
   touching points together cover the claim's domain (exact ends, compared in Arb);
-- re-derives each tail bound from its data (Lemma 1 of `prove.tails`, re-implemented
-  here), the form checked at points of the tail (a consistency check: the rewriting is
-  trusted); limits at ±∞: `prove.check_limits`; exact sign charts: `prove.check_exact`.
+- re-derives each tail bound from its data (`prove.check_tails`: Lemma 1 of
+  `prove.tails`, re-implemented), the form checked at points of the tail (a consistency
+  check: the rewriting is trusted); limits at ±∞: `prove.check_limits`; exact sign
+  charts: `prove.check_exact`; pieces where |g| = ±g: `prove.check_branches`; an
+  extremum to digits attained: `prove.check_extremum`;
+- re-derives from the claim's own fields what carries no data (identities by atom
+  fractions, values, counterexamples, limits, zeros, ranges): `prove.check_claims`.
 """
 
 from __future__ import annotations
@@ -51,7 +55,16 @@ MAX_ORDER, MAX_DIGITS = 40, 20_000  # derivatives at a touching point; digits of
 COVER_TEXT = re.compile(r"interval branch-and-bound in Arb on|^tail: t ≥| tail: t ≥")
 _NUMBER = re.compile(r"-?\d+(/\d+|\.\d*)?([eE][+-]?\d{1,5})?")
 RELATIONS = {">": (1, True), ">=": (1, False), "<": (-1, True), "<=": (-1, False)}
-ERRORS = (SymbolicError, ValueError, TypeError, KeyError, ArithmeticError)
+# malformed data (a string where a list or table belongs) is a failure of that claim, not a crash
+ERRORS = (
+    SymbolicError,
+    ValueError,
+    TypeError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,
+    sympy.polys.polyerrors.BasePolynomialError,
+)
 
 
 class CheckFailedError(Exception):
@@ -90,6 +103,9 @@ class Target:
     others: list[tuple[Expr, str]] = field(default_factory=list)  # (expression, what it is)
     partial: list[str] = field(default_factory=list)  # entries linked to others
     minus_constant: Expr | None = None  # f, when f − (any constant) may be covered
+    branch_signs: dict[str, tuple[tuple[Expr, int], ...]] = field(default_factory=dict)
+    here: Expr | None = None  # what d is on the entry being linked (d, or a branch of it)
+    constants: list[tuple[Fraction, Segment, int, bool]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- input
@@ -114,7 +130,32 @@ def load(text: str, name: str) -> list[dict[str, Any]]:
 
 
 def check_claim(claim: dict[str, Any]) -> Report:
-    """A claim's report; a proof whose text names covers or tails must carry their data."""
+    """A claim's report: the certificate's data checked, else (no data, or not all of
+    it linked) the claim re-derived by `check_claims` from its own fields when it can."""
+    report = _check_data(claim)
+    fields = claim.get("fields") if isinstance(claim.get("fields"), dict) else {}
+    if report.status == "re-verified" and fields.get("kind") == "extremum" and "at" in fields:
+        from symbolic.prove.check_claims import extremum_at  # it builds on this module
+
+        point = extremum_at(claim)
+        return (
+            report
+            if point is None
+            else Report(claim["id"], point.status, (*report.lines, *point.lines))
+        )
+    if report.status not in ("no data", "partly checked"):
+        return report
+    from symbolic.prove.check_claims import check_other  # it builds on this module
+
+    other = check_other(claim)
+    if other is None or (other.status == "no data" and report.status == "partly checked"):
+        return report
+    return other
+
+
+def _check_data(claim: dict[str, Any]) -> Report:
+    """The report from the certificate's data; a proof whose text names covers or tails
+    must carry their data."""
     entries = [e.get("data") for e in claim.get("certificate_data", [])]
     entries = [e for e in entries if isinstance(e, dict) and {"cover", "tail", "tail_limit"} & {*e}]
     if not entries and (exact := exact_forms.check_exact(claim)) is not None:
@@ -127,6 +168,7 @@ def check_claim(claim: dict[str, Any]) -> Report:
         return Report(claim["id"], "no data", (why,))
     if claim["verdict"] != "proved" or not entries:
         how = "no cover or tail data" if claim["verdict"] == "proved" else claim["verdict"]
+        how += f" ({claim['reason']})" if claim.get("reason") and how == "unknown" else ""
         return Report(claim["id"], "no data", (f"decided by another method ({how})",))
     try:
         if any("tail_limit" in e for e in entries):  # a limit at ±∞ (prove/check_limits.py)
@@ -150,6 +192,12 @@ def _check(claim: dict[str, Any], entries: list[dict[str, Any]]) -> Report:
         except CheckFailedError as failure:
             raise CheckFailedError(f"{where}: {failure}") from None
         lines.append(f"{where}: {note}")
+    if target.minus_constant is not None and target.domain is not None:
+        from symbolic.prove.check_extremum import attained  # it builds on this module
+
+        more, why = attained(claim, target)
+        lines += more
+        target.partial += [why] if why else []
     if target.domain is None or target.d is None:
         why = target.why_not or "coverage is not checked for this kind"
         return Report(claim["id"], "partly checked", (*lines, f"coverage not checked: {why}"))
@@ -195,12 +243,16 @@ def _target_of(kind: str, fields: dict[str, Any], domain: Any) -> Target:
     if kind == "inequality":
         lhs, rhs = parse(_text(fields, "lhs")), parse(_text(fields, "rhs"))
         d, op = lhs - rhs, str(fields.get("op"))
-        sign, strict = RELATIONS.get(op, (None, True))
+        sign, strict = RELATIONS[op] if op != "!=" else (None, True)
         others = [*_branches(d, "d"), *_parts(lhs, rhs), *_inverse(lhs, rhs)]
-        return Target(d, sign, strict, domain, others=others)
+        target = Target(d, sign, strict, domain, others=others)
+        target.branch_signs = {label: signs for _, label, signs in _branch_list(d, "d")}
+        return target
     if kind == "monotone":
         f = parse(_text(fields, "expr"))
-        sign = 1 if fields.get("direction") == "increasing" else -1
+        sign = (
+            1 if choice(fields, "direction", ("increasing", "decreasing")) == "increasing" else -1
+        )
         strict = fields.get("strict") is True
         others = [(sympy.diff(b, X), f"f′ of {label}") for b, label in _branches(f, "f")]
         others += _parts(f)
@@ -220,13 +272,25 @@ def _target_of(kind: str, fields: dict[str, Any], domain: Any) -> Target:
 
 def _branches(expr: Expr, name: str) -> list[tuple[Expr, str]]:
     """expr with each |g| written +g or −g (at most 4 of them): what the prover covers on a
-    piece where the signs are fixed (the pieces come from exact sign charts: not checked)."""
+    piece where the signs are fixed (for an inequality's d, `check_branches` re-verifies
+    the signs of the g's on the piece; otherwise they are not checked)."""
+    return [(branch, label) for branch, label, _ in _branch_list(expr, name)]
+
+
+def _branch_list(expr: Expr, name: str) -> list[tuple[Expr, str, tuple[tuple[Expr, int], ...]]]:
     nodes = sorted(expr.atoms(sympy.Abs), key=sympy.default_sort_key)[:4]
     found = []
     for signs in itertools.product((1, -1), repeat=len(nodes)):
         if nodes:
             branch = expr.xreplace({n: s * n.args[0] for n, s in zip(nodes, signs, strict=True)})
-            found.append((branch, f"a piece of {name} where |g| = ±g"))
+            which = ", ".join(
+                f"|{n.args[0]}| = {'' if s > 0 else '−'}({n.args[0]})"
+                for n, s in zip(nodes, signs, strict=True)
+            )
+            label = f"a piece of {name} where |g| = ±g ({which})"
+            found.append(
+                (branch, label, tuple((n.args[0], s) for n, s in zip(nodes, signs, strict=True)))
+            )
     return found
 
 
@@ -254,6 +318,14 @@ def _inverse(lhs: Expr, rhs: Expr) -> list[tuple[Expr, str]]:
     return found
 
 
+def choice(fields: dict[str, Any], key: str, options: tuple[str, ...]) -> str:
+    """A field that must be one of `options` (a claim with another is not checked)."""
+    value = fields.get(key)
+    if value not in options:
+        raise ValueError(f"field {key!r} is {value!r}, not one of {', '.join(options)}")
+    return str(value)
+
+
 def _text(fields: dict[str, Any], key: str) -> str:
     value = fields.get(key)
     if not isinstance(value, str):
@@ -266,7 +338,7 @@ def _extremum(fields: dict[str, Any], domain: Any) -> Target:
     the prover's exact step). With `digits`: f > v − h (min) or f < v + h (max), h half a
     unit in the last digit; the tails beyond the attained point are f − another constant."""
     f = parse(_text(fields, "expr"))
-    direction = 1 if fields.get("type") == "min" else -1
+    direction = 1 if choice(fields, "type", ("min", "max")) == "min" else -1
     others = [*_branches(f, "f"), *_parts(f)]
     if "digits" not in fields:
         value = parse_constant(_text(fields, "value"))
@@ -320,7 +392,9 @@ def _entry(entry: dict[str, Any], target: Target) -> str:
     what = str(entry.get("what", "d"))
     expr = parse(str(entry["expr"]))
     if "tail" in entry:
-        return _tail_entry(entry, expr, target)
+        from symbolic.prove.check_tails import tail_entry  # it builds on this module
+
+        return tail_entry(entry, expr, target)
     cover = _cover_data(entry["cover"])
     if what.startswith("g^("):
         verify_cover(expr, cover)
@@ -331,8 +405,17 @@ def _entry(entry: dict[str, Any], target: Target) -> str:
     return _main_cover(expr, cover, target)
 
 
-def _linked(expr: Expr, target: Target, k: int = 0) -> tuple[bool, str]:
-    """(is it the claim's d, the note); a CheckFailedError when it is nothing the claim allows."""
+def _linked(
+    expr: Expr,
+    target: Target,
+    k: int = 0,
+    segment: Segment | None = None,
+    sign: tuple[int, bool] | None = None,
+) -> tuple[bool, str]:
+    """(is it the claim's d, the note); a CheckFailedError when it is nothing the claim allows.
+    A branch of d (|g| written ±g) on `segment` is d there when the signs of the g's are
+    re-verified on it (`check_branches`): `target.here` is then that branch."""
+    target.here = target.d
     found = _match(expr, target, k)
     if found is None:
         if target.d is None and not target.others:
@@ -341,6 +424,18 @@ def _linked(expr: Expr, target: Target, k: int = 0) -> tuple[bool, str]:
         what = "d" if not k else f"d^({k})"
         raise CheckFailedError(f"the covered expression is not the claim's {what} (link failed)")
     label, how = found
+    if label.startswith("f minus another constant") and segment and sign:
+        constant = sympy.expand(target.minus_constant - expr)
+        if constant.is_Rational:  # checked against the attained point (`check_extremum`)
+            target.constants.append((Fraction(int(constant.p), int(constant.q)), segment, *sign))
+            return False, f"linked {how} to f − {constant} (the tails of the attained extremum)"
+    if label in target.branch_signs and segment is not None:
+        from symbolic.prove.check_branches import branch_on  # it builds on this module
+
+        found = branch_on(expr, target, k, segment)
+        if found is not None:
+            target.here, label = found
+            return True, f"linked {how} to {label}, the signs of g re-verified there (exact)"
     if label != "d":
         target.partial.append(label)
         return False, f"linked {how} to {label} (partial)"
@@ -348,7 +443,8 @@ def _linked(expr: Expr, target: Target, k: int = 0) -> tuple[bool, str]:
 
 
 def _main_cover(expr: Expr, cover: CoverData, target: Target) -> str:
-    is_d, note = _linked(expr, target)
+    segment = Segment(_exact(cover.low), _exact(cover.high))
+    is_d, note = _linked(expr, target, 0, segment, (cover.sign, cover.strict))
     verify_cover(expr, cover)
     done = f"{len(cover.pieces)} pieces on [{cover.low}, {cover.high}] re-verified"
     if is_d:
@@ -515,24 +611,26 @@ def _touching_cover(entry: dict[str, Any], expr: Expr, cover: CoverData, target:
     if not 1 <= k <= MAX_ORDER:
         raise CheckFailedError(f"a derivative order {k} outside 1 to {MAX_ORDER}")
     right = int(entry["side"]) < 0  # c is the low end of what the piece covers
-    is_d, note = _linked(expr, target, k)
+    piece = Segment(c, _exact(cover.high)) if right else Segment(_exact(cover.low), c)
+    is_d, note = _linked(expr, target, k, piece)
+    d = target.here
     verify_cover(expr, cover)
     done = f"{len(cover.pieces)} pieces of d^({k}) re-verified beside x = {entry['point']}"
     if not cover.strict:
         raise CheckFailedError("the cover of d^(k) beside a touching point must be strict")
-    if not is_d or target.d.has(sympy.Abs, sympy.sign, sympy.Piecewise, sympy.Heaviside):
+    if not is_d or d.has(sympy.Abs, sympy.sign, sympy.Piecewise, sympy.Heaviside):
         if is_d:
             target.partial.append("d with |g| beside a touching point")
         return f"{done}; {note}"
     s = 1 if right else -1
     _wanted_sign(target, cover.sign * s**k, True)
     for j in range(k):
-        at = _sign_at(sympy.diff(target.d, (X, j)), c, target)
+        at = _sign_at(sympy.diff(d, (X, j)), c, target)
         if at != 0 and at != target.sign * s**j:
             raise CheckFailedError(
                 f"d^({j}) at x = {entry['point']} is not shown 0 (nor of a helping sign)"
             )
-    at_c = _sign_at(target.d, c, target)
+    at_c = _sign_at(d, c, target)
     point_ok = at_c == target.sign or (at_c == 0 and not target.strict)
     if right:
         if _order(_exact(cover.low), c) not in (-1, 0):
@@ -584,126 +682,6 @@ def _written_out(expr: Expr) -> Expr:
         .rewrite(sympy.cosh, sympy.exp)
         .rewrite(sympy.sinh, sympy.exp)
     )
-
-
-# ---------------------------------------------------------------- tails
-
-
-def dominant_sign(data: dict[str, Any], terms: list, dominant: tuple, r: Any) -> int:
-    """The sign of the dominant group, once min|C| > ε is re-derived (Lemma 1) and the
-    stated ε agrees with the re-derived one."""
-    c_ball, epsilon = _tail_bound(terms, dominant, r)
-    stated = _number(data["remainder_bound"])
-    if not epsilon * _ball(1 - SLACK, 1 - SLACK, FINE_BITS) <= _ball(stated, stated, FINE_BITS):
-        raise CheckFailedError(
-            f"the stated remainder bound ε = {float(stated):.8g} is below the "
-            f"re-derived Σ|c_k|·ρ_k(R) = {epsilon.mid().str(8, radius=False)}"
-        )
-    if c_ball.contains(0) or not c_ball.abs_lower() > epsilon:
-        raise CheckFailedError("min|C| of the dominant group is not above the re-derived ε")
-    return 1 if c_ball > 0 else -1
-
-
-def _tail_entry(entry: dict[str, Any], expr: Expr, target: Target) -> str:
-    data = entry["tail"]
-    side, r, start = int(data["side"]), _number(data["R"]), _number(data["start"])
-    if side not in (1, -1) or r < 1 or start != side * r:
-        raise CheckFailedError("a tail with a bad side, R or start")
-    terms = [(_number(m), _poly(q), _coefficient(c)) for m, q, c in json.loads(data["terms"])]
-    dominant = (_number(data["dominant_m"]), _poly(json.loads(data["dominant_q"])))
-    with precision(FINE_BITS):
-        if dominant_sign(data, terms, dominant, r) != int(data["sign"]):
-            raise CheckFailedError("the tail's sign is not that of its dominant coefficient")
-    is_d, note = _linked(expr, target)
-    points = _consistent(target.d if is_d else expr, terms, side, r)
-    done = f"tail x {'≥' if side > 0 else '≤'} {start}: ε and min|C| re-derived (Lemma 1)"
-    done += f"; the form agrees with the expression at {points} exact points"
-    if is_d:
-        _wanted_sign(target, int(data["sign"]), True)
-        low, high = (_exact(start), sympy.oo) if side > 0 else (-sympy.oo, _exact(start))
-        target.segments.append(Segment(low, high, side < 0, side > 0))
-    return f"{done}; {note}"
-
-
-def _poly(texts: list[str]) -> tuple[Expr, ...]:
-    return tuple(parse_constant(str(t)) for t in texts)
-
-
-def _coefficient(values: list[str]) -> flint.arb:
-    """An exact coefficient [text] or rational bounds [low, high], as a ball."""
-    if len(values) == 1:
-        return constant_ball(parse_constant(str(values[0])), FINE_BITS)
-    low, high = _number(values[0]), _number(values[1])
-    if low > high:
-        raise CheckFailedError("a coefficient ball with low > high")
-    return _ball(low, high, FINE_BITS)
-
-
-def _tail_bound(terms: list, dominant: tuple, r: Fraction) -> tuple[flint.arb, flint.arb]:
-    """C (the dominant group's coefficient) and ε = Σ max|c_k|·ρ_k(R), each ratio
-    ρ_k = t^a·e^(−p(t)) shown decreasing on [R, ∞) by Lemma 1: every coefficient of
-    s(R + y), s(t) = t·p′(t) − a, is ≥ 0 and s(R) > 0."""
-    at = _ball(r, r, FINE_BITS)
-    c_ball, epsilon, found = flint.arb(0), flint.arb(0), False
-    for m, q, coefficient in terms:
-        if m == dominant[0] and q == dominant[1]:
-            c_ball, found = c_ball + coefficient, True
-            continue
-        a = m - dominant[0]
-        p = _minus(q, dominant[1])
-        slope = [-_ball(a, a, FINE_BITS)] + [_const(v) * (j + 1) for j, v in enumerate(p)]
-        if not _shift_positive(slope, at):
-            raise CheckFailedError(
-                f"Lemma 1 fails for the term t^{m}·e^(−q): its ratio is not decreasing"
-            )
-        exponent = sum((_const(v) * at ** (j + 1) for j, v in enumerate(p)), flint.arb(0))
-        ratio = at ** _ball(a, a, FINE_BITS) * (-exponent).exp()
-        epsilon += flint.arb(coefficient.abs_upper()) * ratio
-    if not found:
-        raise CheckFailedError("no term has the dominant scale")
-    return c_ball, flint.arb(epsilon.upper())
-
-
-def _minus(q: tuple[Expr, ...], p: tuple[Expr, ...]) -> tuple[Expr, ...]:
-    return tuple(a - b for a, b in itertools.zip_longest(q, p, fillvalue=sympy.S.Zero))
-
-
-def _const(value: Expr) -> flint.arb:
-    return constant_ball(value, FINE_BITS)
-
-
-def _shift_positive(coefficients: list[flint.arb], at: flint.arb) -> bool:
-    shifted = []
-    for j in range(len(coefficients)):
-        total = flint.arb(0)
-        for k in range(j, len(coefficients)):
-            total += coefficients[k] * int(sympy.binomial(k, j)) * at ** (k - j)
-        shifted.append(total)
-    return bool(shifted[0] > 0) and all(bool(b >= 0) for b in shifted[1:])
-
-
-def _consistent(expr: Expr, terms: list, side: int, r: Fraction) -> int:
-    """The expression at x = side·t, for exact t on the tail, lies in the form's
-    enclosure there (a consistency check of the prover's rewriting)."""
-    prepared, agree = prepare(expr), 0
-    for t in (r, 2 * r + Fraction(1, 3), 8 * r):
-        true = _enclose(prepared, _ball(side * t, side * t, FINE_BITS), FINE_BITS)
-        if true is None:
-            continue
-        with precision(FINE_BITS):
-            at = _ball(t, t, FINE_BITS)
-            form = flint.arb(0)
-            for m, q, coefficient in terms:
-                exponent = sum((_const(v) * at ** (j + 1) for j, v in enumerate(q)), flint.arb(0))
-                form += coefficient * at ** _ball(m, m, FINE_BITS) * (-exponent).exp()
-        if not form.overlaps(true):
-            raise CheckFailedError(
-                f"the tail's form is not the expression at t = {t} (rewriting wrong)"
-            )
-        agree += 1
-    if not agree:
-        raise CheckFailedError("the expression cannot be evaluated on the tail")
-    return agree
 
 
 # ---------------------------------------------------------------- coverage

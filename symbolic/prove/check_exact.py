@@ -82,6 +82,7 @@ class _Wanted:
         self.allowed: set[int] = set()
         self.strict_monotone = False
         self.others: list[tuple[Expr, str]] = []
+        self.branch_signs: dict[str, Any] = {}
         self.equivalent: list[tuple[Expr, set[int], str]] = []
         self.domain: Interval | None = None
         self.why_not = f"a {self.kind} claim"
@@ -101,14 +102,16 @@ class _Wanted:
             self.equivalent = _increasing_inverse(explicit(lhs), explicit(rhs), op)
         elif kind == "monotone":
             self.d = sympy.diff(parse(str(fields["expr"])), X)
-            self.allowed = {0, 1} if fields.get("direction") == "increasing" else {0, -1}
+            increasing = base.choice(fields, "direction", ("increasing", "decreasing"))
+            self.allowed = {0, 1} if increasing == "increasing" else {0, -1}
             self.strict_monotone = fields.get("strict") is True
         elif kind == "extremum" and "at" in fields and "digits" not in fields:
             self.d = parse(str(fields["expr"])) - parse_constant(str(fields["value"]))
-            self.allowed = {0, 1} if fields.get("type") == "min" else {0, -1}
+            minimum = base.choice(fields, "type", ("min", "max")) == "min"
+            self.allowed = {0, 1} if minimum else {0, -1}
         elif kind == "parity":
             f = explicit(parse(str(fields["expr"])))
-            other = f if fields.get("parity") == "even" else -f
+            other = f if base.choice(fields, "parity", ("even", "odd")) == "even" else -f
             self.d, self.allowed = f.xreplace({X: -X}) - other, {0}
         elif kind == "symmetry":
             f = explicit(parse(str(fields["expr"])))
@@ -121,23 +124,28 @@ class _Wanted:
             self.allowed = {0}
         target = base._target({"fields": fields})
         self.others = list(target.others)
+        self.branch_signs = target.branch_signs
 
 
 def _check(claim: dict[str, Any], forms: list[dict[str, Any]]) -> base.Report:
     wanted = _Wanted(claim)
-    lines, linked, partial = [], False, []
+    lines, linked, partial, segments = [], False, [], []
     for index, data in enumerate(forms, 1):
         where = f"exact form {index} ({data.get('what', '?')})"
         try:
-            note, is_d = _entry(data, wanted)
+            note, is_d, segment = _entry(data, wanted)
         except base.CheckFailedError as failure:
             raise base.CheckFailedError(f"{where}: {failure}") from None
         except _NotCheckableError as why:
             return base.Report(claim["id"], "no data", (f"{where}: not checkable: {why}",))
         lines.append(f"{where}: {note}")
         linked = linked or is_d
-        if not is_d:
+        segments += [segment] if segment is not None else []
+        if not is_d and segment is None:
             partial.append(note)
+    if not linked and segments and _branches_cover(wanted, segments):
+        lines.append(f"the pieces where |g| = ±g cover the domain {wanted.domain}")
+        linked = True
     if linked:
         return base.Report(claim["id"], "re-verified", tuple(lines))
     whole = wanted.d is not None and not wanted.d.has(sympy.Abs, sympy.sign, sympy.Piecewise)
@@ -151,7 +159,19 @@ class _NotCheckableError(Exception):
     """The data is of a kind this checker does not handle (irrational coefficients)."""
 
 
-def _entry(data: dict[str, Any], wanted: _Wanted) -> tuple[str, bool]:
+def _branches_cover(wanted: _Wanted, segments: list[base.Segment]) -> bool:
+    """The x-domains of the forms linked as branches of d cover the claim's domain."""
+    if wanted.domain is None or wanted.d is None:
+        return False
+    target = base.Target(wanted.d, None, False, wanted.domain, segments=segments)
+    try:
+        base._covered(target)
+    except base.CheckFailedError:
+        return False
+    return True
+
+
+def _entry(data: dict[str, Any], wanted: _Wanted) -> tuple[str, bool, base.Segment | None]:
     form = data["exp_form"]
     if not isinstance(form.get("P"), list) or not isinstance(form.get("Q"), list):
         raise _NotCheckableError("the coefficients of P and Q are not rational")
@@ -178,7 +198,10 @@ def _entry(data: dict[str, Any], wanted: _Wanted) -> tuple[str, bool]:
         if all(c == 0 for c in p):
             raise base.CheckFailedError("f′ = 0: f is constant, not strictly monotone")
         shown += "; P ≠ 0, so f′ vanishes at finitely many points: strictly monotone"
-    return f"d = P/Q {how}, as {label}; {shown}", is_d
+    segment = None
+    if label == "branch":
+        segment = base.Segment(domain.low, domain.high, domain.low_open, domain.high_open)
+    return f"d = P/Q {how}, as {label}; {shown}", is_d, segment
 
 
 def _own_allowed(data: dict[str, Any]) -> set[int]:
@@ -214,11 +237,31 @@ def _link(
         others.append((parse(str(data["d"])), "the entry's own d (not linked)"))
     for expr, label in others:
         if _is_form(expr, kappa, p, q):
+            if label in wanted.branch_signs and _branch_holds(wanted, kappa, p, q, data):
+                return (
+                    "branch",
+                    f"{how}, a piece of d where |g| = ±g, the signs re-verified",
+                    (wanted.allowed),
+                )
             return label, how, _own_allowed(data)
     raise base.CheckFailedError("P/Q is not the claim's d, nor another form allowed (link failed)")
 
 
 MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+
+
+def _branch_holds(wanted: _Wanted, kappa: Expr | None, p: list, q: list, data: dict) -> bool:
+    """Some branch of d that is P/Q has the signs of its g's re-verified on the form's
+    x-domain (`check_branches`): there the form is one of d itself."""
+    from symbolic.prove.check_branches import signs_hold
+
+    domain = parse_interval(str(data["exp_form"]["domain"]))
+    return any(
+        label in wanted.branch_signs
+        and _is_form(expr, kappa, p, q)
+        and signs_hold(wanted.branch_signs[label], domain.low, domain.high)
+        for expr, label in wanted.others
+    )
 
 
 def _increasing_inverse(lhs: Expr, rhs: Expr, op: str) -> list[tuple[Expr, set[int], str]]:

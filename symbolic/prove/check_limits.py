@@ -10,7 +10,7 @@ t ≥ R (x = side·t), the case that decided the limit, and the coefficients' ba
   limit is itself; a bounded one's lies in its ball, a consistency check) whose sum is
   the limit, and every other term's scale tends to 0;
 - **grows**: the dominant scale grows (q's leading coefficient < 0, or q = 0 and m > 0),
-  and its group's sign is proved as for a tail sign (`check._tail_bound`: Lemma 1 for
+  and its group's sign is proved as for a tail sign (`check_tails._tail_bound`: Lemma 1 for
   every other term's ratio, min|C| > ε): the limit is ±∞ with the sign of C.
 
 The entry's expression is linked to the claim's `expr` (as `check` links covers), its side
@@ -36,17 +36,8 @@ from symbolic.language.parser import parse, parse_constant
 from symbolic.numbers.enclosure import constant_ball
 from symbolic.numbers.exact import is_zero
 from symbolic.numbers.intervals import parse_interval
-from symbolic.prove.check import (
-    FINE_BITS,
-    CheckFailedError,
-    Report,
-    _coefficient,
-    _consistent,
-    _number,
-    _poly,
-    _same,
-    dominant_sign,
-)
+from symbolic.prove.check import FINE_BITS, CheckFailedError, Report, _number, _same
+from symbolic.prove.check_tails import _coefficient, _consistent, _poly, dominant_sign
 
 CASES = ("decays", "constant", "grows")
 

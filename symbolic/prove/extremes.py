@@ -112,7 +112,11 @@ def prove_extremum_digits(claim: Claim) -> Verdict:
         f"the rounding interval of {shown} at {digits} digits: ({_show(v - h)}, {_show(v + h)})",
         f"1. f {op_bound} {_show(far_end)} on the whole domain:",
         *_steps(bound),
-        f"2. at x* = {to_language(rational(x_star))}, f(x*) {'<' if direction > 0 else '>'} {_show(attained)} (Arb), inside the interval",
+        Entry(
+            "step",
+            f"2. at x* = {to_language(rational(x_star))}, f(x*) {'<' if direction > 0 else '>'} {_show(attained)} (Arb), inside the interval",
+            {"attained": {"x": to_language(rational(x_star)), "bound": str(attained)}},
+        ),
         *tails,
         f"hence the {kind} exists and lies in the rounding interval: {rounded}",
     ]

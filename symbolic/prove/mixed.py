@@ -34,6 +34,7 @@ from symbolic.numbers.enclosure import constant_bounds
 from symbolic.numbers.exact import fraction, order, rational, simplest_between
 from symbolic.numbers.exact import sign as exact_sign
 from symbolic.numbers.intervals import Interval
+from symbolic.prove import progress
 from symbolic.prove.branch import Cover, Stuck, WrongSign, certify_sign
 from symbolic.prove.tails import Tail, tail_sign
 from symbolic.prove.verdict import Entry
@@ -95,7 +96,7 @@ def _decide(goal: Goal, domain: Interval) -> Decision:
         if isinstance(tail, Decision):
             return tail
         data = {"tail": dict(tail.data), "expr": to_language(goal.d), "what": "d"}
-        entries.append(Entry("step", " ".join(tail.certificate), data))
+        entries.append(progress.report(Entry("step", " ".join(tail.certificate), data)))
         if side < 0:
             low, low_open = rational(tail.start), False
         else:
@@ -351,7 +352,7 @@ def _cover_entry(
     data: dict[str, object] = {"cover": cover.data(), "what": name}
     if expr is not None:
         data["expr"] = to_language(expr)
-    return Entry("step", " ".join(cover.lines(name)), {**data, **(about or {})})
+    return progress.report(Entry("step", " ".join(cover.lines(name)), {**data, **(about or {})}))
 
 
 def _short(value: Fraction) -> str:

@@ -19,12 +19,15 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from symbolic.errors import SymbolicError
 from symbolic.functions import DEFAULT_FUNCTION, FamilyMember
+from symbolic.prove import progress
 from symbolic.prove.claim import Claim
 from symbolic.prove.claims import ClaimsFile, load_claims, load_claims_text
 from symbolic.prove.prover import Verdict, prove
+from symbolic.prove.verdict import Entry
 
 DEFAULT_TIMEOUT = 60.0
 MEMORY_VARIABLE = "SYMBOLIC_MEMORY_LIMIT"
@@ -146,6 +149,7 @@ def _child(
 ) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is for the parent
     limit_memory(memory)
+    progress.install(lambda entry: connection.send({"progress": _piece(entry)}))
     try:
         verdict = prove(claim)
     except MemoryError:
@@ -157,8 +161,25 @@ def _child(
     connection.close()
 
 
+def _piece(entry: Entry) -> dict[str, object]:
+    return {"kind": entry.kind, "statement": entry.statement, "data": dict(entry.data)}
+
+
+def _receive(receiver: Any, deadline: float, pieces: list[dict]) -> dict | None:
+    """The child's verdict (its fields), the certified pieces it reports before it
+    appended to `pieces`; None at the deadline. EOFError when the child died."""
+    while (remaining := deadline - time.perf_counter()) > 0 and receiver.poll(remaining):
+        message = receiver.recv()
+        if isinstance(message, dict) and set(message) == {"progress"}:
+            pieces.append(message["progress"])
+            continue
+        return message
+    return None
+
+
 def run_claim(claim: Claim, timeout: float = DEFAULT_TIMEOUT) -> Result:
-    """Prove one claim in a child process, killed after `timeout` seconds."""
+    """Prove one claim in a child process, killed after `timeout` seconds; a claim that
+    times out keeps, as its evidence, the pieces certified before the deadline."""
     started = time.perf_counter()
     memory = memory_limit()
     context = multiprocessing.get_context("fork")
@@ -167,35 +188,42 @@ def run_claim(claim: Claim, timeout: float = DEFAULT_TIMEOUT) -> Result:
     try:
         process.start()
         sender.close()
-        verdict = None
-        if receiver.poll(timeout):
-            try:
-                verdict = Verdict(**receiver.recv())
-            except EOFError:
-                process.join(5)
-                code = process.exitcode
-                how = f" (exit status {code})" if code is not None and code >= 0 else ""
-                if code is not None and code < 0:
-                    how = f" (signal {-code})"
-                verdict = Verdict.unknown(
-                    claim.kind,
-                    f"the prover process died{how}; if it ran out of memory (the limit is "
-                    f"{size_text(memory)} of address space), {raise_hint(memory)}",
-                )
-        else:
-            verdict = Verdict(
-                "unknown",
-                claim.kind,
-                [f"no verdict within {timeout:g} s; raise the limit with --timeout SECONDS"],
-                None,
-                {"timeout_seconds": timeout},
-                "timeout",
+        pieces: list[dict] = []
+        try:
+            message = _receive(receiver, started + timeout, pieces)
+            verdict = (
+                _timed_out(claim.kind, timeout, pieces) if message is None else Verdict(**message)
             )
+        except EOFError:
+            verdict = _died(claim, process, memory)
     finally:  # also on SIGTERM (SystemExit in the CLI): no prover left running
         process.kill()
         process.join()
         receiver.close()
     return Result(claim, verdict, time.perf_counter() - started)
+
+
+def _died(claim: Claim, process: Any, memory: int | None) -> Verdict:
+    process.join(5)
+    code = process.exitcode
+    how = f" (exit status {code})" if code is not None and code >= 0 else ""
+    if code is not None and code < 0:
+        how = f" (signal {-code})"
+    return Verdict.unknown(
+        claim.kind,
+        f"the prover process died{how}; if it ran out of memory (the limit is "
+        f"{size_text(memory)} of address space), {raise_hint(memory)}",
+    )
+
+
+def _timed_out(kind: str, timeout: float, pieces: list[dict]) -> Verdict:
+    """`unknown (timeout)`, with the pieces certified before the deadline (their data
+    kept, for `symbolic check` and for a reader) as its evidence."""
+    entries = [Entry("step", str(p["statement"]), dict(p["data"])) for p in pieces]
+    kept = f"; {len(entries)} piece(s) certified before it are kept above" if entries else ""
+    why = f"no verdict within {timeout:g} s; raise the limit with --timeout SECONDS{kept}"
+    evidence = {"timeout_seconds": timeout, "pieces_certified": len(entries)}
+    return Verdict("unknown", kind, [*entries, why], None, evidence, "timeout")
 
 
 @contextlib.contextmanager
