@@ -15,6 +15,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import flint
 import numpy as np
@@ -23,6 +24,7 @@ from sympy import Expr, S
 
 from symbolic.arith import doubleword as dw
 from symbolic.arith.ieee import Format
+from symbolic.arith.vball import Ball
 from symbolic.errors import SymbolicError
 from symbolic.functions.base import (
     MAX_CLOSED_FORM_ORDER,
@@ -544,3 +546,26 @@ sigmoid.report = ReportText(
 
 
 sigmoid.written_in = sigmoid
+
+
+# ---------------------------------------------------------------- stable forms (vectorized references)
+#
+# f^(n)(u) without cancellation, for the ball arithmetic of `symbolic.numbers.vectorized`.
+
+
+def _vector_ball(ops: ModuleType, a: Ball) -> Ball:
+    """σ(a) = 1/(1 + e^(−a)) where the midpoint m ≥ 0, e^a/(1 + e^a) where m < 0: both
+    are identities for every value of the ball, so choosing by m is safe. `ops` is the
+    ball arithmetic (`symbolic.arith.vball`, or `vball_dw` for double-words)."""
+    positive = a.mid >= 0
+    e = ops.exp(ops.select(positive, ops.neg(a), a))
+    ones = ops.exact(np.ones_like(a.mid))
+    return ops.div(ops.select(positive, ones, e), ops.add(ones, e))
+
+
+sigmoid.vector_ball = _vector_ball
+sigmoid.stable_forms = {
+    0: sigmoid,  # σ itself: its vector ball
+    1: lambda u: sigmoid(u) * sigmoid(-u),
+    2: lambda u: -sigmoid(u) * sigmoid(-u) * sympy.tanh(u / 2),  # σ(−u) − σ(u) = −tanh(u/2)
+}

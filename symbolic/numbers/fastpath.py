@@ -11,10 +11,12 @@ go to the rigorous Arb path.
 from __future__ import annotations
 
 import numpy as np
+from sympy import Expr
 
 from symbolic.arith.doubleword import DOUBLE_WORD_ERROR_BOUND, FLOAT64_ERROR_BOUND
 from symbolic.arith.ieee import Format
 from symbolic.functions import FloatKernel
+from symbolic.numbers import vectorized
 
 BLOCK = 4096
 
@@ -93,3 +95,25 @@ def fast_rounded_and_true(
         result[far] = settled_values[far].astype(fmt.dtype)
         decided[far] = True
     return result, decided, true_hi, true_lo
+
+
+# ---------------------------------------------------------------- references for grading
+
+
+def references(
+    expr: Expr, kernel: FloatKernel | None, x: np.ndarray, fmt: Format
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Correctly rounded values and true values (hi, lo) of expr at finite float64 x,
+    by the function's float kernel or else the vectorized balls.
+
+    Returns (values, decided, hi, lo, known): `decided` marks the values certified here,
+    `known` the true values; the caller computes the others by the rigorous path.
+    """
+    if kernel is not None:
+        values, decided, hi, lo = fast_rounded_and_true(kernel, x, fmt)
+        return values, decided, hi, lo, decided | (np.abs(x) <= kernel.reach)
+    if vectorized.supported(expr):
+        values, decided, hi, lo = vectorized.rounded_and_true(expr, x, fmt)
+        return values, decided, hi, lo, decided
+    nothing = np.zeros(x.shape, dtype=bool)
+    return np.zeros(x.shape, fmt.dtype), nothing, np.zeros(x.shape), np.zeros(x.shape), nothing

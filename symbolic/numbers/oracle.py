@@ -47,7 +47,7 @@ from symbolic.language.parser import (
     parse_with_conditions,
 )
 from symbolic.language.printing import to_language
-from symbolic.numbers import arrays, fastpath
+from symbolic.numbers import arrays, fastpath, vectorized
 from symbolic.numbers.enclosure import enclose, prepare
 from symbolic.numbers.exact import sign
 
@@ -285,6 +285,21 @@ def _rounded_fast(
     return values.reshape(array.shape)
 
 
+def vectorized_supported(target: Expr, fmt: ieee.Format) -> bool:
+    """Whether the vectorized balls (`symbolic.numbers.vectorized`) serve this target
+    and format (plain float64 balls up to 24 bits, double-words for float64)."""
+    return fmt.precision <= 53 and vectorized.supported(target)
+
+
+def _rounded_balls(target: Expr, x: np.ndarray, fmt: ieee.Format) -> np.ndarray:
+    """The vectorized balls, and the rigorous path for the points they leave open."""
+    values, decided, _, _ = vectorized.rounded_and_true(target, x, fmt)
+    for index in np.flatnonzero(~decided):
+        rounded_point = rounded_value(target, to_point(float(x[index])), fmt)
+        values[index] = np.float64(rounded_point.as_float()).astype(fmt.dtype)
+    return values
+
+
 def _format_for(xs: object, dtype: object = None) -> ieee.Format:
     """The IEEE format asked for (`dtype`: a name, a NumPy/JAX dtype or a torch dtype),
     else that of the input's float dtype, else float64."""
@@ -410,6 +425,8 @@ def _rounded_array(target: Expr, array: np.ndarray, fmt: ieee.Format) -> np.ndar
         kernel = fast_kernel(target)
         if kernel is not None:
             result[finite] = _rounded_fast(target, kernel, x[finite], fmt)
+        elif vectorized_supported(target, fmt):
+            result[finite] = _rounded_balls(target, x[finite], fmt)
         else:
             for index in np.flatnonzero(finite):
                 point = to_point(float(x[index]))
