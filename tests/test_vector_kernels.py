@@ -77,7 +77,7 @@ def test_erf_series(t: float) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.floats(2, 26.5))
+@given(st.floats(1.25, 26.5))
 def test_erfc_continued_fraction(t: float) -> None:
     value, bound = k64.erfc_continued_fraction(np.array([t]))
     assert _rel(float(value[0]), mpmath.erfc(mpmath.mpf(t))) <= float(bound[0])
@@ -132,7 +132,7 @@ def test_functions_contain(a: tuple) -> None:
     assert _inside(vball.tanh(x), mpmath.tanh(p))
     assert _inside(vball.erf(x), mpmath.erf(p))
     assert _inside(vball.erfc(x), mpmath.erfc(p))
-    assert _inside(sigmoid.vector_ball(x), 1 / (1 + mpmath.exp(-p)))
+    assert _inside(sigmoid.vector_ball(vball, x), 1 / (1 + mpmath.exp(-p)))
     assert _inside(vball.expm1_ball(x), mpmath.expm1(p))
     logarithm = vball.log(x)
     if np.isfinite(logarithm.rad[0]):
@@ -150,4 +150,4 @@ def test_tails_contain(mid: float, rad: float, t: float) -> None:
     assert _inside(vball.exp(x), mpmath.exp(p))
     assert _inside(vball.erfc(x), mpmath.erfc(p))
     assert _inside(vball.tanh(x), mpmath.tanh(p))
-    assert _inside(sigmoid.vector_ball(x), 1 / (1 + mpmath.exp(-p)))
+    assert _inside(sigmoid.vector_ball(vball, x), 1 / (1 + mpmath.exp(-p)))

@@ -3,9 +3,11 @@ double-word balls (`symbolic.arith.vball_dw`) that decide float64 roundings.
 
 Notation as in `symbolic.arith.doubleword` (u = 2^-53; `add`, `mul`, `div` of
 double-words err by at most 3u², 7u², 15u² + 56u³ relative, all < 2^-102 = E).
-A double-word (h, l) is normalized (|l| ≤ ulp(h)/2). Results whose low word falls
-below 2^-1022 lose their relative accuracy; the balls add an absolute 2^-1060 and do
-not decide float64 values below 2^-960 (they go to Arb).
+A double-word (h, l) is normalized (|l| ≤ ulp(h)/2). The relative bounds below hold
+for results above 2^-968; below, where low words are subnormal, each kernel is off by
+at most 2^-1060 in absolute terms more (a few roundings of at most 2^-1075 each, on
+values below 1), which is the TINY the balls add; and the balls do not decide float64
+values below 2^-960 (those go to Arb).
 
 exp(y) for y = yh + yl, −745 ≤ yh ≤ 709 (`exp`), relative error ≤ 2^-88:
   k = rint(yh/L1), t = yh − k·L1 exact (k·L1 has ≤ 43 bits; Sterbenz: |t| ≤ 0.35 and
@@ -32,21 +34,24 @@ log1p(y), y > −1 (`log1p`), relative error ≤ 2^-88: y ∈ [√½ − 1, √2
   z = y/(2 + y) (< 2E) and the series above; else log(1 + y) with 1 + y by `add`
   (< E relative, so < E·2.9 relative on a log of magnitude ≥ 0.346).
 
-erf(t), |t| ≤ 2 (`erf_series`), relative error ≤ 2^-85: (2t/√π)·e^(−t²)·S with
-  S = Σ_{n<56} (2t²)^n/(2n+1)!! (truncation < 8^56/113!! < 2^-110), positive-term Horner
-  on q_n = w/(2n + 1) (w = 2t² exact by two_prod): < 56·3E; e^(−t²) < 2^-88 (t² exact as
-  a double-word); 2/√π as a double-word (< 2^-106); products < 3E. Total < 2^-85.
+erf(t), |t| ≤ 2.5 (`erf_series`), relative error ≤ 2^-88: (2t/√π)·e^(−t²)·S with
+  S = Σ_{n≤70} (2t²)^n/(2n+1)!! (truncation < 12.5^71/143!! < 2^-130), positive-term
+  Horner on q_n = w/(2n + 1) (w = 2t² within 7u²; the quotient within 16u²): each step
+  < 26u² relative, < 70·26u² < 2^-95.1 in all; e^(−t²) < 2^-90 (t² a double-word within
+  7u², which moves e^(−t²) by < 6.25·7u² relative); 2/√π as a double-word (< 2^-106);
+  three products < 21u². Total < 2^-90 + 2^-95.1 + 2^-98 < 2^-89.
 
-erfc(t), 2 ≤ t ≤ 26.5 (`erfc_continued_fraction`): e^(−t²)/√π·K with K the Laplace
-  continued fraction (see `kernels64`), depth N = 60, in double-words: the bracket of
+erfc(t), 2.5 ≤ t ≤ 26.5 (`erfc_continued_fraction`): e^(−t²)/√π·K with K the Laplace
+  continued fraction (see `kernels64`), depth N = 100, in double-words: the bracket of
   consecutive convergents bounds the truncation at run time (returned), and the
-  backward evaluation of positive terms errs < 2E per step: < 122E < 2^-95; with
+  backward evaluation of positive terms errs < 2E per step: < 202E < 2^-94; with
   e^(−t²) (< 2^-88) and 1/√π: < 2^-87 + the returned truncation.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -96,18 +101,41 @@ def exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.ldexp(ph, n), np.ldexp(pl, n)
 
 
-def expm1_negative(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """e^y − 1 for y = yh + yl ≤ 0, relative error ≤ EXPM1_BOUND."""
-    small = np.abs(yh) <= 0.35
+def branches(
+    mask: np.ndarray, when: Callable[..., tuple], otherwise: Callable[..., tuple], *args
+) -> tuple:
+    """Per point, when(*args) where mask holds, otherwise(*args) elsewhere: each branch
+    evaluated on its own points only (the kernels' costly branches are rare)."""
+    if not mask.size:
+        return when(*args)
+    parts = []
+    for index, branch in ((np.flatnonzero(mask), when), (np.flatnonzero(~mask), otherwise)):
+        if len(index):
+            parts.append((index, branch(*(a[index] for a in args))))
+    outputs = tuple(np.empty(mask.shape, dtype=value.dtype) for value in parts[0][1])
+    for index, values in parts:
+        for out, value in zip(outputs, values, strict=True):
+            out[index] = value
+    return outputs
+
+
+def _expm1_series(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ph, pl = _INV_FACTORIALS[20]
     ph, pl = np.full_like(yh, ph), np.full_like(yh, pl)
     for j in range(19, 0, -1):
         ph, pl = mul(ph, pl, yh, yl)
         ph, pl = add(ph, pl, *_INV_FACTORIALS[j])
-    nh, nl = mul(ph, pl, yh, yl)
+    return mul(ph, pl, yh, yl)
+
+
+def _expm1_by_exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     eh, el = exp(np.maximum(yh, -745.0), np.where(yh < -745.0, 0.0, yl))
-    fh, fl = add(eh, el, -1.0, 0.0)
-    return np.where(small, nh, fh), np.where(small, nl, fl)
+    return add(eh, el, -1.0, 0.0)
+
+
+def expm1_negative(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """e^y − 1 for y = yh + yl ≤ 0, relative error ≤ EXPM1_BOUND."""
+    return branches(np.abs(yh) <= 0.35, _expm1_series, _expm1_by_exp, yh, yl)
 
 
 def _atanh_series(zh: np.ndarray, zl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,15 +165,21 @@ def log(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return add(eh, el, ah, al)
 
 
+def _log1p_series(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    dh, dl = add(2.0, 0.0, yh, yl)
+    return _atanh_series(*div(yh, yl, dh, dl))
+
+
+def _log1p_by_log(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    oh, ol = add(1.0, 0.0, yh, yl)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return log(np.where(oh <= 0, 1.0, oh), ol)
+
+
 def log1p(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """log(1 + y) for y = yh + yl > −1, relative error ≤ LOG_BOUND."""
     near = (yh >= _SQRT_HALF - 1) & (yh <= math.sqrt(2) - 1)
-    dh, dl = add(2.0, 0.0, yh, yl)
-    sh, sl = _atanh_series(*div(yh, yl, dh, dl))
-    oh, ol = add(1.0, 0.0, yh, yl)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fh, fl = log(np.where(near | (oh <= 0), 1.0, oh), np.where(near, 0.0, ol))
-    return np.where(near, sh, fh), np.where(near, sl, fl)
+    return branches(near, _log1p_series, _log1p_by_log, yh, yl)
 
 
 def _gaussian(th: np.ndarray, tl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -155,7 +189,7 @@ def _gaussian(th: np.ndarray, tl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def erf_series(th: np.ndarray, tl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """erf(t) for |t| ≤ 2, relative error ≤ ERF_BOUND."""
+    """erf(t) for |t| ≤ 2.5, relative error ≤ ERF_BOUND."""
     wh, wl = mul(th, tl, th, tl)
     wh, wl = 2.0 * wh, 2.0 * wl
     sh, sl = np.ones_like(th), np.zeros_like(th)
@@ -178,7 +212,7 @@ def _fraction(th: np.ndarray, tl: np.ndarray, depth: int) -> tuple[np.ndarray, n
 def erfc_continued_fraction(
     th: np.ndarray, tl: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """erfc(t) for 2 ≤ t ≤ 26.5 and a bound on its relative error."""
+    """erfc(t) for 2.5 ≤ t ≤ 26.5 and a bound on its relative error."""
     kh, kl = _fraction(th, tl, ERFC_DEPTH)
     jh, jl = _fraction(th, tl, ERFC_DEPTH + 1)
     dh, _ = add(kh, kl, -jh, -jl)

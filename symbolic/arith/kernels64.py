@@ -46,7 +46,7 @@ erf(t), |t| ≤ 2 (`erf_series`), relative error ≤ ERF_BOUND = 2^-44:
   ≤ 160u on S. t² off by ≤ u·t² ≤ 4u absolute: e^(−t²) off by e^(4u) − 1 ≤ 4.1u more
   than EXP_BOUND. Products: 3u. Total ≤ 2^-46 + 170u < 2^-45.
 
-erfc(t), t ≥ 2 (`erfc_continued_fraction`), relative error ≤ ERFC_BOUND(t) =
+erfc(t), t ≥ 1.25 (`erfc_continued_fraction`), relative error ≤ ERFC_BOUND(t) =
   2^-45 + 2^-52·t² + the runtime truncation bound it returns:
   erfc t = e^(−t²)/√π · K, K = 1/(t + (1/2)/(t + 1/(t + (3/2)/(t + …)))) (Laplace); all
   partial numerators k/2 and denominators t are positive, so K is a Stieltjes fraction:
@@ -69,7 +69,8 @@ EXP_BOUND = 2.0**-46
 EXPM1_BOUND = 2.0**-44
 LOG_BOUND = 2.0**-46
 ERF_BOUND = 2.0**-45
-ERFC_TERMS = 48  # depth of the continued fraction
+ERFC_TERMS = 120  # depth of the continued fraction
+ERFC_LIMIT = 1.25  # erfc by the continued fraction from here, by 1 − erf below
 ERFC_BASE_BOUND = 2.0**-45 + (2 * ERFC_TERMS + 5) * U
 ERF_SERIES_TERMS = 40
 EXP_MAX = 709.0  # exp(y) is finite and normal-or-subnormal-scaled for −745 ≤ y ≤ 709
@@ -101,12 +102,18 @@ def exp(y: np.ndarray) -> np.ndarray:
 def expm1_negative(y: np.ndarray) -> np.ndarray:
     """e^y − 1 for y ≤ 0 (y ≥ −745 or beyond: −1), relative error ≤ EXPM1_BOUND."""
     small = np.abs(y) <= 0.35
+    if small.all():
+        return _expm1_series(y)
+    if not small.any():
+        return exp(np.maximum(y, EXP_MIN)) - 1.0
+    return np.where(small, _expm1_series(y), exp(np.maximum(y, EXP_MIN)) - 1.0)
+
+
+def _expm1_series(y: np.ndarray) -> np.ndarray:
     p = np.full_like(y, _INVERSE_FACTORIALS[15])
     for c in reversed(_INVERSE_FACTORIALS[1:15]):
         p = p * y + c
-    near = y * p
-    far = exp(np.maximum(y, EXP_MIN)) - 1.0
-    return np.where(small, near, far)
+    return y * p
 
 
 def _atanh_series(z: np.ndarray) -> np.ndarray:
@@ -154,7 +161,7 @@ def _fraction(t: np.ndarray, depth: int) -> np.ndarray:
 
 
 def erfc_continued_fraction(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """erfc t for 2 ≤ t ≤ 27, and a bound on its relative error (see the docstring)."""
+    """erfc t for 1.25 ≤ t ≤ 27, and a bound on its relative error (see the docstring)."""
     k0 = _fraction(t, ERFC_TERMS)
     k1 = _fraction(t, ERFC_TERMS + 1)
     truncation = np.abs(k0 - k1) / k0

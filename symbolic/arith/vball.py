@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from symbolic.arith import kernels64 as k64
+from symbolic.arith.dwkernels import branches
 
 U2 = 2.0**-52  # ≥ the relative error u/(1 − u) of a rounded result, from the result
 UP = 1.0 + 2.0**-48
@@ -203,24 +204,28 @@ def _erf_slope(m: np.ndarray, r: np.ndarray) -> np.ndarray:
     return r * (1.1284 * 1.0001) * _exp_upper(-(d * d) * (1 - 2.0**-50))
 
 
-def _erfc_positive(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """erfc t (t ≥ 0) and an absolute error bound."""
-    series = t < 2
-    tail = np.clip(t, 2.0, 27.0)
-    value, bound = k64.erfc_continued_fraction(tail)
-    small = 1.0 - k64.erf_series(np.minimum(t, 2.0))
+def _erfc_series(t: np.ndarray) -> tuple[np.ndarray, ...]:
+    inner = k64.erf_series(t)
+    return 1.0 - inner, np.full_like(t, k64.ERF_BOUND + 2 * U2), inner
+
+
+def _erfc_fraction(t: np.ndarray) -> tuple[np.ndarray, ...]:
+    value, bound = k64.erfc_continued_fraction(np.minimum(t, 27.0))
     beyond = t > 27  # erfc(27) < 2^-1057
-    value = np.where(series, small, np.where(beyond, 0.0, value))
-    error = np.where(
-        series, k64.ERF_BOUND + 2 * U2, np.where(beyond, 2.0**-1050, bound * np.abs(value))
-    )
-    return value, error
+    value = np.where(beyond, 0.0, value)
+    error = np.where(beyond, 2.0**-1050, bound * np.abs(value))
+    return value, error, 1.0 - value
+
+
+def _erfc_positive(t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """erfc t (t ≥ 0), an absolute error bound, and erf t where t < ERFC_LIMIT."""
+    return branches(t < k64.ERFC_LIMIT, _erfc_series, _erfc_fraction, t)
 
 
 def erfc(a: Ball) -> Ball:
     """erfc a; for a < 0 as 2 − erfc(−a) (a value in [1, 2]: no cancellation)."""
     m, r = a.mid, a.rad
-    value, error = _erfc_positive(np.abs(m))
+    value, error, _ = _erfc_positive(np.abs(m))
     value = np.where(m < 0, 2.0 - value, value)
     error = error + np.where(m < 0, 2 * U2, 0.0)
     return Ball(value, _up(error + _erf_slope(m, r)))
@@ -229,9 +234,8 @@ def erfc(a: Ball) -> Ball:
 def erf(a: Ball) -> Ball:
     m, r = a.mid, a.rad
     t = np.abs(m)
-    value, error = _erfc_positive(t)
-    series = t < 2
-    inner = k64.erf_series(np.minimum(t, 2.0))
+    value, error, inner = _erfc_positive(t)
+    series = t < k64.ERFC_LIMIT
     value = np.where(series, inner, 1.0 - value)
-    error = np.where(series, k64.ERF_BOUND * inner, error + U2)
+    error = np.where(series, k64.ERF_BOUND * np.abs(inner), error + U2)
     return Ball(np.sign(m) * value, _up(error + _erf_slope(m, r)))

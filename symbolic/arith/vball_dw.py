@@ -200,28 +200,35 @@ def _erf_slope(h: np.ndarray, r: np.ndarray) -> np.ndarray:
 SERIES_LIMIT = 2.5  # erf by its series below, erfc by the continued fraction above
 
 
-def _erfc_positive(th: np.ndarray, tl: np.ndarray) -> tuple:
-    """erfc(t) for t ≥ 0 as (hi, lo) and an absolute error bound."""
-    series = th < SERIES_LIMIT
-    tail = (th >= SERIES_LIMIT) & (th <= 26.5)
-    ch, cl, bound = k.erfc_continued_fraction(
-        np.where(tail, th, SERIES_LIMIT), np.where(tail, tl, 0.0)
-    )
-    sh, sl = k.erf_series(np.where(series, th, 0.0), np.where(series, tl, 0.0))
+def _erfc_series(th: np.ndarray, tl: np.ndarray) -> tuple:
+    sh, sl = k.erf_series(th, tl)
     oh, ol = dw.add(1.0, 0.0, -sh, -sl)
-    vh = np.where(series, oh, np.where(tail, ch, 0.0))
-    vl = np.where(series, ol, np.where(tail, cl, 0.0))
-    error = np.where(
-        series,
-        k.ERF_BOUND * np.abs(sh) + OPERATION_BOUND,
-        np.where(tail, bound * np.abs(ch), 2.0**-1000),
-    )
-    return vh, vl, error
+    return oh, ol, k.ERF_BOUND * np.abs(sh) + OPERATION_BOUND, sh, sl
+
+
+def _erfc_fraction(th: np.ndarray, tl: np.ndarray) -> tuple:
+    ch, cl, bound = k.erfc_continued_fraction(th, tl)
+    return ch, cl, bound * np.abs(ch), ch, cl
+
+
+def _erfc_vanishing(th: np.ndarray, tl: np.ndarray) -> tuple:
+    zero = np.zeros_like(th)
+    return zero, zero, np.full_like(th, 2.0**-1000), zero, zero  # erfc(26.5) < 2^-1000
+
+
+def _erfc_positive(th: np.ndarray, tl: np.ndarray) -> tuple:
+    """erfc(t) for t ≥ 0 as (hi, lo), an absolute error bound, and erf(t) as (hi, lo)
+    where t < SERIES_LIMIT (by the series, with no cancellation)."""
+
+    def tail(th: np.ndarray, tl: np.ndarray) -> tuple:
+        return k.branches(th <= 26.5, _erfc_fraction, _erfc_vanishing, th, tl)
+
+    return k.branches(th < SERIES_LIMIT, _erfc_series, tail, th, tl)
 
 
 def erfc(a: Ball) -> Ball:
     s = np.where(a.hi < 0, -1.0, 1.0)
-    vh, vl, error = _erfc_positive(s * a.hi, s * a.lo)
+    vh, vl, error, _, _ = _erfc_positive(s * a.hi, s * a.lo)
     negative = a.hi < 0
     wh, wl = dw.add(2.0, 0.0, -vh, -vl)
     vh, vl = np.where(negative, wh, vh), np.where(negative, wl, vl)
@@ -232,9 +239,8 @@ def erfc(a: Ball) -> Ball:
 def erf(a: Ball) -> Ball:
     s = np.where(a.hi < 0, -1.0, 1.0)
     th, tl = s * a.hi, s * a.lo
+    ch, cl, error, sh, sl = _erfc_positive(th, tl)
     series = th < SERIES_LIMIT
-    sh, sl = k.erf_series(np.where(series, th, 0.0), np.where(series, tl, 0.0))
-    ch, cl, error = _erfc_positive(th, tl)
     oh, ol = dw.add(1.0, 0.0, -ch, -cl)
     vh, vl = np.where(series, sh, oh), np.where(series, sl, ol)
     error = np.where(series, k.ERF_BOUND * np.abs(sh), error + OPERATION_BOUND)

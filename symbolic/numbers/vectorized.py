@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from types import ModuleType
 
+import flint
 import numpy as np
 import sympy
 from sympy import Expr
@@ -420,6 +422,89 @@ def decide(ball: Ball, fmt: ieee.Format) -> tuple[np.ndarray, np.ndarray, np.nda
     return c.astype(fmt.dtype), ok & (~zero | sign_known), ok & zero & ~sign_known
 
 
+# ---------------------------------------------------------------- tiny arguments
+#
+# x·σ(x) = x/2 + x²/4 + …: for a float32 x of odd significand below 2^-125, x/2 lies
+# exactly on a rounding boundary and the true value just beside it, by far less than
+# any ball's radius. At |x| ≤ TINY_X such targets (f(0) = 0, f′(0) = a1 an exact
+# dyadic) are decided by f(x) = a1·x + a2·x² + R with |R| ≤ M·|x|³, a2 and
+# M = max |f‴|/6 over [−TINY_X, TINY_X] enclosed once by Arb.
+
+TINY_X = 2.0**-30
+
+
+@dataclass(frozen=True)
+class TinyExpansion:
+    a1: float  # exact
+    a2: float
+    a2_radius: float
+    cubic: float  # M
+
+
+@lru_cache(maxsize=256)
+def tiny_expansion(expr: Expr) -> TinyExpansion | None:
+    """The expansion at 0 (above), where it applies."""
+    try:
+        with precision(192):
+            balls = [
+                enclose(prepare(sympy.Derivative(expr, (X, k)) if k else expr), flint.arb(0), 192)
+                for k in range(3)
+            ]
+            third = enclose(prepare(sympy.Derivative(expr, (X, 3))), flint.arb(0, TINY_X), 192)
+    except Exception:
+        return None
+    if not all(b.is_finite() for b in [*balls, third]) or balls[0] != 0:
+        return None
+    low, high = exact_bounds(balls[1])
+    if low != high or low == 0 or float(low) != low:
+        return None
+    a2_low, a2_high = (v / 2 for v in exact_bounds(balls[2]))
+    a2 = float((a2_low + a2_high) / 2)
+    a2_radius = float(max(a2_high - Fraction(a2), Fraction(a2) - a2_low)) * UP_FACTOR
+    cubic = float(exact_bounds(abs(third))[1] / 6) * UP_FACTOR
+    return TinyExpansion(float(low), a2, a2_radius + 2.0**-1000, cubic + 2.0**-1000)
+
+
+UP_FACTOR = 1 + 2.0**-40
+
+
+def _beside(m: np.ndarray, e: np.ndarray, fmt: ieee.Format) -> np.ndarray:
+    """m rounded to the format, and where m is a rounding boundary, the neighbour on
+    the side of e (casts may round twice, through float32, so m is not nudged)."""
+    c = m.astype(fmt.dtype).astype(np.float64)
+    toward, away = _gaps(c, fmt)
+    below = np.where(c > 0, toward, away)
+    above = np.where(c < 0, toward, away)
+    c = np.where((m - c == above / 2) & (e > 0), c + above, c)
+    return np.where((m - c == -below / 2) & (e < 0), c - below, c)
+
+
+def decide_tiny(
+    expansion: TinyExpansion, x: np.ndarray, fmt: ieee.Format
+) -> tuple[np.ndarray, np.ndarray]:
+    """Values and a mask of the decided points, for |x| ≤ TINY_X (narrow formats).
+
+    m = a1·x is exact; v − m lies in [e − r, e + r], e = a2·x² and r covering a2's
+    radius, the rounding of e and M|x|³. With c the format's value nearest to m (on
+    the side of e where m is a boundary), t_low = (m − c) + gap_below/2 and t_high = gap_above/2 − (m − c) are exact
+    (all terms are multiples of m's last bit), so RN(t_low + e − r) > 0 and
+    RN(t_high − e − r) > 0 prove that v lies strictly between the two boundaries.
+    """
+    m = expansion.a1 * x
+    e = expansion.a2 * x * x
+    r = (
+        2.0**-50 * np.abs(e) + expansion.a2_radius * x * x + expansion.cubic * np.abs(x) ** 3
+    ) * UP_FACTOR + 2.0**-1070
+    c = _beside(m, e, fmt)
+    toward, away = _gaps(c, fmt)
+    below = np.where(c > 0, toward, away)
+    above = np.where(c < 0, toward, away)
+    d = m - c
+    ok = ((d + below / 2) + (e - r) > 0) & ((above / 2 - d) - (e + r) > 0)
+    ok &= (np.abs(x) <= TINY_X) & (c != 0) & (np.abs(e) > r)
+    return c.astype(fmt.dtype), ok
+
+
 def arithmetic_for(fmt: ieee.Format) -> ModuleType:
     """Plain float64 balls for formats of at most 24 bits, double-words for float64."""
     return vball if fmt.precision <= MAX_PRECISION else vball_dw
@@ -450,4 +535,20 @@ def rounded_and_true(
         result[part], decided[part], hi[part] = values, ok, ball.mid
         if ops is vball_dw:
             lo[part] = ball.lo
+    return _with_tiny(expr, x, fmt, (result, decided, hi, lo))
+
+
+def _with_tiny(expr: Expr, x: np.ndarray, fmt: ieee.Format, found: tuple) -> tuple:
+    """The undecided points of |x| ≤ TINY_X by `decide_tiny`, where it applies."""
+    result, decided, hi, lo = found
+    if fmt.precision > MAX_PRECISION:
+        return found
+    where = np.flatnonzero(~decided & (np.abs(x) <= TINY_X) & (x != 0))
+    expansion = tiny_expansion(expr) if len(where) else None
+    if expansion is None:
+        return found
+    values, ok = decide_tiny(expansion, x[where], fmt)
+    chosen = where[ok]
+    result[chosen], decided[chosen] = values[ok], True
+    hi[chosen] = expansion.a1 * x[chosen] + expansion.a2 * x[chosen] ** 2
     return result, decided, hi, lo
