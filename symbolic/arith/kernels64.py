@@ -9,14 +9,11 @@ Each kernel's bound is for its exact (float64) input; the balls propagate the in
 radius separately. The bounds are checked against 200-bit mpmath by hypothesis tests
 (tests/test_vector_kernels.py).
 
-exp(y), |y| ≤ 745 (`exp`), relative error ≤ EXP_BOUND = 2^-46 (above 2^-1022):
-  y = k·ln2 + r with k = rint(y/L1), L1 the 32-bit head of ln2, so k·L1 is exact
-  (|k| ≤ 1075 < 2^11) and y − k·L1 is exact (Sterbenz); r = (y − k·L1) − k·L2 is then
-  off by ≤ u·|k·L2| + u·|r| + |k·L3| < 2^-53.5 absolute (|k·L2| < 2^-22), |r| ≤ 0.3466.
-  The Taylor polynomial of degree 13 truncates below 0.35^14/14! < 2^-57 and Horner's
-  rule in float64 errs ≤ γ_26·Σ|c_j||r|^j ≤ 27u·e^0.35 ≤ 2^-47.8·e^r·e^0.7 < 2^-47 e^r;
-  the error of r adds a factor e^(2^-53.5). Total < 2^-46.5 relative; 2^-k scales
-  exactly for normal results (subnormal ones: + TINY).
+exp(y), −745 ≤ y ≤ 709 (`exp`), relative error ≤ EXP_BOUND = 2^-46 (above 2^-1022):
+  the table-driven reduction below (`exp_negative_table`), for either sign of y: k =
+  rint(y·64/ln2), |k| < 2^17, so k·C1 has ≤ 49 bits and y − k·C1 is exact (Sterbenz);
+  the same polynomial, table and bound (< 2^-49); 2^(k >> 6) scales exactly for normal
+  results (one ldexp: a single rounding for subnormal ones, + TINY).
 
 expm1(y) for y ≤ 0 (`expm1_negative`), relative error ≤ EXPM1_BOUND = 2^-45:
   |y| ≤ 0.35: y·Σ_{j≤14} y^j/(j+1)! by Horner: truncation < 0.35^15/16! < 2^-66 relative
@@ -46,6 +43,15 @@ erf(t), |t| ≤ 2 (`erf_series`), relative error ≤ ERF_BOUND = 2^-44:
   ≤ 160u on S. t² off by ≤ u·t² ≤ 4u absolute: e^(−t²) off by e^(4u) − 1 ≤ 4.1u more
   than EXP_BOUND. Products: 3u. Total ≤ 2^-46 + 170u < 2^-45.
 
+exp(−a), 0 ≤ a ≤ 708 (`exp_negative_table`), relative error ≤ 2^-48, the faster kernel
+  of σ's float64 fast path: a = (64q + j)·ln2/64 + r with k = 64q + j = rint(a·64/ln2)
+  (k < 2^17), r = (a − k·C1) − k·C2, C1 the 32-bit head of ln2/64 (k·C1 exact, and the
+  difference exact by Sterbenz), C2 the rest (k·C2 within u relative, C2's own error
+  < 2^-85·k): |r| ≤ ln2/128 + 2^-40, off by < 2^-60 absolute. e^(−r) by Taylor degree 6:
+  truncation < 0.00542^7/7! < 2^-65; Horner on |r| ≤ 0.0055 errs ≤ γ_12·e^0.0055 < 2^-49.4
+  relative; T[j] = 2^(−j/64) within 2u, the product (u), the error of r (2^-60):
+  total < 2^-49.4 + 2^-51.4 + 2^-59 < 2^-49; ldexp by −q is exact (normal results).
+
 erfc(t), t ≥ 1.25 (`erfc_continued_fraction`), relative error ≤ ERFC_BOUND(t) =
   2^-45 + 2^-52·t² + the runtime truncation bound it returns:
   erfc t = e^(−t²)/√π · K, K = 1/(t + (1/2)/(t + 1/(t + (3/2)/(t + …)))) (Laplace); all
@@ -62,6 +68,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 
 U = 2.0**-53
@@ -87,16 +94,28 @@ _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)  # within u relative: part of the bou
 _INV_SQRT_PI = 1 / math.sqrt(math.pi)
 
 
+_C1 = float(math.floor(_LN2 / 64 * 2**38)) / 2**38  # 32 significant bits
+_C2 = float(_LN2 / 64 - Fraction(_C1))
+_SIXTY_FOUR_OVER_LN2 = float(64 / _LN2)
+with mpmath.workprec(200):  # 2^(−j/64) within 2u (a float of a 200-bit value)
+    _TABLE = np.array([float(mpmath.mpf(2) ** (-mpmath.mpf(j) / 64)) for j in range(64)])
+
+
 def exp(y: np.ndarray) -> np.ndarray:
-    """e^y for −745 ≤ y ≤ 709, relative error ≤ EXP_BOUND (+ TINY below 2^-1022)."""
-    k = np.rint(y / _LN2_1)
-    r = (y - k * _LN2_1) - k * _LN2_2
-    p = np.full_like(r, _INVERSE_FACTORIALS[13])
-    for c in reversed(_INVERSE_FACTORIALS[:13]):
-        p = p * r + c
-    # Two steps of scaling, so that 2^k (|k| ≤ 1075) never overflows on its own.
-    half = (k // 2).astype(np.int64)
-    return np.ldexp(np.ldexp(p, half), k.astype(np.int64) - half)
+    """e^y for −745 ≤ y ≤ 709, relative error ≤ EXP_BOUND (+ TINY below 2^-1022), by the
+    table-driven reduction of `exp_negative_table` (its proof holds for either sign)."""
+    return exp_negative_table(-y)
+
+
+def exp_negative_table(a: np.ndarray) -> np.ndarray:
+    """e^(−a) for −709 ≤ a ≤ 745, relative error ≤ 2^-48 above 2^-1022 (module docstring)."""
+    k = np.rint(a * _SIXTY_FOUR_OVER_LN2)
+    r = (a - k * _C1) - k * _C2
+    p = np.full_like(r, _INVERSE_FACTORIALS[6])
+    for j in range(5, -1, -1):
+        p = p * -r + _INVERSE_FACTORIALS[j]
+    n = k.astype(np.int64)
+    return np.ldexp(_TABLE[n & 63] * p, -(n >> 6))
 
 
 def expm1_negative(y: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,7 @@ import sympy
 from sympy import Expr, S
 
 from symbolic.arith import doubleword as dw
+from symbolic.arith import kernels64 as k64
 from symbolic.arith.ieee import Format
 from symbolic.arith.vball import Ball
 from symbolic.errors import SymbolicError
@@ -568,4 +570,28 @@ sigmoid.stable_forms = {
     0: sigmoid,  # σ itself: its vector ball
     1: lambda u: sigmoid(u) * sigmoid(-u),
     2: lambda u: -sigmoid(u) * sigmoid(-u) * sympy.tanh(u / 2),  # σ(−u) − σ(u) = −tanh(u/2)
+}
+
+
+# ---------------------------------------------------------------- faster float64 kernels
+#
+# The plain float64 kernels of σ and σ′ (float32, float16, bfloat16 targets) with the
+# table-driven e^(−|x|) of `kernels64.exp_negative_table` (relative error < 2^-48, six
+# Horner steps instead of thirteen): σ = where(x < 0, e, 1)/(1 + e) adds at most
+# 2^-48 + u (the denominator) and u (the quotient): < 2^-46.9; σ′ = e/(1 + e)² at most
+# 2^-48 + 2·(2^-48 + u) + 2u < 2^-46.3; both inside FLOAT64_ERROR_BOUND = 2^-40, for
+# |x| ≤ 600 (the kernels' reach, below 708).
+
+
+def _sigmoid_table(x: np.ndarray, order: int) -> np.ndarray:
+    e = k64.exp_negative_table(np.abs(x))
+    d = 1.0 + e
+    if order == 1:
+        return e / (d * d)
+    return np.where(x < 0, e, 1.0) / d
+
+
+sigmoid.kernels = {
+    order: dataclasses.replace(kernel, plain=lambda x, n=order: _sigmoid_table(x, n))
+    for order, kernel in sigmoid.kernels.items()
 }

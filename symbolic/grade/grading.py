@@ -187,17 +187,26 @@ def references(
     """Correctly rounded results (dtype) and the true values as double-words (hi, lo):
     vectorized where `fastpath.references` certifies them, else from Arb."""
     x64 = _as_float64(x)
-    rounded = np.full(x64.shape, np.nan, dtype=np.float64)
-    hi = np.full(x64.shape, np.nan)
-    lo = np.zeros(x64.shape)
     finite = np.isfinite(x64)
-    _limit_references(target, x64, fmt, rounded, hi)
-    index = np.flatnonzero(finite)
+    every = bool(finite.all())  # the usual chunk: no masks to gather and scatter
+    if not every:
+        rounded = np.full(x64.shape, np.nan, dtype=np.float64)
+        hi = np.full(x64.shape, np.nan)
+        lo = np.zeros(x64.shape)
+        _limit_references(target, x64, fmt, rounded, hi)
     values, decided, true_hi, true_lo, known = fastpath.references(
-        target.expr, target.kernel, x64[finite], fmt
+        target.expr, target.kernel, x64 if every else x64[finite], fmt
     )
-    rounded[index[decided]] = values[decided].astype(np.float64)
-    hi[index[known]], lo[index[known]] = true_hi[known], true_lo[known]
+    found = (
+        np.where(decided, values.astype(np.float64), np.nan),
+        np.where(known, true_hi, np.nan),
+        np.where(known, true_lo, 0.0),
+    )
+    if every:
+        rounded, hi, lo = found
+    else:
+        rounded[finite], hi[finite], lo[finite] = found
+    index = np.arange(len(x64)) if every else np.flatnonzero(finite)
     for j in np.flatnonzero(~(decided & known)):
         i = index[j]
         point = oracle.to_point(float(x64[i]))

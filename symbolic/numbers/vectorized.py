@@ -357,7 +357,10 @@ def _sign_node(expr: Expr) -> SignNode:
 
     def sign(x: np.ndarray) -> np.ndarray:
         found = rule(x)
-        return np.where(np.isnan(found), _ball_sign(ball(x)), found)
+        unknown = np.flatnonzero(np.isnan(found))
+        if len(unknown):
+            found[unknown] = _ball_sign(ball(x[unknown]))
+        return found
 
     return sign
 
@@ -373,14 +376,18 @@ def compile_sign(expr: Expr) -> SignNode:
 
 def _gaps(c: np.ndarray, fmt: ieee.Format) -> tuple[np.ndarray, np.ndarray]:
     """Distances from c (a value of the format, as float64) to its neighbours toward
-    zero and away from zero (toward: half as large at a power of two above 2^emin)."""
-    size = np.abs(c)
-    fraction, top = np.frexp(size)  # size = fraction·2^top, 2^(top−1) ≤ size
-    exponent = np.maximum(top - 1, fmt.emin)
-    away = np.ldexp(1.0, exponent - fmt.precision + 1)
-    binade_start = (fraction == 0.5) & (top - 1 > fmt.emin)
+    zero and away from zero (toward: half as large at a power of two above 2^emin).
+
+    Read from c's float64 bits (every value of the formats is a normal float64 or 0):
+    2^(max(E, emin) − p + 1), E the unbiased exponent, built as a float64 from its bits.
+    """
+    bits = np.abs(c).view(np.int64)
+    exponent = (bits >> 52) - 1023
+    zero = bits == 0
+    ulp_exponent = np.maximum(exponent, fmt.emin) - fmt.precision + 1
+    away = ((ulp_exponent + 1023) << 52).view(np.float64)
+    binade_start = ((bits & ((1 << 52) - 1)) == 0) & (exponent > fmt.emin)
     toward = np.where(binade_start, away / 2, away)
-    zero = size == 0
     least = math.ldexp(1.0, fmt.min_subnormal_exponent)
     return np.where(zero, least, toward), np.where(zero, least, away)
 
