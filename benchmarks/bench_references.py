@@ -2,19 +2,21 @@
 cross-check against Arb. Run by hand (needs the `bench` extra, gmpy2):
 
     .venv/bin/python benchmarks/bench_references.py mpfr [N]          # (a), N = 200000
-    .venv/bin/python benchmarks/bench_references.py grade FUNC [STRIDE] [JOBS]  # (b)
+    .venv/bin/python benchmarks/bench_references.py grade FUNC [STRIDE] [JOBS] [IMPL]  # (b)
+    .venv/bin/python benchmarks/bench_references.py chunks FUNC [STRIDE] [JOBS] [IMPL]
     .venv/bin/python benchmarks/bench_references.py check N [FUNC ...]  # Arb cross-check
 
 (a) `oracle.rounded(f(x), xs)` in float64 on N points (normal, σ = 10) for every family
 function, against MPFR (gmpy2, 53 bits, round to nearest, one point at a time, the
-textbook formula), side by side in one run. (b) An exhaustive float32 grade of numpy's
-f with `--jobs`, every STRIDE-th bit pattern extrapolated to 2^32, and one NumPy pass of
+textbook formula), side by side in one run. (b) An exhaustive float32 grade of IMPL's
+f (default numpy; SiLU has `naive`, x/(1 + exp(−x))) with `--jobs`, every STRIDE-th bit pattern extrapolated to 2^32, and one NumPy pass of
 the implementation over the same inputs. `check` compares N random float32 bit patterns
 per function (orders 0 and 1) with the per-point Arb oracle and counts disagreements.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import time
 import zlib
@@ -68,13 +70,13 @@ def versus_mpfr(count: int) -> None:
         print(f"| {name} | {ours:.2f} s | {theirs:.2f} s | {theirs / ours:.1f}× |", flush=True)
 
 
-def exhaustive(name: str, stride: int, jobs: int) -> None:
+def exhaustive(name: str, stride: int, jobs: int, impl: str) -> None:
     of = f"{name}(x)"
     started = time.perf_counter()
-    grade = grading.grade("numpy", of, "float32", exhaustive=True, jobs=jobs, stride=stride)
+    grade = grading.grade(impl, of, "float32", exhaustive=True, jobs=jobs, stride=stride)
     wall = (time.perf_counter() - started) * stride
     data = grade.as_json()
-    implementation = resolve("numpy", grading.target_of(of).named)
+    implementation = resolve(impl, grading.target_of(of).named)
     bits = np.arange(0, 1 << 32, stride, dtype=np.uint64).astype(np.uint32)
     x = bits.view(np.float32)
     started = time.perf_counter()
@@ -82,9 +84,44 @@ def exhaustive(name: str, stride: int, jobs: int) -> None:
         for start in range(0, len(x), 1 << 22):
             implementation(x[start : start + (1 << 22)])
     numpy_pass = (time.perf_counter() - started) * stride
-    print(f"| exhaustive float32 grade of numpy {name}, --jobs {jobs}, stride {stride} "
+    print(f"| exhaustive float32 grade of {impl} {name}, --jobs {jobs}, stride {stride} "
           f"({data['inputs']:,} inputs), extrapolated | {wall:.0f} s |")  # fmt: skip
     print(f"| one NumPy pass of the implementation, extrapolated | {numpy_pass:.1f} s |")
+    print(f"| ratio | {wall / numpy_pass:.1f}× |")
+
+
+def _chunk(args: tuple[str, str, int]) -> float:
+    """Grade one chunk of 2^22 consecutive float32 bit patterns; its wall time."""
+    of, impl, index = args
+    target = grading.target_of(of)
+    implementation = resolve(impl, target.named)
+    bits = np.arange(index << 22, (index + 1) << 22, dtype=np.uint64).astype(np.uint32)
+    started = time.perf_counter()
+    grading.grade_chunk(bits, implementation, target, ieee.FORMATS["float32"], 10)
+    return time.perf_counter() - started
+
+
+def chunks(name: str, stride: int, jobs: int, impl: str) -> None:
+    """Every stride-th chunk of the exhaustive grade (grade_chunk, as `grade` runs it,
+    with `jobs` processes), extrapolated; `symbolic grade --exhaustive` itself still
+    asks for a FloatKernel, so SiLU is measured this way."""
+    of = f"{name}(x)"
+    work = [(of, impl, index) for index in range(0, 1024, stride)]
+    started = time.perf_counter()
+    with multiprocessing.Pool(jobs) as pool:
+        pool.map(_chunk, work)
+    wall = (time.perf_counter() - started) * stride
+    implementation = resolve(impl, grading.target_of(of).named)
+    started = time.perf_counter()
+    with np.errstate(all="ignore"):
+        for _, _, index in work:
+            bits = np.arange(index << 22, (index + 1) << 22, dtype=np.uint64)
+            implementation(bits.astype(np.uint32).view(np.float32))
+    numpy_pass = (time.perf_counter() - started) * stride
+    print(f"| float32 grade of {impl} {name}, --jobs {jobs}, every {stride}th chunk of 2^22, "
+          f"extrapolated to 2^32 | {wall:.0f} s |")  # fmt: skip
+    print(f"| one NumPy pass of the implementation over the same chunks, extrapolated | "
+          f"{numpy_pass:.1f} s |")  # fmt: skip
     print(f"| ratio | {wall / numpy_pass:.1f}× |")
 
 
@@ -113,7 +150,13 @@ def main() -> None:
     elif mode == "grade":
         name = sys.argv[2] if len(sys.argv) > 2 else "sigmoid"
         stride = int(sys.argv[3]) if len(sys.argv) > 3 else 1
-        exhaustive(name, stride, int(sys.argv[4]) if len(sys.argv) > 4 else 2)
+        jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 2
+        exhaustive(name, stride, jobs, sys.argv[5] if len(sys.argv) > 5 else "numpy")
+    elif mode == "chunks":
+        name = sys.argv[2] if len(sys.argv) > 2 else "silu"
+        stride = int(sys.argv[3]) if len(sys.argv) > 3 else 16
+        jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 2
+        chunks(name, stride, jobs, sys.argv[5] if len(sys.argv) > 5 else "naive")
     else:
         check(int(sys.argv[2]), sys.argv[3:] or FUNCTIONS)
 
