@@ -16,6 +16,13 @@ per function (orders 0 and 1) with the per-point Arb oracle and counts disagreem
 
 from __future__ import annotations
 
+import os
+
+# mpmath switches to gmpy2's integers when gmpy2 is importable, which changes the types
+# that tests/family_references.py reads: keep mpmath on its own backend here, and keep
+# gmpy2 out of the project's venv (`pip install --target DIR gmpy2`, DIR on PYTHONPATH).
+os.environ["MPMATH_NOGMPY"] = "1"
+
 import multiprocessing
 import sys
 import time
