@@ -9,12 +9,17 @@ at most 2^-1060 in absolute terms more (a few roundings of at most 2^-1075 each,
 values below 1), which is the TINY the balls add; and the balls do not decide float64
 values below 2^-960 (those go to Arb).
 
-exp(y) for y = yh + yl, −745 ≤ yh ≤ 709 (`exp`), relative error ≤ 2^-88:
-  k = rint(yh/L1), t = yh − k·L1 exact (k·L1 has ≤ 43 bits; Sterbenz: |t| ≤ 0.35 and
-  for k ≠ 0, yh and k·L1 are within a factor 2); (t + yl) by two_sum, exact;
-  r = (t + yl) − k·L2 − k·L3 with k·L2 exact (two_prod) and k·L3 rounded (< 2^-110
-  absolute): |r| ≤ 0.35, off by < 2^-104. Then, as in `doubleword.exp_negative`,
-  exp(r/256) by Taylor degree 11 and eight squarings: < 2^-90; ldexp by k is exact.
+exp(y) for y = yh + yl, −745 ≤ yh ≤ 709 (`exp`), relative error ≤ 2^-88 (in fact
+  < 2^-98): with a = −y, k = rint(a·64/ln2) (|k| < 2^17), t = a_h − k·C1 exact (C1 the
+  32-bit head of ln2/64, k·C1 ≤ 49 bits; Sterbenz for k ≠ 0); (t + a_l) by two_sum,
+  exact; r = (t + a_l) − k·C2 − k·C3 with k·C2 exact (two_prod) and k·C3 rounded
+  (< 2^-125): |r| ≤ ln2/128 + 2^-40 < 0.0055, off by < 2^-110 (`add`: 3u² of ≤ 0.0055).
+  e^(−r) = Σ_{j≤10} (−r)^j/j! (truncation < 0.0055^11/11! < 2^-108); the terms j ≥ 6 as
+  one plain float64 Horner sum T in r_h (T ≈ 1/720 within 8u relative, and r_h for r
+  moves it by < 2^-53 relative), so r^6·T is off by < 0.0055^6·2^-9.4·2^-49 < 2^-103;
+  then six double-word Horner steps (each < 7u² + 3u² on values within 0.6 % of c_j,
+  |c_j| ≤ 1): < 6·10u² < 2^-100; times T[j] = 2^(−j/64) as a double-word of a 300-bit
+  value (< 2^-105), 7u². Total < 2^-98; ldexp by −(k >> 6) is exact for normal results.
 
 expm1(y), y ≤ 0 (`expm1_negative`), relative error ≤ 2^-88: for |y| ≤ 0.35 the series
   y·Σ_{j<20} y^j/(j+1)! (truncation < 0.35^20/21! < 2^-95 relative); 20 Horner steps of
@@ -54,6 +59,7 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 
 from symbolic.arith import doubleword as dw
@@ -82,23 +88,42 @@ _TWO_OVER_SQRT_PI = double_word_of(2 / _SQRT_PI)
 _INV_SQRT_PI = double_word_of(1 / _SQRT_PI)
 
 
+_C1 = float(math.floor(_LN2 / 64 * 2**38)) / 2**38  # 32 significant bits of ln2/64
+_C2, _C3 = double_word_of(_LN2 / 64 - Fraction(_C1))
+_SIXTY_FOUR_OVER_LN2 = float(64 / _LN2)
+
+
+def _exact(value: mpmath.mpf) -> Fraction:
+    mantissa, exponent = value.man_exp
+    return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+
+
+with mpmath.workprec(300):
+    _TABLE = [double_word_of(_exact(mpmath.mpf(2) ** (-mpmath.mpf(j) / 64))) for j in range(64)]
+_TABLE_HI = np.array([t[0] for t in _TABLE])
+_TABLE_LO = np.array([t[1] for t in _TABLE])
+_TAIL = [1.0 / math.factorial(j) for j in range(6, 11)]  # plain float64 terms
+
+
 def exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """e^(yh + yl) for −745 ≤ yh ≤ 709, relative error ≤ EXP_BOUND (normal results)."""
-    k = np.rint(yh / _L1)
-    t = yh - k * _L1
-    sh, sl = two_sum(t, yl)
-    ph, pl = two_prod(k, _L2)
-    rh, rl = add(sh, sl, -ph, -(pl + k * _L3))
-    rh, rl = rh / 256.0, rl / 256.0
-    ph, pl = _INV_FACTORIALS[11]
-    ph, pl = np.full_like(rh, ph), np.full_like(rh, pl)
-    for j in range(10, -1, -1):
-        ph, pl = mul(ph, pl, rh, rl)
-        ph, pl = add(ph, pl, *_INV_FACTORIALS[j])
-    for _ in range(8):
-        ph, pl = mul(ph, pl, ph, pl)
+    a_h, a_l = -yh, -yl  # e^y = e^(−a), a = k·ln2/64 + r
+    k = np.rint(a_h * _SIXTY_FOUR_OVER_LN2)
+    t = a_h - k * _C1
+    sh, sl = two_sum(t, a_l)
+    ph, pl = two_prod(k, _C2)
+    rh, rl = add(sh, sl, -ph, -(pl + k * _C3))
+    rh, rl = -rh, -rl  # e^(−a) = 2^(−k/64)·e^(−r): Taylor in −r
+    tail = np.full_like(rh, _TAIL[-1])
+    for c in reversed(_TAIL[:-1]):
+        tail = tail * rh + c
+    qh, ql = tail, np.zeros_like(rh)
+    for j in range(5, -1, -1):
+        qh, ql = mul(qh, ql, rh, rl)
+        qh, ql = add(qh, ql, *_INV_FACTORIALS[j])
     n = k.astype(np.int64)
-    return np.ldexp(ph, n), np.ldexp(pl, n)
+    eh, el = mul(qh, ql, _TABLE_HI[n & 63], _TABLE_LO[n & 63])
+    return np.ldexp(eh, -(n >> 6)), np.ldexp(el, -(n >> 6))
 
 
 def branches(
