@@ -24,6 +24,7 @@ import sympy
 from sympy import Expr, S
 
 from symbolic.arith import doubleword as dw
+from symbolic.arith import dwkernels as dwk
 from symbolic.arith import kernels64 as k64
 from symbolic.arith.ieee import Format
 from symbolic.arith.vball import Ball
@@ -591,7 +592,26 @@ def _sigmoid_table(x: np.ndarray, order: int) -> np.ndarray:
     return np.where(x < 0, e, 1.0) / d
 
 
+# The double-word kernels likewise with `dwkernels.exp` (< 2^-88; table-driven, no
+# squarings): 1 + e, (1 + e)², the quotient add 3u² + 7u² + 16u² and propagate the error
+# of e at most three times: < 2^-86, inside DOUBLE_WORD_ERROR_BOUND = 2^-80 (|x| ≤ 600,
+# so e ≥ 2^-866 and its low word stays normal).
+
+
+def _sigmoid_table_double_word(x: np.ndarray, order: int) -> tuple[np.ndarray, np.ndarray]:
+    a = np.abs(x)
+    eh, el = dwk.exp(-a, np.zeros_like(a))
+    dh, dl = dw.add(1.0, 0.0, eh, el)
+    if order == 1:
+        return dw.div(eh, el, *dw.mul(dh, dl, dh, dl))
+    return dw.div(np.where(x < 0, eh, 1.0), np.where(x < 0, el, 0.0), dh, dl)
+
+
 sigmoid.kernels = {
-    order: dataclasses.replace(kernel, plain=lambda x, n=order: _sigmoid_table(x, n))
+    order: dataclasses.replace(
+        kernel,
+        plain=lambda x, n=order: _sigmoid_table(x, n),
+        double_word=lambda x, n=order: _sigmoid_table_double_word(x, n),
+    )
     for order, kernel in sigmoid.kernels.items()
 }
