@@ -68,3 +68,11 @@ def test_a_fake_kernel_off_by_a_hair_goes_to_arb(monkeypatch: pytest.MonkeyPatch
     got = oracle.rounded("silu(x)", x)
     assert len(calls) == len(x)  # every point went to Arb
     assert [float(v) for v in got] == truth
+
+
+def test_expressions_without_balls_go_to_arb() -> None:
+    """sqrt of a non-constant and sign have no ball arithmetic: Arb answers, no crash."""
+    for text in ("sqrt(x)", "diff(abs(x), x)"):
+        assert not vectorized.supported(oracle.to_expression(text))
+    x = np.array([0.5, 2.0], dtype=np.float32)
+    assert list(oracle.rounded("sqrt(x)", x)) == [np.float32(0.5**0.5), np.float32(2**0.5)]

@@ -30,6 +30,7 @@ from sympy.codegen.cfunctions import expm1, log1p
 from symbolic.arith import ieee, vball, vball_dw
 from symbolic.arith.arb import exact_bounds, precision
 from symbolic.arith.vball import Ball
+from symbolic.errors import SymbolicError
 from symbolic.functions import FAMILY, DefinedFunction, FamilyMember
 from symbolic.language.parser import X
 from symbolic.numbers.enclosure import enclose, prepare
@@ -256,8 +257,6 @@ def _power(expr: Expr, ops: ModuleType) -> Node:
     if exponent.is_Integer:
         inner, n = compile_expression(base, ops), int(exponent)
         return lambda x: ops.power(inner(x), n)
-    if exponent == sympy.S.Half:
-        return compile_expression(sympy.exp(sympy.log(base) / 2), ops)
     raise UnsupportedError(f"no ball arithmetic for the power {expr}")
 
 
@@ -267,7 +266,7 @@ def compile_target(expr: Expr, ops: ModuleType = vball) -> Node:
     UnsupportedError where some node has no ball arithmetic."""
     try:
         return compile_expression(stable_target(expr), ops)
-    except (UnsupportedError, ValueError, TypeError) as error:
+    except (UnsupportedError, SymbolicError, ValueError, TypeError, RecursionError) as error:
         raise UnsupportedError(str(error)) from error
 
 
