@@ -134,3 +134,16 @@ def test_float64_random(name: str, order: int) -> None:
     x = np.concatenate([x[np.isfinite(x)], moderate])
     decided = _check_against_arb(oracle.to_expression(f"{name}(x)", order), x, fmt)
     assert decided[-150:].mean() > 0.9
+
+
+@pytest.mark.parametrize("name", ["tanh", "silu", "gelu", "mish"])
+def test_ulp_error_from_balls_matches_the_exact_path(name: str) -> None:
+    """oracle.ulp_error is vectorized by double-word balls; the exact Arb path agrees."""
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    x = (rng.standard_normal(400) * 10).astype(np.float32)
+    got = np.nextafter(x * np.float32(0.5), np.float32(1))  # far from right, on purpose
+    errors = oracle.ulp_error(got, f"{name}(x)", x)
+    expr = oracle.to_expression(f"{name}(x)")
+    for i in range(0, 400, 13):
+        exact = oracle._exact_ulp_error(expr, float(got[i]), float(x[i]), fmt32())
+        assert errors[i] == pytest.approx(exact, rel=2.0**-40, abs=2.0**-40)

@@ -27,7 +27,7 @@ import numpy as np
 import sympy
 from sympy import Expr
 
-from symbolic.arith import ieee
+from symbolic.arith import ieee, vball_dw
 from symbolic.arith.arb import ball_of_rational, precision
 from symbolic.arith.decimals import (
     DecimalValue,
@@ -464,8 +464,10 @@ def ulp_error(
 
     Targets with a float kernel (`fast_kernel`) are vectorized: the true values come as double-words
     within 2^-80 (relative) from `fastpath`, so each error is within 2^(p−80) ulp plus a
-    relative 2^-52 of the exact one. Other points and expressions take the exact path (Arb,
-    the exponent of v certified, the error within 2^-100 ulp or correctly rounded).
+    relative 2^-52 of the exact one. Other targets the balls evaluate (`vectorized`) take
+    double-word balls, used where they are within 2^-80 too. Other points and expressions
+    take the exact path (Arb, the exponent of v certified, the error within 2^-100 ulp or
+    correctly rounded).
     """
     got_values, x_values = arrays.as_values(got, "got"), arrays.as_values(xs, "x")
     if got_values.array.shape != x_values.array.shape:
@@ -512,10 +514,35 @@ def _ulp_errors(target: Expr, y: np.ndarray, xs: np.ndarray, fmt: ieee.Format) -
             chosen = near[certain]
             errors[chosen] = _ulp_formula(y[chosen], hi[certain], lo[certain], fmt)
             done[chosen] = True
+    elif xs.dtype != object and vectorized.supported(target):
+        _ball_ulp_errors(target, y, xs.astype(np.float64), fmt, errors, done)
     items = xs.tolist() if xs.dtype == object else xs.astype(np.float64).tolist()
     for index in np.flatnonzero(~done):
         errors[index] = _exact_ulp_error(target, float(y[index]), items[index], fmt)
     return errors
+
+
+def _ball_ulp_errors(
+    target: Expr,
+    y: np.ndarray,
+    x: np.ndarray,
+    fmt: ieee.Format,
+    errors: np.ndarray,
+    done: np.ndarray,
+) -> None:
+    """ULP errors from double-word balls (`vectorized`), at the points whose ball is within
+    DOUBLE_WORD_ERROR_BOUND (relative) of its midpoint and whose binade is certain."""
+    with np.errstate(invalid="ignore"):
+        near = np.flatnonzero(np.isfinite(x))
+    if not len(near):
+        return
+    with np.errstate(all="ignore"):
+        ball = vectorized.compile_target(target, vball_dw)(x[near])
+        narrow = ball.rad <= DOUBLE_WORD_ERROR_BOUND * np.abs(ball.hi)
+    certain = narrow & _binade_certain(ball.hi, ball.lo, fmt)
+    chosen = near[certain]
+    errors[chosen] = _ulp_formula(y[chosen], ball.hi[certain], ball.lo[certain], fmt)
+    done[chosen] = True
 
 
 def _binade_certain(hi: np.ndarray, lo: np.ndarray, fmt: ieee.Format) -> np.ndarray:
