@@ -131,7 +131,7 @@ gelu_tanh.report = ReportText(
 _SCALE = 2 * sympy.sqrt(2 / sympy.pi)  # v = 2·√(2/π)·(u + c·u³), GELU_tanh = u·σ(v)
 
 
-def _stable(n: int, u: Expr) -> Expr:
+def _stable_form(n: int, u: Expr) -> Expr:
     v = _SCALE * (u + C * u**3)
     v1, v2 = _SCALE * (1 + 3 * C * u**2), _SCALE * 6 * C * u
     s, t = sigmoid(v), sigmoid(-v)
@@ -143,4 +143,4 @@ def _stable(n: int, u: Expr) -> Expr:
     return s * t * (2 * v1 - u * v1**2 * sympy.tanh(v / 2) + u * v2)
 
 
-gelu_tanh.stable_forms = {n: (lambda u, n=n: _stable(n, u)) for n in range(3)}
+gelu_tanh.stable_forms = {n: (lambda u, n=n: _stable_form(n, u)) for n in range(3)}

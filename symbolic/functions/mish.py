@@ -122,7 +122,7 @@ mish.report = ReportText(
 # f^(n)(u) without cancellation, for the ball arithmetic of `symbolic.numbers.vectorized`.
 
 
-def _stable(n: int, u: Expr) -> Expr:
+def _stable_form(n: int, u: Expr) -> Expr:
     """T = tanh(softplus u), T′ = sech²(softplus u)·σ(u), sech² w = 4σ(2w)σ(−2w)."""
     w = softplus(u)
     t0 = sympy.tanh(w)
@@ -135,4 +135,4 @@ def _stable(n: int, u: Expr) -> Expr:
     return 2 * t1 + u * t2
 
 
-mish.stable_forms = {n: (lambda u, n=n: _stable(n, u)) for n in range(3)}
+mish.stable_forms = {n: (lambda u, n=n: _stable_form(n, u)) for n in range(3)}
