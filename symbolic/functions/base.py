@@ -11,6 +11,7 @@ Everything else about the function is data on its class, read by the stages abov
 - printing: `latex_name` (LaTeX, and MathML converted from it), `text_name` (text);
 - numbers: `ball` (a tight Arb enclosure), `derivative_ball` (any order by a closed
   form), `kernels` (vectorized float kernels with proved error bounds, per order),
+  `stable_forms` (cancellation-free formulas for the vectorized ball references),
   `limits` (exact limits at ±∞, per order);
 - closed forms for reports: `derivative_in_terms`, `derivative_zeros`, `taylor`;
 - grading: `implementations` (NumPy, SciPy, PyTorch, JAX and float formulas);
@@ -157,6 +158,10 @@ class FamilyMember:
     implementations: ClassVar[Mapping[tuple[str, int], FloatFormula]] = {}
     catalogue: ClassVar[Path | None] = None
     report: ClassVar[ReportText | None] = None
+    # f^(n)(u) by formulas free of cancellation (σ(−u), not 1 − σ(u)), per order n, in
+    # exp, log1p, tanh, erfc, |·|, max and named functions: the vectorized references
+    # (`symbolic.numbers.vectorized`) evaluate them in ball arithmetic.
+    stable_forms: ClassVar[Mapping[int, Callable[[Expr], Expr]]] = {}
 
     @classmethod
     def language_name(cls) -> str:
@@ -222,6 +227,10 @@ class DefinedFunction(Function, FamilyMember):
     identity_text: ClassVar[str] = ""  # the identity as a derivation step shows it
     # Derivatives of this function are written in terms of that one (softplus′ = σ).
     written_in: ClassVar[type[DefinedFunction] | None] = None
+    # f(u) as a vectorized ball from a ball of u: (ops, ball) -> ball, ops the module of
+    # the ball arithmetic (`symbolic.arith.vball` or `vball_dw`), for functions the balls
+    # evaluate directly rather than by their stable form of order 0 (σ).
+    vector_ball: ClassVar[Callable[[object, object], object] | None] = None
     # The highest order `derivative_ball` gives (higher orders go through formulas).
     derivative_ball_orders: ClassVar[int] = MAX_CLOSED_FORM_ORDER
 

@@ -104,3 +104,19 @@ gelu.report = ReportText(
     "and −8.37 in float64, where GELU(x) ≈ −8.3e−8 and −2.3e−16. (x/2)·erfc(−x/√2) keeps "
     "its digits until erfc underflows, in the subnormal range of each format.",
 )
+
+
+# ---------------------------------------------------------------- stable forms (vectorized references)
+#
+# f^(n)(u) without cancellation, for the ball arithmetic of `symbolic.numbers.vectorized`.
+
+
+def _pdf(u: Expr) -> Expr:
+    return sympy.exp(-(u**2) / 2) / sympy.sqrt(2 * sympy.pi)
+
+
+gelu.stable_forms = {
+    0: lambda u: u / 2 * sympy.erfc(-u / sympy.sqrt(2)),
+    1: lambda u: sympy.erfc(-u / sympy.sqrt(2)) / 2 + u * _pdf(u),
+    2: lambda u: _pdf(u) * (2 - u**2),
+}

@@ -122,3 +122,25 @@ gelu_tanh.report = ReportText(
     "−7.19 in float64, where GELU_tanh(x) ≈ −1.1e−8 and −2.3e−16. x·σ(2v) keeps its digits "
     "until e^(2v) underflows, in the subnormal range of each format.",
 )
+
+
+# ---------------------------------------------------------------- stable forms (vectorized references)
+#
+# f^(n)(u) without cancellation, for the ball arithmetic of `symbolic.numbers.vectorized`.
+
+_SCALE = 2 * sympy.sqrt(2 / sympy.pi)  # v = 2·√(2/π)·(u + c·u³), GELU_tanh = u·σ(v)
+
+
+def _stable_form(n: int, u: Expr) -> Expr:
+    v = _SCALE * (u + C * u**3)
+    v1, v2 = _SCALE * (1 + 3 * C * u**2), _SCALE * 6 * C * u
+    s, t = sigmoid(v), sigmoid(-v)
+    if n == 0:
+        return u * s
+    if n == 1:
+        return s * (1 + u * t * v1)
+    # σ(−v) − σ(v) = −tanh(v/2)
+    return s * t * (2 * v1 - u * v1**2 * sympy.tanh(v / 2) + u * v2)
+
+
+gelu_tanh.stable_forms = {n: (lambda u, n=n: _stable_form(n, u)) for n in range(3)}

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import flint
 import numpy as np
+import sympy
 from sympy import Expr, S
+from sympy.codegen.cfunctions import log1p
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
 from symbolic.functions.libraries import in_work_dtype
@@ -95,3 +97,14 @@ log_sigmoid.report = ReportText(
     "−log1p(exp(−x)) keeps the right tail but overflows below −88.7 (float32) and −709.8 "
     "(float64), where log σ(x) ≈ x. min(x, 0) − log1p(exp(−|x|)) keeps every digit.",
 )
+
+
+# ---------------------------------------------------------------- stable forms (vectorized references)
+#
+# f^(n)(u) without cancellation, for the ball arithmetic of `symbolic.numbers.vectorized`.
+
+log_sigmoid.stable_forms = {
+    0: lambda u: sympy.Min(u, 0) - log1p(sympy.exp(-sympy.Abs(u))),
+    1: lambda u: sigmoid(-u),
+    2: lambda u: -sigmoid(u) * sigmoid(-u),
+}

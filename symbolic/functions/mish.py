@@ -19,6 +19,7 @@ from sympy import Expr, S
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
 from symbolic.functions.libraries import in_work_dtype
+from symbolic.functions.sigmoid import sigmoid
 from symbolic.functions.softplus import softplus
 
 
@@ -114,3 +115,24 @@ mish.report = ReportText(
     "−36.7 in float64) although Mish(x) ≈ x·e^x is not; with log1p it keeps the tail until "
     "e^x underflows, before x·e^x does, in the subnormal range of each format.",
 )
+
+
+# ---------------------------------------------------------------- stable forms (vectorized references)
+#
+# f^(n)(u) without cancellation, for the ball arithmetic of `symbolic.numbers.vectorized`.
+
+
+def _stable_form(n: int, u: Expr) -> Expr:
+    """T = tanh(softplus u), T′ = sech²(softplus u)·σ(u), sech² w = 4σ(2w)σ(−2w)."""
+    w = softplus(u)
+    t0 = sympy.tanh(w)
+    t1 = 4 * sigmoid(u) * sigmoid(2 * w) * sigmoid(-2 * w)
+    if n == 0:
+        return u * t0
+    if n == 1:
+        return t0 + u * t1
+    t2 = t1 * (sigmoid(-u) - 2 * t0 * sigmoid(u))
+    return 2 * t1 + u * t2
+
+
+mish.stable_forms = {n: (lambda u, n=n: _stable_form(n, u)) for n in range(3)}

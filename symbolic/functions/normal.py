@@ -104,3 +104,24 @@ def _lower_tail(a: flint.arb) -> flint.arb:
 
 normal_cdf.limits = {0: (S.Zero, S.One), 1: (S.Zero, S.Zero)}  # at −∞ and +∞, per order
 normal_pdf.limits = {0: (S.Zero, S.Zero), 1: (S.Zero, S.Zero)}
+
+
+# ---------------------------------------------------------------- stable forms (vectorized references)
+#
+# f^(n)(u) without cancellation, for the ball arithmetic of `symbolic.numbers.vectorized`.
+
+
+def _pdf(u: Expr) -> Expr:
+    return sympy.exp(-(u**2) / 2) / sympy.sqrt(2 * sympy.pi)
+
+
+normal_pdf.stable_forms = {
+    0: _pdf,
+    1: lambda u: -u * _pdf(u),
+    2: lambda u: (u**2 - 1) * _pdf(u),
+}
+normal_cdf.stable_forms = {
+    0: lambda u: sympy.erfc(-u / sympy.sqrt(2)) / 2,
+    1: _pdf,
+    2: lambda u: -u * _pdf(u),
+}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import flint
 import numpy as np
+import sympy
 from sympy import Expr, S
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
@@ -109,3 +110,14 @@ silu.report = ReportText(
     "x·σ(x) with σ from exp(−|x|) loses the deepest, subnormal, tail, where e^x underflows "
     "before x·e^x does. SiLU′ as s·(1 + x·(1 − s)) is 0 once s = 1/(1 + ∞).",
 )
+
+
+# ---------------------------------------------------------------- stable forms (vectorized references)
+#
+# f^(n)(u) without cancellation, for the ball arithmetic of `symbolic.numbers.vectorized`.
+
+silu.stable_forms = {
+    0: lambda u: u * sigmoid(u),
+    1: lambda u: sigmoid(u) * (1 + u * sigmoid(-u)),
+    2: lambda u: sigmoid(u) * sigmoid(-u) * (2 - u * sympy.tanh(u / 2)),
+}

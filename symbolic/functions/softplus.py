@@ -8,6 +8,7 @@ import flint
 import numpy as np
 import sympy
 from sympy import Expr, S
+from sympy.codegen.cfunctions import log1p
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
 from symbolic.functions.libraries import in_work_dtype
@@ -93,3 +94,14 @@ softplus.report = ReportText(
     "but exp overflows from ln(max float) on (88.7 in float32, 709.8 in float64), where "
     "softplus(x) ≈ x. max(x, 0) + log1p(exp(−|x|)) keeps every digit for every x.",
 )
+
+
+# ---------------------------------------------------------------- stable forms (vectorized references)
+#
+# f^(n)(u) without cancellation, for the ball arithmetic of `symbolic.numbers.vectorized`.
+
+softplus.stable_forms = {
+    0: lambda u: sympy.Max(u, 0) + log1p(sympy.exp(-sympy.Abs(u))),
+    1: sigmoid,
+    2: lambda u: sigmoid(u) * sigmoid(-u),
+}

@@ -19,6 +19,7 @@ from sympy import Expr, S
 
 from symbolic.functions.base import FamilyMember, FloatFormula, Plot, ReportText
 from symbolic.functions.libraries import in_work_dtype
+from symbolic.functions.sigmoid import sigmoid
 
 MODULE = __name__
 
@@ -87,3 +88,14 @@ tanh.report = ReportText(
     "1 − t² is exactly 0 although tanh′(x) ≈ 4e^(−2|x|) is not; 1/cosh(x)² keeps its "
     "digits until cosh(x)² overflows.",
 )
+
+
+# ---------------------------------------------------------------- stable forms (vectorized references)
+#
+# f^(n)(u) without cancellation, for the ball arithmetic of `symbolic.numbers.vectorized`.
+
+tanh.stable_forms = {
+    0: sympy.tanh,
+    1: lambda u: 4 * sigmoid(2 * u) * sigmoid(-2 * u),  # sech² u, not 1 − tanh² u
+    2: lambda u: -8 * sympy.tanh(u) * sigmoid(2 * u) * sigmoid(-2 * u),
+}

@@ -184,37 +184,39 @@ def _limit_references(
 def references(
     target: Target, x: np.ndarray, fmt: ieee.Format
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Correctly rounded results (dtype) and the true values as double-words (hi, lo)."""
+    """Correctly rounded results (dtype) and the true values as double-words (hi, lo):
+    vectorized where `fastpath.references` certifies them, else from Arb."""
     x64 = _as_float64(x)
-    rounded = np.full(x64.shape, np.nan, dtype=np.float64)
-    hi = np.full(x64.shape, np.nan)
-    lo = np.zeros(x64.shape)
     finite = np.isfinite(x64)
-    _limit_references(target, x64, fmt, rounded, hi)
-    if target.kernel is not None:
-        values, decided, true_hi, true_lo = fastpath.fast_rounded_and_true(
-            target.kernel, x64[finite], fmt
-        )
-        rounded[finite] = values.astype(np.float64)
-        hi[finite], lo[finite] = true_hi, true_lo
-        index = np.flatnonzero(finite)
-        for i in index[~decided]:
-            rounded[i] = oracle.rounded_value(
-                target.expr, oracle.to_point(float(x64[i])), fmt
-            ).as_float()
-        # Beyond the kernel's reach and not settled: the true value from Arb.
-        for i in index[~decided & (np.abs(x64[finite]) > target.kernel.reach)]:
-            hi[i], lo[i] = _double_word(
-                oracle.true_fraction(target.expr, oracle.to_point(float(x64[i])), fmt)
-            )
+    every = bool(finite.all())  # the usual chunk: no masks to gather and scatter
+    if not every:
+        rounded = np.full(x64.shape, np.nan, dtype=np.float64)
+        hi = np.full(x64.shape, np.nan)
+        lo = np.zeros(x64.shape)
+        _limit_references(target, x64, fmt, rounded, hi)
+    values, decided, true_hi, true_lo, known = fastpath.references(
+        target.expr, target.kernel, x64 if every else x64[finite], fmt
+    )
+    found = (
+        np.where(decided, values.astype(np.float64), np.nan),
+        np.where(known, true_hi, np.nan),
+        np.where(known, true_lo, 0.0),
+    )
+    if every:
+        rounded, hi, lo = found
     else:
-        for i in np.flatnonzero(finite):
-            point = oracle.to_point(float(x64[i]))
-            try:
+        rounded[finite], hi[finite], lo[finite] = found
+    index = np.arange(len(x64)) if every else np.flatnonzero(finite)
+    for j in np.flatnonzero(~(decided & known)):
+        i = index[j]
+        point = oracle.to_point(float(x64[i]))
+        try:
+            if not decided[j]:
                 rounded[i] = oracle.rounded_value(target.expr, point, fmt).as_float()
-            except oracle.UndefinedPointError:
-                continue  # outside the domain: the reference stays NaN
-            hi[i], lo[i] = _double_word(oracle.true_fraction(target.expr, point, fmt))
+            if not known[j]:
+                hi[i], lo[i] = _double_word(oracle.true_fraction(target.expr, point, fmt))
+        except oracle.UndefinedPointError:
+            continue  # outside the domain: the reference stays NaN
     return rounded.astype(fmt.dtype), hi, lo
 
 

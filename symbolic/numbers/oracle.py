@@ -27,7 +27,7 @@ import numpy as np
 import sympy
 from sympy import Expr
 
-from symbolic.arith import ieee
+from symbolic.arith import ieee, vball_dw
 from symbolic.arith.arb import ball_of_rational, precision
 from symbolic.arith.decimals import (
     DecimalValue,
@@ -47,7 +47,7 @@ from symbolic.language.parser import (
     parse_with_conditions,
 )
 from symbolic.language.printing import to_language
-from symbolic.numbers import arrays, fastpath
+from symbolic.numbers import arrays, fastpath, vectorized
 from symbolic.numbers.enclosure import enclose, prepare
 from symbolic.numbers.exact import sign
 
@@ -285,6 +285,21 @@ def _rounded_fast(
     return values.reshape(array.shape)
 
 
+def vectorized_supported(target: Expr, fmt: ieee.Format) -> bool:
+    """Whether the vectorized balls (`symbolic.numbers.vectorized`) serve this target
+    and format (plain float64 balls up to 24 bits, double-words for float64)."""
+    return fmt.precision <= 53 and vectorized.supported(target)
+
+
+def _rounded_balls(target: Expr, x: np.ndarray, fmt: ieee.Format) -> np.ndarray:
+    """The vectorized balls, and the rigorous path for the points they leave open."""
+    values, decided, _, _ = vectorized.rounded_and_true(target, x, fmt)
+    for index in np.flatnonzero(~decided):
+        rounded_point = rounded_value(target, to_point(float(x[index])), fmt)
+        values[index] = np.float64(rounded_point.as_float()).astype(fmt.dtype)
+    return values
+
+
 def _format_for(xs: object, dtype: object = None) -> ieee.Format:
     """The IEEE format asked for (`dtype`: a name, a NumPy/JAX dtype or a torch dtype),
     else that of the input's float dtype, else float64."""
@@ -410,6 +425,8 @@ def _rounded_array(target: Expr, array: np.ndarray, fmt: ieee.Format) -> np.ndar
         kernel = fast_kernel(target)
         if kernel is not None:
             result[finite] = _rounded_fast(target, kernel, x[finite], fmt)
+        elif vectorized_supported(target, fmt):
+            result[finite] = _rounded_balls(target, x[finite], fmt)
         else:
             for index in np.flatnonzero(finite):
                 point = to_point(float(x[index]))
@@ -447,8 +464,10 @@ def ulp_error(
 
     Targets with a float kernel (`fast_kernel`) are vectorized: the true values come as double-words
     within 2^-80 (relative) from `fastpath`, so each error is within 2^(p−80) ulp plus a
-    relative 2^-52 of the exact one. Other points and expressions take the exact path (Arb,
-    the exponent of v certified, the error within 2^-100 ulp or correctly rounded).
+    relative 2^-52 of the exact one. Other targets the balls evaluate (`vectorized`) take
+    double-word balls, used where they are within 2^-80 too. Other points and expressions
+    take the exact path (Arb, the exponent of v certified, the error within 2^-100 ulp or
+    correctly rounded).
     """
     got_values, x_values = arrays.as_values(got, "got"), arrays.as_values(xs, "x")
     if got_values.array.shape != x_values.array.shape:
@@ -495,10 +514,35 @@ def _ulp_errors(target: Expr, y: np.ndarray, xs: np.ndarray, fmt: ieee.Format) -
             chosen = near[certain]
             errors[chosen] = _ulp_formula(y[chosen], hi[certain], lo[certain], fmt)
             done[chosen] = True
+    elif xs.dtype != object and vectorized.supported(target):
+        _ball_ulp_errors(target, y, xs.astype(np.float64), fmt, errors, done)
     items = xs.tolist() if xs.dtype == object else xs.astype(np.float64).tolist()
     for index in np.flatnonzero(~done):
         errors[index] = _exact_ulp_error(target, float(y[index]), items[index], fmt)
     return errors
+
+
+def _ball_ulp_errors(
+    target: Expr,
+    y: np.ndarray,
+    x: np.ndarray,
+    fmt: ieee.Format,
+    errors: np.ndarray,
+    done: np.ndarray,
+) -> None:
+    """ULP errors from double-word balls (`vectorized`), at the points whose ball is within
+    DOUBLE_WORD_ERROR_BOUND (relative) of its midpoint and whose binade is certain."""
+    with np.errstate(invalid="ignore"):
+        near = np.flatnonzero(np.isfinite(x))
+    if not len(near):
+        return
+    with np.errstate(all="ignore"):
+        ball = vectorized.compile_target(target, vball_dw)(x[near])
+        narrow = ball.rad <= DOUBLE_WORD_ERROR_BOUND * np.abs(ball.hi)
+    certain = narrow & _binade_certain(ball.hi, ball.lo, fmt)
+    chosen = near[certain]
+    errors[chosen] = _ulp_formula(y[chosen], ball.hi[certain], ball.lo[certain], fmt)
+    done[chosen] = True
 
 
 def _binade_certain(hi: np.ndarray, lo: np.ndarray, fmt: ieee.Format) -> np.ndarray:

@@ -1,0 +1,247 @@
+"""libm-free double-word kernels on NumPy arrays, with proved error bounds, for the
+double-word balls (`symbolic.arith.vball_dw`) that decide float64 roundings.
+
+Notation as in `symbolic.arith.doubleword` (u = 2^-53; `add`, `mul`, `div` of
+double-words err by at most 3u², 7u², 15u² + 56u³ relative, all < 2^-102 = E).
+A double-word (h, l) is normalized (|l| ≤ ulp(h)/2). The relative bounds below hold
+for results above 2^-968; below, where low words are subnormal, each kernel is off by
+at most 2^-1060 in absolute terms more (a few roundings of at most 2^-1075 each, on
+values below 1), which is the TINY the balls add; and the balls do not decide float64
+values below 2^-960 (those go to Arb).
+
+exp(y) for y = yh + yl, −745 ≤ yh ≤ 709 (`exp`), relative error ≤ 2^-88 (in fact
+  < 2^-98): with a = −y, k = rint(a·64/ln2) (|k| < 2^17), t = a_h − k·C1 exact (C1 the
+  32-bit head of ln2/64, k·C1 ≤ 49 bits; Sterbenz for k ≠ 0); (t + a_l) by two_sum,
+  exact; r = (t + a_l) − k·C2 − k·C3 with k·C2 exact (two_prod) and k·C3 rounded
+  (< 2^-125): |r| ≤ ln2/128 + 2^-40 < 0.0055, off by < 2^-110 (`add`: 3u² of ≤ 0.0055).
+  e^(−r) = Σ_{j≤10} (−r)^j/j! (truncation < 0.0055^11/11! < 2^-108); the terms j ≥ 6 as
+  one plain float64 Horner sum T in r_h (T ≈ 1/720 within 8u relative, and r_h for r
+  moves it by < 2^-53 relative), so r^6·T is off by < 0.0055^6·2^-9.4·2^-49 < 2^-103;
+  then six double-word Horner steps (each < 7u² + 3u² on values within 0.6 % of c_j,
+  |c_j| ≤ 1): < 6·10u² < 2^-100; times T[j] = 2^(−j/64) as a double-word of a 300-bit
+  value (< 2^-105), 7u². Total < 2^-98; ldexp by −(k >> 6) is exact for normal results.
+
+expm1(y), y ≤ 0 (`expm1_negative`), relative error ≤ 2^-88: for |y| ≤ 0.35 the series
+  y·Σ_{j<20} y^j/(j+1)! (truncation < 0.35^20/21! < 2^-95 relative); 20 Horner steps of
+  a multiply and an add (each < E on values ≤ e^0.35) over |expm1(y)| ≥ 0.82|y|:
+  < 20·2E·1.42/0.82 < 2^-95. Else exp(y) − 1 with exp(y) ≤ 0.705, |result| ≥ 0.295:
+  < 2^-88·0.705/0.295 + E ≤ 2^-86.7; we claim 2^-86.
+
+log(y) for y = yh + yl > 0 (`log`), relative error ≤ 2^-88: yh = f·2^e with
+  f ∈ [√½, √2) (frexp, exact), yl scaled by 2^-e (exact, yl normal); z = (f − 1 + l)/
+  (f + 1 + l): f − 1 exact, both sums and the quotient < 3E; |z| ≤ 0.1716 (+2^-50).
+  2·atanh z = 2z·Σ_{j<21} w^j/(2j+1), w = z² (< 2E), positive terms: truncation
+  < w^21 < 2^-106, Horner < 21·2E; so < 50E on log f. Adding e·ln2 (e·L as a
+  double-word: < 2^-104 relative) where |log f| ≤ |e ln2|/2 as in the plain proof:
+  < 3·(50E) + E < 2^-94.
+
+log1p(y), y > −1 (`log1p`), relative error ≤ 2^-88: y ∈ [√½ − 1, √2 − 1]: 2·atanh z with
+  z = y/(2 + y) (< 2E) and the series above; else log(1 + y) with 1 + y by `add`
+  (< E relative, so < E·2.9 relative on a log of magnitude ≥ 0.346).
+
+erf(t), |t| ≤ 2.5 (`erf_series`), relative error ≤ 2^-88: (2t/√π)·e^(−t²)·S with
+  S = Σ_{n≤70} (2t²)^n/(2n+1)!! (truncation < 12.5^71/143!! < 2^-130), positive-term
+  Horner on q_n = w/(2n + 1) (w = 2t² within 7u²; the quotient within 16u²): each step
+  < 26u² relative, < 70·26u² < 2^-95.1 in all; e^(−t²) < 2^-90 (t² a double-word within
+  7u², which moves e^(−t²) by < 6.25·7u² relative); 2/√π as a double-word (< 2^-106);
+  three products < 21u². Total < 2^-90 + 2^-95.1 + 2^-98 < 2^-89.
+
+erfc(t), 2.5 ≤ t ≤ 26.5 (`erfc_continued_fraction`): e^(−t²)/√π·K with K the Laplace
+  continued fraction (see `kernels64`), depth N = 100, in double-words: the bracket of
+  consecutive convergents bounds the truncation at run time (returned), and the
+  backward evaluation of positive terms errs < 2E per step: < 202E < 2^-94; with
+  e^(−t²) (< 2^-88) and 1/√π: < 2^-87 + the returned truncation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+
+from symbolic.arith import doubleword as dw
+from symbolic.arith.doubleword import add, div, double_word_of, mul, two_prod, two_sum
+
+EXP_BOUND = 2.0**-88
+EXPM1_BOUND = 2.0**-86
+LOG_BOUND = 2.0**-88
+ERF_BOUND = 2.0**-88
+ERFC_BASE_BOUND = 2.0**-87
+ERFC_DEPTH = 100
+ERF_TERMS = 70
+
+_LN2 = dw._LN2
+_L1, _L2, _L3 = dw._LN2_1, dw._LN2_2, dw._LN2_3
+_LN2_DW = double_word_of(_LN2)
+_INV_FACTORIALS = [double_word_of(Fraction(1, math.factorial(j))) for j in range(22)]
+_ODD_INVERSES = [double_word_of(Fraction(1, 2 * j + 1)) for j in range(22)]
+_SQRT_HALF = math.sqrt(0.5)
+_PI = Fraction(
+    "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899863"
+)
+# 2/√π and 1/√π as double-words: √π from a 300-bit integer square root (< 2^-106 rel.)
+_SQRT_PI = Fraction(math.isqrt(int(_PI * 2**600)), 2**300)
+_TWO_OVER_SQRT_PI = double_word_of(2 / _SQRT_PI)
+_INV_SQRT_PI = double_word_of(1 / _SQRT_PI)
+
+
+_C1 = float(math.floor(_LN2 / 64 * 2**38)) / 2**38  # 32 significant bits of ln2/64
+_C2, _C3 = double_word_of(_LN2 / 64 - Fraction(_C1))
+_SIXTY_FOUR_OVER_LN2 = float(64 / _LN2)
+
+
+def _exact(value: mpmath.mpf) -> Fraction:
+    mantissa, exponent = value.man_exp
+    return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+
+
+with mpmath.workprec(300):
+    _TABLE = [double_word_of(_exact(mpmath.mpf(2) ** (-mpmath.mpf(j) / 64))) for j in range(64)]
+_TABLE_HI = np.array([t[0] for t in _TABLE])
+_TABLE_LO = np.array([t[1] for t in _TABLE])
+_TAIL = [1.0 / math.factorial(j) for j in range(6, 11)]  # plain float64 terms
+
+
+def exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """e^(yh + yl) for −745 ≤ yh ≤ 709, relative error ≤ EXP_BOUND (normal results)."""
+    a_h, a_l = -yh, -yl  # e^y = e^(−a), a = k·ln2/64 + r
+    k = np.rint(a_h * _SIXTY_FOUR_OVER_LN2)
+    t = a_h - k * _C1
+    sh, sl = two_sum(t, a_l)
+    ph, pl = two_prod(k, _C2)
+    rh, rl = add(sh, sl, -ph, -(pl + k * _C3))
+    rh, rl = -rh, -rl  # e^(−a) = 2^(−k/64)·e^(−r): Taylor in −r
+    tail = np.full_like(rh, _TAIL[-1])
+    for c in reversed(_TAIL[:-1]):
+        tail = tail * rh + c
+    qh, ql = tail, np.zeros_like(rh)
+    for j in range(5, -1, -1):
+        qh, ql = mul(qh, ql, rh, rl)
+        qh, ql = add(qh, ql, *_INV_FACTORIALS[j])
+    n = k.astype(np.int64)
+    eh, el = mul(qh, ql, _TABLE_HI[n & 63], _TABLE_LO[n & 63])
+    return np.ldexp(eh, -(n >> 6)), np.ldexp(el, -(n >> 6))
+
+
+def branches(
+    mask: np.ndarray, when: Callable[..., tuple], otherwise: Callable[..., tuple], *args
+) -> tuple:
+    """Per point, when(*args) where mask holds, otherwise(*args) elsewhere: each branch
+    evaluated on its own points only (the kernels' costly branches are rare)."""
+    if not mask.size:
+        return when(*args)
+    parts = []
+    for index, branch in ((np.flatnonzero(mask), when), (np.flatnonzero(~mask), otherwise)):
+        if len(index):
+            parts.append((index, branch(*(a[index] for a in args))))
+    outputs = tuple(np.empty(mask.shape, dtype=value.dtype) for value in parts[0][1])
+    for index, values in parts:
+        for out, value in zip(outputs, values, strict=True):
+            out[index] = value
+    return outputs
+
+
+def _expm1_series(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ph, pl = _INV_FACTORIALS[20]
+    ph, pl = np.full_like(yh, ph), np.full_like(yh, pl)
+    for j in range(19, 0, -1):
+        ph, pl = mul(ph, pl, yh, yl)
+        ph, pl = add(ph, pl, *_INV_FACTORIALS[j])
+    return mul(ph, pl, yh, yl)
+
+
+def _expm1_by_exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    eh, el = exp(np.maximum(yh, -745.0), np.where(yh < -745.0, 0.0, yl))
+    return add(eh, el, -1.0, 0.0)
+
+
+def expm1_negative(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """e^y − 1 for y = yh + yl ≤ 0, relative error ≤ EXPM1_BOUND."""
+    return branches(np.abs(yh) <= 0.35, _expm1_series, _expm1_by_exp, yh, yl)
+
+
+def _atanh_series(zh: np.ndarray, zl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """2·atanh(z) for |z| ≤ 0.172."""
+    wh, wl = mul(zh, zl, zh, zl)
+    sh, sl = _ODD_INVERSES[21]
+    sh, sl = np.full_like(zh, sh), np.full_like(zh, sl)
+    for j in range(20, -1, -1):
+        sh, sl = mul(sh, sl, wh, wl)
+        sh, sl = add(sh, sl, *_ODD_INVERSES[j])
+    sh, sl = mul(sh, sl, zh, zl)
+    return 2.0 * sh, 2.0 * sl
+
+
+def log(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log(yh + yl) for yh > 0 finite (yl normal or 0), relative error ≤ LOG_BOUND."""
+    f, e = np.frexp(yh)
+    low = f < _SQRT_HALF
+    f = np.where(low, 2.0 * f, f)
+    e = np.where(low, e - 1, e)
+    fl = np.ldexp(yl, -e)
+    nh, nl = two_sum(f - 1.0, fl)
+    dh, dl = two_sum(f, 1.0)
+    dh, dl = add(dh, dl, fl, 0.0)
+    ah, al = _atanh_series(*div(nh, nl, dh, dl))
+    eh, el = mul(e.astype(np.float64), 0.0, *_LN2_DW)
+    return add(eh, el, ah, al)
+
+
+def _log1p_series(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    dh, dl = add(2.0, 0.0, yh, yl)
+    return _atanh_series(*div(yh, yl, dh, dl))
+
+
+def _log1p_by_log(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    oh, ol = add(1.0, 0.0, yh, yl)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return log(np.where(oh <= 0, 1.0, oh), ol)
+
+
+def log1p(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log(1 + y) for y = yh + yl > −1, relative error ≤ LOG_BOUND."""
+    near = (yh >= _SQRT_HALF - 1) & (yh <= math.sqrt(2) - 1)
+    return branches(near, _log1p_series, _log1p_by_log, yh, yl)
+
+
+def _gaussian(th: np.ndarray, tl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """e^(−t²) for t = th + tl."""
+    sh, sl = mul(th, tl, th, tl)
+    return exp(-sh, -sl)
+
+
+def erf_series(th: np.ndarray, tl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """erf(t) for |t| ≤ 2.5, relative error ≤ ERF_BOUND."""
+    wh, wl = mul(th, tl, th, tl)
+    wh, wl = 2.0 * wh, 2.0 * wl
+    sh, sl = np.ones_like(th), np.zeros_like(th)
+    for n in range(ERF_TERMS, 0, -1):
+        qh, ql = div(wh, wl, np.full_like(th, 2.0 * n + 1), 0.0)
+        sh, sl = add(*mul(sh, sl, qh, ql), 1.0, 0.0)
+    gh, gl = _gaussian(th, tl)
+    ph, pl = mul(*mul(th, tl, *_TWO_OVER_SQRT_PI), gh, gl)
+    return mul(ph, pl, sh, sl)
+
+
+def _fraction(th: np.ndarray, tl: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    zh, zl = th.copy(), tl.copy()
+    for k in range(depth, 0, -1):
+        qh, ql = div(np.full_like(th, k / 2), 0.0, zh, zl)
+        zh, zl = add(th, tl, qh, ql)
+    return div(np.ones_like(th), 0.0, zh, zl)
+
+
+def erfc_continued_fraction(
+    th: np.ndarray, tl: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """erfc(t) for 2.5 ≤ t ≤ 26.5 and a bound on its relative error."""
+    kh, kl = _fraction(th, tl, ERFC_DEPTH)
+    jh, jl = _fraction(th, tl, ERFC_DEPTH + 1)
+    dh, _ = add(kh, kl, -jh, -jl)
+    truncation = np.abs(dh) / kh * (1 + 2.0**-40)
+    gh, gl = _gaussian(th, tl)
+    vh, vl = mul(*mul(gh, gl, *_INV_SQRT_PI), kh, kl)
+    return vh, vl, ERFC_BASE_BOUND + 2 * truncation

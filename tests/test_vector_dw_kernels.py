@@ -1,0 +1,128 @@
+"""The double-word kernels and balls against mpmath at 250 bits, with their claimed
+bounds (symbolic/arith/dwkernels.py, symbolic/arith/vball_dw.py)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symbolic.arith import dwkernels as k
+from symbolic.arith import vball_dw
+from symbolic.functions import sigmoid
+
+mpmath.mp.prec = 250
+
+
+def _mp(x: float) -> mpmath.mpf:
+    return mpmath.mpf(x)
+
+
+def _value(h: np.ndarray, lo: np.ndarray) -> mpmath.mpf:
+    return _mp(float(h[0])) + _mp(float(lo[0]))
+
+
+TINY = mpmath.mpf(2) ** -1060  # the absolute allowance of results below 2^-968
+
+
+def _rel(value: mpmath.mpf, true: mpmath.mpf) -> mpmath.mpf:
+    """The relative error, less the absolute allowance for tiny results."""
+    return max(abs(value - true) - TINY, 0) / abs(true)
+
+
+def _pair(h: float, fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """A normalized double-word: hi and a low word below half its ulp."""
+    low = fraction * abs(h) * 2.0**-54
+    return np.array([h]), np.array([low])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-660, 709), st.floats(-1, 1))
+def test_exp(h: float, f: float) -> None:
+    yh, yl = _pair(h, f)
+    got = _value(*k.exp(yh, yl))
+    assert _rel(got, mpmath.exp(_value(yh, yl))) <= k.EXP_BOUND
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-700, 0, exclude_max=True), st.floats(-1, 1))
+def test_expm1_negative(h: float, f: float) -> None:
+    yh, yl = _pair(h, f)
+    y = _value(yh, yl)
+    if y >= 0:
+        return
+    assert _rel(_value(*k.expm1_negative(yh, yl)), mpmath.expm1(y)) <= k.EXPM1_BOUND
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(1e-290, 1e300), st.floats(-1, 1))
+def test_log(h: float, f: float) -> None:
+    yh, yl = _pair(h, f)
+    y = _value(yh, yl)
+    if y == 1:
+        return
+    assert _rel(_value(*k.log(yh, yl)), mpmath.log(y)) <= k.LOG_BOUND
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-0.999, 1e10).filter(lambda v: abs(v) > 1e-290), st.floats(-1, 1))
+def test_log1p(h: float, f: float) -> None:
+    yh, yl = _pair(h, f)
+    assert _rel(_value(*k.log1p(yh, yl)), mpmath.log1p(_value(yh, yl))) <= k.LOG_BOUND
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-2.5, 2.5).filter(lambda v: abs(v) > 1e-290), st.floats(-1, 1))
+def test_erf_series(h: float, f: float) -> None:
+    th, tl = _pair(h, f)
+    assert _rel(_value(*k.erf_series(th, tl)), mpmath.erf(_value(th, tl))) <= k.ERF_BOUND
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(2.5, 26.5), st.floats(-1, 1))
+def test_erfc_continued_fraction(h: float, f: float) -> None:
+    th, tl = _pair(h, f)
+    vh, vl, bound = k.erfc_continued_fraction(th, tl)
+    assert _rel(_value(vh, vl), mpmath.erfc(_value(th, tl))) <= bound[0]
+    assert bound[0] < 2.0**-80
+
+
+def _ball(mid: float, rad: float) -> vball_dw.Ball:
+    return vball_dw.Ball(np.array([mid]), np.array([0.0]), np.array([rad]))
+
+
+def _point(mid: float, rad: float, t: float) -> mpmath.mpf:
+    exact = Fraction(mid) + Fraction(t) * Fraction(rad)
+    return mpmath.mpf(exact.numerator) / exact.denominator
+
+
+def _inside(ball: vball_dw.Ball, true: mpmath.mpf) -> bool:
+    return abs(_value(ball.hi, ball.lo) - true) <= _mp(float(ball.rad[0]))
+
+
+balls = st.tuples(st.floats(-30, 30), st.floats(0, 1e-20) | st.just(0.0), st.floats(-1, 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(balls, balls)
+def test_balls_contain(a: tuple, b: tuple) -> None:
+    x, y = _ball(a[0], a[1]), _ball(b[0], b[1])
+    p, q = _point(*a), _point(*b)
+    assert _inside(vball_dw.add(x, y), p + q)
+    assert _inside(vball_dw.mul(x, y), p * q)
+    quotient = vball_dw.div(x, y)
+    if np.isfinite(quotient.rad[0]):
+        assert _inside(quotient, p / q)
+    assert _inside(vball_dw.exp(x), mpmath.exp(p))
+    assert _inside(vball_dw.tanh(x), mpmath.tanh(p))
+    assert _inside(vball_dw.erf(x), mpmath.erf(p))
+    assert _inside(vball_dw.erfc(x), mpmath.erfc(p))
+    assert _inside(vball_dw.expm1_ball(x), mpmath.expm1(p))
+    assert _inside(sigmoid.vector_ball(vball_dw, x), 1 / (1 + mpmath.exp(-p)))
+    if p > 0 and np.isfinite(vball_dw.log(x).rad[0]):
+        assert _inside(vball_dw.log(x), mpmath.log(p))
+    if np.isfinite(vball_dw.log1p_ball(x).rad[0]):
+        assert _inside(vball_dw.log1p_ball(x), mpmath.log1p(p))
