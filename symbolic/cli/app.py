@@ -676,15 +676,26 @@ def _status(text: str):
     cls=Command,
     context_settings=CONTEXT,
     short_help="ULP grading of a float implementation against certified references",
-    help="Grade IMPL (numpy, scipy, torch, jax, naive, product, stable, or "
-    "package.module:function) against the correctly rounded references of --of. "
-    "Time limit: 600 s when sampled, none with --exhaustive (float32 has 2^32 inputs). "
-    "Memory: no limit unless SYMBOLIC_MEMORY_LIMIT is set (PyTorch and JAX reserve "
-    "large address spaces).",
+    help="Grade IMPL against the correctly rounded references of --of (a family function "
+    "F or diff(F(x), x); F is sigmoid, tanh, softplus, log_sigmoid, silu, gelu, gelu_tanh "
+    "or mish). IMPL: numpy (the usual formula: 1/(1 + np.exp(-x)), np.tanh, "
+    "np.log1p(np.exp(x)), -np.log1p(np.exp(-x)), x/(1 + np.exp(-x)), the tanh form of "
+    "GELU, x*np.tanh(np.log1p(np.exp(x))); no GELU: NumPy has no erf; derivatives by their "
+    "closed formulas), scipy (special.expit, np.logaddexp(0, x), special.log_expit, "
+    "x*expit(x), GELU by special.erf; none for tanh, gelu_tanh, mish), torch (torch.sigmoid, "
+    "torch.tanh, F.softplus, F.logsigmoid, F.silu, F.gelu approximate none/tanh, F.mish; "
+    "derivatives by autograd), jax (jax.nn.*, jnp.tanh; jax.grad through vmap), the "
+    "formulas naive, product, stable, ... of each function, or package.module:function. "
+    "float16/bfloat16: numpy natively (float16 loops, bfloat16 by ml_dtypes), torch and "
+    "jax natively, scipy through float32. Time limit: 600 s when sampled, none with "
+    "--exhaustive (float32 has 2^32 inputs). Memory: 4G of data (RLIMIT_DATA, which "
+    "leaves the large address-space reservations of PyTorch and JAX alone), or "
+    "SYMBOLIC_MEMORY_LIMIT.",
     examples=(
         "symbolic grade numpy --samples 10000",
         f'symbolic grade naive --of "diff({NAME}(x), x)" --dtype bfloat16 --exhaustive',
         f'symbolic grade stable --of "diff({NAME}(x), x)" --dtype float16 --exhaustive --json',
+        'symbolic grade torch --of "diff(tanh(x), x)" --dtype float16 --samples 2000',
     ),
 )
 @click.argument("impl", metavar="IMPL")
@@ -752,12 +763,14 @@ def grade(
         import json
 
         from symbolic.grade import grading
+        from symbolic.grade.memory import limit_data, memory_errors
 
         if plot is not None:
             from symbolic.files import check_output_file
 
             check_output_file(plot, "--plot")  # before the slow part
-        with Counter("grading", "inputs") as progress:
+        limit_data(memory)
+        with Counter("grading", "inputs") as progress, memory_errors(memory):
             result = grading.grade(
                 impl,
                 of,
@@ -767,7 +780,7 @@ def grade(
                 worst,
                 jobs,
                 seed,
-                progress,
+                None if as_json else progress,  # --json: the results alone, no bar
             )
         data = result.as_json()
         if plot:
@@ -784,4 +797,7 @@ def grade(
         exceeded = max_ulp is not None and not result.stats.max_ulp <= max_ulp
         return EXIT_CHECK_FAILED if exceeded else EXIT_OK
 
-    return run_limited(work, _limits("grade", seconds, memory=False))
+    memory = _limits("grade", seconds).memory  # SYMBOLIC_MEMORY_LIMIT, else 4G
+    # Not RLIMIT_AS (PyTorch and JAX reserve large address spaces): RLIMIT_DATA, set in
+    # the worker by `work`, counts the private writable memory actually mapped.
+    return run_limited(work, Limits("grade", seconds, None))
