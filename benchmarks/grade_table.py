@@ -103,6 +103,8 @@ def versions() -> str:
 def family(args: argparse.Namespace) -> None:
     results: dict = {}
     for dtype, exhaustive in FORMATS:
+        if dtype not in args.formats.split(","):
+            continue
         for name in FUNCTIONS:
             for order in (0, 1):
                 of = typed(name, order)
@@ -159,6 +161,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=100_000, help="float32 samples per cell")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per cell")
     parser.add_argument("--json", help="write the results so far to this file after each cell")
+    parser.add_argument("--formats", default="bfloat16,float32", help="which tables")
     family(parser.parse_args())
 
 

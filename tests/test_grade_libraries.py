@@ -123,13 +123,41 @@ def test_real_library_grades_exhaustive_bfloat16(library: str, order: int) -> No
     table, computed here by the public API; nothing is excluded; ±inf are right."""
     expr = _typed("sigmoid", order)
     x = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(ml_dtypes.bfloat16)
-    got = resolve(library, grading.target_of(expr).named)(x).astype(np.float64)
-    want = _oracle_table(expr, x).astype(np.float64)
+    with np.errstate(invalid="ignore"):  # NaN bit patterns, converted on purpose
+        got = resolve(library, grading.target_of(expr).named)(x).astype(np.float64)
+        want = _oracle_table(expr, x).astype(np.float64)
+        x64 = x.astype(np.float64)
     same = int(((got == want) | (np.isnan(got) & np.isnan(want))).sum())
     data = grading.grade(library, expr, "bfloat16", exhaustive=True).as_json()
     assert data["inputs"] == 1 << 16 and data["excluded"] == 0
     assert data["correctly_rounded"] == same
     assert data["nan"] == int((np.isnan(got) & ~np.isnan(want)).sum())
     assert data["wrong_zeros"] == int(((got == 0) & (want != 0) & ~np.isnan(want)).sum())
-    ends = got[np.isinf(x.astype(np.float64))]
+    ends = got[np.isinf(x64)]
     assert list(ends) == ([1.0, 0.0] if order == 0 else [0.0, 0.0])
+
+
+def _brute_zero_from(got: np.ndarray, want: np.ndarray) -> float | None:
+    """The definition, on inputs in bit order (|x| growing, one sign): the first wrong zero
+    after the last correct non-zero result, among inputs whose rounded value is not 0."""
+    relevant = (want != 0) & ~np.isnan(want)
+    good = np.flatnonzero(relevant & (got != 0))
+    after = good[-1] + 1 if len(good) else 0
+    wrong = np.flatnonzero(relevant[after:] & (got[after:] == 0))
+    return None if not len(wrong) else after + int(wrong[0])
+
+
+def test_a_one_sided_tail_going_wrongly_to_zero_is_found() -> None:
+    """scipy's GELU, x/2·(1 + erf(x/√2)) in float32, is 0 once erf rounds to −1 (x ≈ −5.5),
+    while GELU(x) still rounds to a float16 subnormal: zero_from is on the negative side
+    only. Checked against the definition applied to every float16 in [−16, 0) with the
+    oracle's table (beyond −16, |GELU(x)| < 10^-50 rounds to 0: no input there counts)."""
+    data = grading.grade("scipy", "gelu(x)", "float16", samples=3000).as_json()
+    x = np.arange(0x8001, 0xCC01, dtype=np.uint32).astype(np.uint16).view(np.float16)  # to −16
+    assert float(x[-1]) == -16.0
+    got = resolve("scipy", grading.target_of("gelu(x)").named)(x).astype(np.float64)
+    want = oracle.rounded("gelu(x)", x).astype(np.float64)
+    index = _brute_zero_from(got, want)
+    assert index is not None and -6.0 < float(x[index]) < -5.0
+    assert data["zero_from"] is not None and np.float16(data["zero_from"]) == x[index]
+    assert data["inf"] == 0 and data["wrong_zeros"] > 0
