@@ -139,7 +139,7 @@ def _description() -> str:
     help=_description()
     + "\n\nExit codes: 0 success; 1 a check failed; 2 bad usage or input, a time or "
     "memory limit (one line on stderr). Memory: SYMBOLIC_MEMORY_LIMIT=8G or none "
-    "(default 4G; none for grade). Shell completion: see docs/cli.md.",
+    "(default 4G; for grade, of data: RLIMIT_DATA). Shell completion: see docs/cli.md.",
 )
 @click.version_option(
     __version__, "--version", prog_name="symbolic", message="%(prog)s %(version)s"
