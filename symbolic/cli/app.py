@@ -22,6 +22,7 @@ from symbolic.cli.limits import Limits, run_limited
 from symbolic.cli.output import Counter, colour, note_line, tracked
 from symbolic.errors import SymbolicError
 from symbolic.functions import ALL, DEFAULT_FUNCTION, FAMILY
+from symbolic.grade.implementations import library_help
 
 FAMILY_NAMES = click.Choice([*FAMILY, ALL])  # `--catalogue` and `--function`
 MAIN = DEFAULT_FUNCTION.typed()  # the main job's function, f(x): the default of every command
@@ -676,21 +677,14 @@ def _status(text: str):
     cls=Command,
     context_settings=CONTEXT,
     short_help="ULP grading of a float implementation against certified references",
-    help="Grade IMPL against the correctly rounded references of --of (a family function "
-    "F or diff(F(x), x); F is sigmoid, tanh, softplus, log_sigmoid, silu, gelu, gelu_tanh "
-    "or mish). IMPL: numpy (the usual formula: 1/(1 + np.exp(-x)), np.tanh, "
-    "np.log1p(np.exp(x)), -np.log1p(np.exp(-x)), x/(1 + np.exp(-x)), the tanh form of "
-    "GELU, x*np.tanh(np.log1p(np.exp(x))); no GELU: NumPy has no erf; derivatives by their "
-    "closed formulas), scipy (special.expit, np.logaddexp(0, x), special.log_expit, "
-    "x*expit(x), GELU by special.erf; none for tanh, gelu_tanh, mish), torch (torch.sigmoid, "
-    "torch.tanh, F.softplus, F.logsigmoid, F.silu, F.gelu approximate none/tanh, F.mish; "
-    "derivatives by autograd), jax (jax.nn.*, jnp.tanh; jax.grad through vmap), the "
-    "formulas naive, product, stable, ... of each function, or package.module:function. "
-    "float16/bfloat16: numpy natively (float16 loops, bfloat16 by ml_dtypes), torch and "
-    "jax natively, scipy through float32. Time limit: 600 s when sampled, none with "
-    "--exhaustive (float32 has 2^32 inputs). Memory: 4G of data (RLIMIT_DATA, which "
-    "leaves the large address-space reservations of PyTorch and JAX alone), or "
-    "SYMBOLIC_MEMORY_LIMIT.",
+    help="Grade IMPL against the correctly rounded references of --of (F or diff(F(x), x) "
+    f"for F one of {', '.join(dict.fromkeys(m.language_name() for m in FAMILY.values()))}). "
+    f"IMPL: {library_help()}; derivatives by the closed formulas (numpy, scipy), autograd "
+    "(torch), jax.grad through vmap (jax); or a function's formulas (naive, stable, ...), "
+    "or package.module:function. float16/bfloat16: numpy, torch, jax natively (numpy's "
+    "bfloat16 by ml_dtypes), scipy through float32. Time limit: 600 s when sampled, none "
+    "with --exhaustive. Memory: 4G of data (RLIMIT_DATA: PyTorch and JAX reserve large "
+    "address spaces), or SYMBOLIC_MEMORY_LIMIT.",
     examples=(
         "symbolic grade numpy --samples 10000",
         f'symbolic grade naive --of "diff({NAME}(x), x)" --dtype bfloat16 --exhaustive',

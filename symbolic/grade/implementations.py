@@ -88,3 +88,20 @@ def _checked_user_function(function: Callable[[np.ndarray], object], name: str) 
         return result.astype(x.dtype)
 
     return run
+
+
+def library_help() -> str:
+    """What `numpy`, `scipy`, `torch` and `jax` compute for each family function (its
+    forward formula; "none" where the library has no such function), for `grade --help`,
+    from the registry's labels."""
+    members = dict.fromkeys(FAMILY.values())
+    parts = []
+    for library in LIBRARIES:
+        entries = []
+        for member in members:
+            formula = member.implementations.get((library, 0))
+            if formula is not None:
+                label = "none" if formula.label == "(none)" else formula.label
+                entries.append(f"{member.language_name()}: {label}")
+        parts.append(f"{library} ({'; '.join(entries)})")
+    return ", ".join(parts)
