@@ -62,8 +62,8 @@ def cell(library: str, of: str, dtype: str, exhaustive: bool, samples: int, seco
             data = grading.grade(library, of, dtype, exhaustive, samples).as_json()
     except CellTimeoutError:
         return {"error": "timeout"}
-    except SymbolicError as error:
-        return {"error": "n/a", "why": str(error)}
+    except SymbolicError as error:  # n/a: the library has no such function
+        return {"error": "n/a" if " has no " in str(error) else "error", "why": str(error)}
     share = 100 * data["correctly_rounded"] / data["inputs"]
     keys = ("inputs", "max_ulp", "wrong_zeros", "nan", "inf", "excluded", "zero_from")
     return {**{k: data[k] for k in keys}, "share": share, "seconds": time.perf_counter() - started}
@@ -100,8 +100,22 @@ def versions() -> str:
     return ", ".join(f"{n} {importlib.metadata.version(n)}" for n in names)
 
 
+def render(results: dict, samples: int) -> None:
+    print(table(results, "bfloat16", "exhaustive (65 536 inputs)"))
+    print()
+    print(table(results, "float32", f"sampled ({samples:,} inputs, seed 0)"))
+    print()
+    print(f"Versions: {versions()}.")
+
+
 def family(args: argparse.Namespace) -> None:
     results: dict = {}
+    if args.render:  # tables from saved results (runs split by --formats)
+        for path in args.render:
+            with open(path, encoding="utf-8") as saved:
+                results.update(json.load(saved))
+        render(results, args.samples)
+        return
     for dtype, exhaustive in FORMATS:
         if dtype not in args.formats.split(","):
             continue
@@ -121,11 +135,7 @@ def family(args: argparse.Namespace) -> None:
                     if args.json:
                         with open(args.json, "w", encoding="utf-8") as out:
                             json.dump(results, out, indent=1)
-    print(table(results, "bfloat16", "exhaustive (65 536 inputs)"))
-    print()
-    print(table(results, "float32", f"sampled ({args.samples:,} inputs, seed 0)"))
-    print()
-    print(f"Versions: {versions()}.")
+    render(results, args.samples)
 
 
 FORMULA_ROWS = [
@@ -162,6 +172,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per cell")
     parser.add_argument("--json", help="write the results so far to this file after each cell")
     parser.add_argument("--formats", default="bfloat16,float32", help="which tables")
+    parser.add_argument("--render", nargs="+", metavar="JSON", help="tables from saved results")
     family(parser.parse_args())
 
 
