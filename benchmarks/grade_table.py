@@ -119,7 +119,7 @@ def family(args: argparse.Namespace) -> None:
     for dtype, exhaustive in FORMATS:
         if dtype not in args.formats.split(","):
             continue
-        for name in FUNCTIONS:
+        for name in args.functions.split(","):
             for order in (0, 1):
                 of = typed(name, order)
                 timed_out = False
@@ -172,6 +172,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per cell")
     parser.add_argument("--json", help="write the results so far to this file after each cell")
     parser.add_argument("--formats", default="bfloat16,float32", help="which tables")
+    parser.add_argument("--functions", default=",".join(FUNCTIONS), help="which rows")
     parser.add_argument("--render", nargs="+", metavar="JSON", help="tables from saved results")
     family(parser.parse_args())
 

@@ -9,7 +9,7 @@ when the ball excludes 0: GELU(−10^30) ≈ −10^30·e^(−5·10^59) is settle
 asking for its digits (a rational within 2^-(p+40) of it) would build a numerator of
 10^59 bits. Points the ball does not settle (it straddles 0, or the value is neither
 tiny nor huge) go to the oracle's references as before. Only |x| ≥ `FAR` is tried:
-nearer 0 the references are cheap, and no value of the family is that small there.
+nearer 0 the references are cheap; GELU_tanh(−255) ≈ e^(−1.2·10^6) is already costly.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from symbolic.errors import SymbolicError
 from symbolic.numbers.enclosure import enclose, prepare
 
 PRECISIONS = (96, 320, 1024)  # raised while the ball straddles 0 (GELU(−10^30) needs 256)
-FAR = 256.0
+FAR = 32.0
 TINY = flint.arb(2) ** -1100
 HUGE = flint.arb(2) ** 1100
 
