@@ -181,3 +181,19 @@ def test_a_one_sided_tail_going_wrongly_to_zero_is_found() -> None:
     assert index is not None and -6.0 < float(x[index]) < -5.0
     assert data["zero_from"] is not None and np.float16(data["zero_from"]) == x[index]
     assert data["inf"] == 0 and data["wrong_zeros"] > 0
+
+
+@pytest.mark.parametrize("dtype", [np.float16, ml_dtypes.bfloat16])
+def test_numpy_computes_in_the_graded_dtype(dtype: type) -> None:
+    """`numpy` SiLU on 16-bit inputs is the formula typed on those arrays (each operation
+    rounded to the dtype, bfloat16 by ml_dtypes), not float32 rounded once at the end:
+    the two differ on some inputs, and the built-in matches the first everywhere."""
+    x = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(dtype)
+    with np.errstate(all="ignore"):
+        x = x[np.isfinite(x.astype(np.float32))]
+        built_in = resolve("numpy", grading.target_of("silu(x)").named)(x).astype(np.float32)
+        typed = (x / (dtype(1) + np.exp(-x))).astype(np.float32)
+        wide = (x.astype(np.float32) / (1 + np.exp(-x.astype(np.float32)))).astype(dtype)
+    both = ~np.isnan(typed)
+    assert np.array_equal(built_in[both], typed[both]) and np.isnan(built_in[~both]).all()
+    assert (wide.astype(np.float32)[both] != typed[both]).sum() > 100
