@@ -8,9 +8,11 @@ statistics are merged, so memory stays flat and chunks can go to worker processe
 References: for a named function (or derivative) with a float kernel, the fast path
 (`symbolic.numbers.fastpath`) gives both the correctly rounded result and the true value
 to 2^-86, so ULP errors are exact to many digits; undecided points and other expressions
-go through Arb (`symbolic.numbers.oracle`). At ±inf the references are the limits, from
-the registry or found exactly; where no limit is known, ±inf inputs are excluded and
-counted. NaN maps to NaN.
+go through Arb (`symbolic.numbers.oracle`), after the far tails are settled by one ball
+each (`far`); a chunk's references are kept for the next library graded on it. At ±inf
+the references are the limits, from the registry or found exactly by the prover
+(`infinities`); where no limit is known, ±inf inputs are excluded and counted. NaN maps
+to NaN. The run of wrong zeros and its exact start are in `zeros`.
 
 `zero_from` (where results become wrongly 0 for good) is certified, not just sampled:
 the samples only bracket it, and a search over the floats in between (bisection in bit
