@@ -50,6 +50,17 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def missing(library: str, of: str) -> bool:
+    """The library has no such function (its built-in is a one-line n/a)."""
+    from symbolic.grade.implementations import resolve
+
+    try:
+        resolve(library, grading.target_of(of).named)
+    except SymbolicError:
+        return True
+    return False
+
+
 def typed(name: str, order: int) -> str:
     return f"{name}(x)" if order == 0 else f"diff({name}(x), x)"
 
@@ -124,8 +135,10 @@ def family(args: argparse.Namespace) -> None:
                 of = typed(name, order)
                 timed_out = False
                 for library in LIBRARIES:
-                    if timed_out:  # the references were not finished: the others would wait too
+                    if timed_out and not missing(library, of):  # the others would wait too
                         result = {"error": "timeout"}
+                    elif timed_out:
+                        result = {"error": "n/a"}
                     else:
                         result = cell(library, of, dtype, exhaustive, args.samples, args.timeout)
                     timed_out = timed_out or result.get("error") == "timeout"
