@@ -15,6 +15,7 @@ import time
 import mpmath
 import numpy as np
 
+from symbolic.cli.output import Counter
 from symbolic.grade import grading
 
 
@@ -22,8 +23,9 @@ def main() -> None:
     jobs = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     stride = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     started = time.perf_counter()
-    grade = grading.grade("numpy", "sigmoid(x)", "float32", exhaustive=True, jobs=jobs,
-                          progress=grading.terminal_progress, stride=stride)  # fmt: skip
+    with Counter("grading", "inputs") as progress:  # rich: a bar with the rate and an ETA
+        grade = grading.grade("numpy", "sigmoid(x)", "float32", exhaustive=True, jobs=jobs,
+                              progress=progress, stride=stride)  # fmt: skip
     data = grade.as_json()
     measured = time.perf_counter() - started
     wall = measured * stride

@@ -227,12 +227,15 @@ def test_table_progress_shows_rate_and_eta_on_a_terminal_only() -> None:
 
 
 def test_grade_progress_shows_rate_and_eta_on_a_terminal_only() -> None:
-    args = ["grade", "naive", "--of", "diff(sigmoid(x), x)", "--dtype", "float16", "--exhaustive",
-            "--json"]  # fmt: skip
+    """A bar with the rate and an ETA on a terminal's stderr; none with --json (the
+    results alone), and none when stderr is not a terminal."""
+    args = ["grade", "naive", "--of", "diff(sigmoid(x), x)", "--dtype", "float16", "--exhaustive"]
     code, out, terminal = in_a_terminal(args)
     assert code == 0, terminal
     assert "inputs/s" in terminal and "ETA" in terminal and "grading" in terminal
-    piped = run(*args)
+    code, out, terminal = in_a_terminal([*args, "--json"])
+    assert code == 0 and "ETA" not in terminal and "grading" not in terminal, terminal
+    piped = run(*args, "--json")
     assert piped.returncode == 0 and piped.stderr == ""
     assert json.loads(piped.stdout) == json.loads(out)
 

@@ -393,8 +393,7 @@ def test_float_facts_are_the_exact_floats() -> None:
 
 def test_infinite_inputs_are_graded_against_the_exact_limits() -> None:
     """tanh(±inf) = ±1 (its limits, found exactly by the e^x substitution): a correct
-    tanh is not graded inf ULP there (issue 11). x·σ(x) has limits at
-    ±inf (0 and +inf) but it is not rational in e^x: ±inf is excluded and counted."""
+    tanh is not graded inf ULP there (issue 11)."""
     tanh = grading.grade(
         "tests.family_implementations:numpy_tanh", "tanh(x)", "float16", exhaustive=True
     )
@@ -406,11 +405,19 @@ def test_infinite_inputs_are_graded_against_the_exact_limits() -> None:
         grading.target_of("tanh(x)"), infinities, ieee.FORMATS["float16"]
     )
     assert want.tolist() == [1.0, -1.0] and hi.tolist() == [1.0, -1.0]
+    # x·σ(x) is not rational in e^x: its limits (0 at −∞, ∞ at +∞) come from the prover's
+    # tail forms, so ±inf are graded (−inf/(1 + e^inf) is NaN there: counted as NaN).
     silu = grading.grade(
         "tests.family_implementations:numpy_silu", "x*sigmoid(x)", "float16", exhaustive=True
     )
-    assert silu.as_json()["excluded"] == 2
-    assert silu.as_json()["inputs"] == 65536 - 2
+    assert silu.as_json()["excluded"] == 0
+    assert silu.as_json()["inputs"] == 65536
+    # sin has no limit at ±∞: excluded and counted, never graded against NaN.
+    target = grading.target_of("sin(x)")
+    assert target.limits == (None, None)
+    bits = infinities.view(np.uint16)
+    stats = grading.grade_chunk(bits, np.sin, target, ieee.FORMATS["float16"], keep=2)
+    assert stats.excluded == 2 and stats.inputs == 0
 
 
 def test_outside_the_domain_the_reference_is_nan_and_counted() -> None:

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from symbolic.arith.arb import precision
 from symbolic.arith.doubleword import DOUBLE_WORD_ERROR_BOUND, FLOAT64_ERROR_BOUND
 from symbolic.derive.derivation import derive
+from symbolic.errors import SymbolicError
 from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction, FloatFormula, expand_definitions
 from symbolic.grade import grading
 from symbolic.language.parser import X, parse
@@ -187,9 +188,16 @@ def test_every_listed_implementation_computes_its_function(
     name: str, impl: str, order: int
 ) -> None:
     """At moderate float64 points, each formula is within 1e-12 relative of the truth:
-    a mislabelled formula (σ for σ′, a wrong sign) cannot pass."""
+    a mislabelled formula (σ for σ′, a wrong sign) cannot pass. From −3 on: the usual
+    GELU formulas, 1 + erf(x/√2) and 1 + tanh(…), cancel further out (that is what grade
+    measures). A library without the function says so in one line."""
     function = NAMED_FUNCTIONS[name]
-    xs = np.linspace(-5, 5, 41)
-    got = function.implementations[impl, order].make()(xs)
+    xs = np.linspace(-3, 5, 33)
+    try:
+        implementation = function.implementations[impl, order].make()
+    except SymbolicError as error:
+        assert str(error).startswith(f"{impl} has no ") and "\n" not in str(error)
+        return
+    got = implementation(xs)
     want = oracle.rounded(function.typed(order), xs).astype(np.float64)
     assert np.all(np.abs(got - want) <= 1e-12 * np.abs(want) + math.ulp(1.0) * 1e-300)

@@ -22,6 +22,7 @@ from symbolic.cli.limits import Limits, run_limited
 from symbolic.cli.output import Counter, colour, note_line, tracked
 from symbolic.errors import SymbolicError
 from symbolic.functions import ALL, DEFAULT_FUNCTION, FAMILY
+from symbolic.grade.implementations import library_help
 
 FAMILY_NAMES = click.Choice([*FAMILY, ALL])  # `--catalogue` and `--function`
 MAIN = DEFAULT_FUNCTION.typed()  # the main job's function, f(x): the default of every command
@@ -139,7 +140,7 @@ def _description() -> str:
     help=_description()
     + "\n\nExit codes: 0 success; 1 a check failed; 2 bad usage or input, a time or "
     "memory limit (one line on stderr). Memory: SYMBOLIC_MEMORY_LIMIT=8G or none "
-    "(default 4G; none for grade). Shell completion: see docs/cli.md.",
+    "(default 4G; for grade, of data: RLIMIT_DATA). Shell completion: see docs/cli.md.",
 )
 @click.version_option(
     __version__, "--version", prog_name="symbolic", message="%(prog)s %(version)s"
@@ -676,15 +677,19 @@ def _status(text: str):
     cls=Command,
     context_settings=CONTEXT,
     short_help="ULP grading of a float implementation against certified references",
-    help="Grade IMPL (numpy, scipy, torch, jax, naive, product, stable, or "
-    "package.module:function) against the correctly rounded references of --of. "
-    "Time limit: 600 s when sampled, none with --exhaustive (float32 has 2^32 inputs). "
-    "Memory: no limit unless SYMBOLIC_MEMORY_LIMIT is set (PyTorch and JAX reserve "
-    "large address spaces).",
+    help="Grade IMPL against the correctly rounded references of --of (F or diff(F(x), x) "
+    f"for F one of {', '.join(dict.fromkeys(m.language_name() for m in FAMILY.values()))}). "
+    f"IMPL: {library_help()}; derivatives by the closed formulas (numpy, scipy), autograd "
+    "(torch), jax.grad through vmap (jax); or a function's formulas (naive, stable, ...), "
+    "or package.module:function. float16/bfloat16: numpy, torch, jax natively (numpy's "
+    "bfloat16 by ml_dtypes), scipy through float32. Time limit: 600 s when sampled, none "
+    "with --exhaustive. Memory: 4G of data (RLIMIT_DATA: PyTorch and JAX reserve large "
+    "address spaces), or SYMBOLIC_MEMORY_LIMIT.",
     examples=(
         "symbolic grade numpy --samples 10000",
         f'symbolic grade naive --of "diff({NAME}(x), x)" --dtype bfloat16 --exhaustive',
         f'symbolic grade stable --of "diff({NAME}(x), x)" --dtype float16 --exhaustive --json',
+        'symbolic grade torch --of "diff(tanh(x), x)" --dtype float16 --samples 2000',
     ),
 )
 @click.argument("impl", metavar="IMPL")
@@ -752,12 +757,14 @@ def grade(
         import json
 
         from symbolic.grade import grading
+        from symbolic.grade.memory import limit_data, memory_errors
 
         if plot is not None:
             from symbolic.files import check_output_file
 
             check_output_file(plot, "--plot")  # before the slow part
-        with Counter("grading", "inputs") as progress:
+        limit_data(memory)
+        with Counter("grading", "inputs") as progress, memory_errors(memory):
             result = grading.grade(
                 impl,
                 of,
@@ -767,7 +774,7 @@ def grade(
                 worst,
                 jobs,
                 seed,
-                progress,
+                None if as_json else progress,  # --json: the results alone, no bar
             )
         data = result.as_json()
         if plot:
@@ -784,4 +791,7 @@ def grade(
         exceeded = max_ulp is not None and not result.stats.max_ulp <= max_ulp
         return EXIT_CHECK_FAILED if exceeded else EXIT_OK
 
-    return run_limited(work, _limits("grade", seconds, memory=False))
+    memory = _limits("grade", seconds).memory  # SYMBOLIC_MEMORY_LIMIT, else 4G
+    # Not RLIMIT_AS (PyTorch and JAX reserve large address spaces): RLIMIT_DATA, set in
+    # the worker by `work`, counts the private writable memory actually mapped.
+    return run_limited(work, Limits("grade", seconds, None))

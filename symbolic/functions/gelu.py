@@ -18,7 +18,14 @@ import sympy
 from sympy import Expr, S
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
-from symbolic.functions.libraries import in_work_dtype, optional
+from symbolic.functions.libraries import (
+    in_work_dtype,
+    jax_function,
+    optional,
+    scipy_formula,
+    torch_function,
+    unavailable,
+)
 from symbolic.functions.normal import normal_cdf, normal_pdf
 
 
@@ -71,6 +78,16 @@ def _stable(w: np.ndarray) -> np.ndarray:
 
 
 gelu.catalogue = Path(__file__).with_name("gelu.claims.toml")
+
+
+def _scipy_derivative(special: object, w: np.ndarray) -> np.ndarray:
+    """Φ(x) + x·φ(x) = (1 + erf(x/√2))/2 + x·exp(−x²/2)/√(2π)."""
+    two = w.dtype.type(2)
+    root_two_pi = np.sqrt(two * w.dtype.type(np.pi))
+    return (1 + special.erf(w / np.sqrt(two))) / two + w * np.exp(-w * w / two) / root_two_pi
+
+
+_NO_NUMPY = unavailable("numpy", "erf", "grade scipy (x/2·(1 + scipy.special.erf(x/√2)))")
 gelu.implementations = {
     **gelu.implementations,
     ("erf", 0): FloatFormula(
@@ -78,6 +95,36 @@ gelu.implementations = {
     ),
     ("stable", 0): FloatFormula(
         0, "GELU as (x/2)·erfc(−x/√2), scipy.special.erfc", lambda: in_work_dtype(_stable)
+    ),
+    ("numpy", 0): FloatFormula(0, "(none)", _NO_NUMPY),
+    ("numpy", 1): FloatFormula(1, "(none)", _NO_NUMPY),
+    ("scipy", 0): FloatFormula(
+        0, "x/2*(1 + scipy.special.erf(x/sqrt(2)))", lambda: in_work_dtype(_naive)
+    ),
+    ("scipy", 1): FloatFormula(
+        1,
+        "(1 + erf(x/sqrt(2)))/2 + x*exp(-x*x/2)/sqrt(2*pi), scipy.special.erf",
+        lambda: scipy_formula(_scipy_derivative),
+    ),
+    ("torch", 0): FloatFormula(
+        0,
+        'torch.nn.functional.gelu(approximate="none")',
+        lambda: torch_function("nn.functional.gelu", 0, approximate="none"),
+    ),
+    ("torch", 1): FloatFormula(
+        1,
+        'torch.nn.functional.gelu(approximate="none"), autograd',
+        lambda: torch_function("nn.functional.gelu", 1, approximate="none"),
+    ),
+    ("jax", 0): FloatFormula(
+        0,
+        "jax.nn.gelu(approximate=False)",
+        lambda: jax_function("nn.gelu", 0, approximate=False),
+    ),
+    ("jax", 1): FloatFormula(
+        1,
+        "jax.nn.gelu(approximate=False), jax.grad",
+        lambda: jax_function("nn.gelu", 1, approximate=False),
     ),
 }
 gelu.report = ReportText(

@@ -15,7 +15,13 @@ import sympy
 from sympy import Expr, Rational, S
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
-from symbolic.functions.libraries import in_work_dtype
+from symbolic.functions.libraries import (
+    in_work_dtype,
+    jax_function,
+    native,
+    torch_function,
+    unavailable,
+)
 from symbolic.functions.sigmoid import sigmoid
 
 C = Rational(44715, 10**6)
@@ -88,6 +94,30 @@ def _stable(w: np.ndarray) -> np.ndarray:
 
 
 gelu_tanh.catalogue = Path(__file__).with_name("gelu_tanh.claims.toml")
+
+
+def _numpy_parts(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """k = √(2/π), c = 0.044715 and t = tanh(k·(x + c·x³)), in the graded dtype."""
+    k = np.sqrt(w.dtype.type(2) / w.dtype.type(np.pi))
+    c = w.dtype.type(0.044715)
+    return k, c, np.tanh(k * (w + c * w * w * w))
+
+
+def _numpy_gelu_tanh(w: np.ndarray) -> np.ndarray:
+    half = w.dtype.type(0.5)
+    return half * w * (1 + _numpy_parts(w)[2])
+
+
+def _numpy_derivative(w: np.ndarray) -> np.ndarray:
+    """(1 + t)/2 + (x/2)·(1 − t²)·k·(1 + 3c·x²)."""
+    k, c, t = _numpy_parts(w)
+    half, one = w.dtype.type(0.5), w.dtype.type(1)
+    return half * (one + t) + half * w * (one - t * t) * k * (one + 3 * c * w * w)
+
+
+_NO_SCIPY = unavailable(
+    "scipy", "tanh-approximated GELU", "grade numpy, torch or jax, or scipy --of gelu(x)"
+)
 gelu_tanh.implementations = {
     **gelu_tanh.implementations,
     ("tanh_form", 0): FloatFormula(
@@ -97,6 +127,34 @@ gelu_tanh.implementations = {
     ),
     ("stable", 0): FloatFormula(
         0, "GELU_tanh as x·σ(2v), σ from exp(−|2v|)", lambda: in_work_dtype(_stable)
+    ),
+    ("numpy", 0): FloatFormula(
+        0, "0.5*x*(1 + np.tanh(sqrt(2/pi)*(x + 0.044715*x**3)))", lambda: native(_numpy_gelu_tanh)
+    ),
+    ("numpy", 1): FloatFormula(
+        1,
+        "(1 + t)/2 + x/2*(1 - t*t)*sqrt(2/pi)*(1 + 3*0.044715*x*x)",
+        lambda: native(_numpy_derivative),
+    ),
+    ("scipy", 0): FloatFormula(0, "(none)", _NO_SCIPY),
+    ("scipy", 1): FloatFormula(1, "(none)", _NO_SCIPY),
+    ("torch", 0): FloatFormula(
+        0,
+        'torch.nn.functional.gelu(approximate="tanh")',
+        lambda: torch_function("nn.functional.gelu", 0, approximate="tanh"),
+    ),
+    ("torch", 1): FloatFormula(
+        1,
+        'torch.nn.functional.gelu(approximate="tanh"), autograd',
+        lambda: torch_function("nn.functional.gelu", 1, approximate="tanh"),
+    ),
+    ("jax", 0): FloatFormula(
+        0, "jax.nn.gelu(approximate=True)", lambda: jax_function("nn.gelu", 0, approximate=True)
+    ),
+    ("jax", 1): FloatFormula(
+        1,
+        "jax.nn.gelu(approximate=True), jax.grad",
+        lambda: jax_function("nn.gelu", 1, approximate=True),
     ),
 }
 gelu_tanh.report = ReportText(

@@ -11,7 +11,14 @@ from sympy import Expr, S
 from sympy.codegen.cfunctions import log1p
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
-from symbolic.functions.libraries import in_work_dtype
+from symbolic.functions.libraries import (
+    in_work_dtype,
+    jax_function,
+    native,
+    scipy_formula,
+    scipy_special,
+    torch_function,
+)
 from symbolic.functions.sigmoid import sigmoid
 from symbolic.functions.softplus import softplus
 
@@ -65,12 +72,47 @@ def _stable(w: np.ndarray) -> np.ndarray:
 
 
 log_sigmoid.catalogue = Path(__file__).with_name("log_sigmoid.claims.toml")
+
+
+def _numpy_log_sigmoid(w: np.ndarray) -> np.ndarray:
+    return -np.log1p(np.exp(-w))
+
+
+def _numpy_derivative(w: np.ndarray) -> np.ndarray:
+    one = w.dtype.type(1)
+    return one / (one + np.exp(w))  # 1 − σ(x) = σ(−x)
+
+
+def _expit_of_minus(special: object, w: np.ndarray) -> np.ndarray:
+    return special.expit(-w)
+
+
 log_sigmoid.implementations = {
     **log_sigmoid.implementations,
     ("naive", 0): FloatFormula(0, "log σ as log(1/(1 + exp(−x)))", lambda: in_work_dtype(_naive)),
     ("log1p", 0): FloatFormula(0, "log σ as −log1p(exp(−x))", lambda: in_work_dtype(_log1p)),
     ("stable", 0): FloatFormula(
         0, "log σ as min(x, 0) − log1p(exp(−|x|))", lambda: in_work_dtype(_stable)
+    ),
+    ("numpy", 0): FloatFormula(0, "-np.log1p(np.exp(-x))", lambda: native(_numpy_log_sigmoid)),
+    ("numpy", 1): FloatFormula(1, "1/(1 + np.exp(x))", lambda: native(_numpy_derivative)),
+    ("scipy", 0): FloatFormula(0, "scipy.special.log_expit", lambda: scipy_special("log_expit")),
+    ("scipy", 1): FloatFormula(
+        1, "scipy.special.expit(-x)", lambda: scipy_formula(_expit_of_minus)
+    ),
+    ("torch", 0): FloatFormula(
+        0,
+        "torch.nn.functional.logsigmoid",
+        lambda: torch_function("nn.functional.logsigmoid", 0),
+    ),
+    ("torch", 1): FloatFormula(
+        1,
+        "torch.nn.functional.logsigmoid, autograd",
+        lambda: torch_function("nn.functional.logsigmoid", 1),
+    ),
+    ("jax", 0): FloatFormula(0, "jax.nn.log_sigmoid", lambda: jax_function("nn.log_sigmoid", 0)),
+    ("jax", 1): FloatFormula(
+        1, "jax.nn.log_sigmoid, jax.grad", lambda: jax_function("nn.log_sigmoid", 1)
     ),
 }
 log_sigmoid.report = ReportText(

@@ -18,7 +18,13 @@ import sympy
 from sympy import Expr, S
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
-from symbolic.functions.libraries import in_work_dtype
+from symbolic.functions.libraries import (
+    in_work_dtype,
+    jax_function,
+    native,
+    torch_function,
+    unavailable,
+)
 from symbolic.functions.sigmoid import sigmoid
 from symbolic.functions.softplus import softplus
 
@@ -88,10 +94,49 @@ def _log1p(w: np.ndarray) -> np.ndarray:
 
 
 mish.catalogue = Path(__file__).with_name("mish.claims.toml")
+
+
+def _numpy_mish(w: np.ndarray) -> np.ndarray:
+    return w * np.tanh(np.log1p(np.exp(w)))
+
+
+def _numpy_derivative(w: np.ndarray) -> np.ndarray:
+    """t + x·(1 − t²)·σ(x), t = tanh(softplus(x)): softplus′ = σ."""
+    one = w.dtype.type(1)
+    t = np.tanh(np.log1p(np.exp(w)))
+    return t + w * (one - t * t) * (one / (one + np.exp(-w)))
+
+
+def _jax_fallback(jax: object) -> object:
+    """x·tanh(softplus(x)), for a JAX without jax.nn.mish (added in JAX 0.4.x)."""
+    return lambda x: x * jax.numpy.tanh(jax.nn.softplus(x))
+
+
+_NO_SCIPY = unavailable("scipy", "Mish", "grade numpy, torch or jax")
 mish.implementations = {
     **mish.implementations,
     ("naive", 0): FloatFormula(0, "Mish as x·tanh(log(1 + exp(x)))", lambda: in_work_dtype(_naive)),
     ("log1p", 0): FloatFormula(0, "Mish as x·tanh(log1p(exp(x)))", lambda: in_work_dtype(_log1p)),
+    ("numpy", 0): FloatFormula(0, "x*np.tanh(np.log1p(np.exp(x)))", lambda: native(_numpy_mish)),
+    ("numpy", 1): FloatFormula(
+        1,
+        "t + x*(1 - t*t)/(1 + np.exp(-x)), t = np.tanh(np.log1p(np.exp(x)))",
+        lambda: native(_numpy_derivative),
+    ),
+    ("scipy", 0): FloatFormula(0, "(none)", _NO_SCIPY),
+    ("scipy", 1): FloatFormula(1, "(none)", _NO_SCIPY),
+    ("torch", 0): FloatFormula(
+        0, "torch.nn.functional.mish", lambda: torch_function("nn.functional.mish", 0)
+    ),
+    ("torch", 1): FloatFormula(
+        1, "torch.nn.functional.mish, autograd", lambda: torch_function("nn.functional.mish", 1)
+    ),
+    ("jax", 0): FloatFormula(
+        0, "jax.nn.mish", lambda: jax_function("nn.mish", 0, fallback=_jax_fallback)
+    ),
+    ("jax", 1): FloatFormula(
+        1, "jax.nn.mish, jax.grad", lambda: jax_function("nn.mish", 1, fallback=_jax_fallback)
+    ),
 }
 mish.report = ReportText(
     template="function",

@@ -45,6 +45,7 @@ from symbolic.functions.base import (
 from symbolic.functions.libraries import (
     in_work_dtype,
     jax_function,
+    native,
     scipy_special,
     torch_function,
 )
@@ -450,7 +451,12 @@ sigmoid.limits = {0: (S.Zero, S.One), 1: (S.Zero, S.Zero)}
 
 
 def _numpy_sigmoid(x: np.ndarray) -> np.ndarray:
-    return in_work_dtype(lambda w: w.dtype.type(1) / (w.dtype.type(1) + np.exp(-w)))(x)
+    return in_work_dtype(_one_over_one_plus_exp)(x)
+
+
+def _one_over_one_plus_exp(w: np.ndarray) -> np.ndarray:
+    one = w.dtype.type(1)
+    return one / (one + np.exp(-w))
 
 
 def _naive(sigmoid_of):
@@ -472,23 +478,21 @@ def _stable(w: np.ndarray) -> np.ndarray:
     return e / ((w.dtype.type(1) + e) * (w.dtype.type(1) + e))
 
 
+# `numpy` computes in the graded dtype (float16 natively, bfloat16 by ml_dtypes); the
+# textbook formulas (naive, product, stable) through float32, as before.
 sigmoid.implementations = {
-    ("numpy", 0): FloatFormula(0, "σ as 1/(1 + exp(−x))", lambda: _numpy_sigmoid),
+    ("numpy", 0): FloatFormula(0, "σ as 1/(1 + exp(−x))", lambda: native(_one_over_one_plus_exp)),
     ("numpy", 1): FloatFormula(
-        1, "σ′ as s·(1 − s), s = 1/(1 + exp(−x))", lambda: _naive(_numpy_sigmoid)
+        1, "s*(1 - s), s = 1/(1 + np.exp(-x))", lambda: _naive(native(_one_over_one_plus_exp))
     ),
-    ("scipy", 0): FloatFormula(0, "σ as scipy.special.expit", lambda: scipy_special("expit")),
+    ("scipy", 0): FloatFormula(0, "scipy.special.expit", lambda: scipy_special("expit")),
     ("scipy", 1): FloatFormula(
-        1, "σ′ as s·(1 − s), s = scipy.special.expit", lambda: _naive(scipy_special("expit"))
+        1, "s*(1 - s), s = scipy.special.expit(x)", lambda: _naive(scipy_special("expit"))
     ),
     ("torch", 0): FloatFormula(0, "torch.sigmoid", lambda: torch_function("sigmoid", 0)),
-    ("torch", 1): FloatFormula(
-        1, "torch.sigmoid by autograd", lambda: torch_function("sigmoid", 1)
-    ),
+    ("torch", 1): FloatFormula(1, "torch.sigmoid, autograd", lambda: torch_function("sigmoid", 1)),
     ("jax", 0): FloatFormula(0, "jax.nn.sigmoid", lambda: jax_function("nn.sigmoid", 0)),
-    ("jax", 1): FloatFormula(
-        1, "jax.nn.sigmoid by jax.grad", lambda: jax_function("nn.sigmoid", 1)
-    ),
+    ("jax", 1): FloatFormula(1, "jax.nn.sigmoid, jax.grad", lambda: jax_function("nn.sigmoid", 1)),
     ("naive", 1): FloatFormula(1, "σ′ as s·(1 − s)", lambda: _naive(_numpy_sigmoid)),
     ("product", 1): FloatFormula(1, "σ′ as σ(x)·σ(−x)", lambda: _product),
     ("stable", 1): FloatFormula(

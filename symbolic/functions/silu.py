@@ -10,7 +10,13 @@ import sympy
 from sympy import Expr, S
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
-from symbolic.functions.libraries import in_work_dtype
+from symbolic.functions.libraries import (
+    in_work_dtype,
+    jax_function,
+    native,
+    scipy_formula,
+    torch_function,
+)
 from symbolic.functions.sigmoid import sigmoid
 
 
@@ -72,6 +78,27 @@ def _naive_derivative(w: np.ndarray) -> np.ndarray:
 
 
 silu.catalogue = Path(__file__).with_name("silu.claims.toml")
+
+
+def _numpy_silu(w: np.ndarray) -> np.ndarray:
+    return w / (w.dtype.type(1) + np.exp(-w))
+
+
+def _numpy_derivative(w: np.ndarray) -> np.ndarray:
+    one = w.dtype.type(1)
+    s = one / (one + np.exp(-w))
+    return s * (one + w * (one - s))
+
+
+def _scipy_silu(special: object, w: np.ndarray) -> np.ndarray:
+    return w * special.expit(w)
+
+
+def _scipy_derivative(special: object, w: np.ndarray) -> np.ndarray:
+    s = special.expit(w)
+    return s * (1 + w * (1 - s))
+
+
 silu.implementations = {
     **silu.implementations,
     ("naive", 0): FloatFormula(0, "SiLU as x/(1 + exp(−x))", lambda: in_work_dtype(_naive)),
@@ -84,6 +111,22 @@ silu.implementations = {
         "SiLU′ as s·(1 + x·(1 − s)), s = 1/(1 + exp(−x))",
         lambda: in_work_dtype(_naive_derivative),
     ),
+    ("numpy", 0): FloatFormula(0, "x/(1 + np.exp(-x))", lambda: native(_numpy_silu)),
+    ("numpy", 1): FloatFormula(
+        1, "s*(1 + x*(1 - s)), s = 1/(1 + np.exp(-x))", lambda: native(_numpy_derivative)
+    ),
+    ("scipy", 0): FloatFormula(0, "x*scipy.special.expit(x)", lambda: scipy_formula(_scipy_silu)),
+    ("scipy", 1): FloatFormula(
+        1, "s*(1 + x*(1 - s)), s = scipy.special.expit(x)", lambda: scipy_formula(_scipy_derivative)
+    ),
+    ("torch", 0): FloatFormula(
+        0, "torch.nn.functional.silu", lambda: torch_function("nn.functional.silu", 0)
+    ),
+    ("torch", 1): FloatFormula(
+        1, "torch.nn.functional.silu, autograd", lambda: torch_function("nn.functional.silu", 1)
+    ),
+    ("jax", 0): FloatFormula(0, "jax.nn.silu", lambda: jax_function("nn.silu", 0)),
+    ("jax", 1): FloatFormula(1, "jax.nn.silu, jax.grad", lambda: jax_function("nn.silu", 1)),
 }
 silu.report = ReportText(
     template="function",

@@ -11,7 +11,14 @@ from sympy import Expr, S
 from sympy.codegen.cfunctions import log1p
 
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
-from symbolic.functions.libraries import in_work_dtype
+from symbolic.functions.libraries import (
+    in_work_dtype,
+    jax_function,
+    native,
+    scipy_formula,
+    scipy_special,
+    torch_function,
+)
 from symbolic.functions.sigmoid import sigmoid
 
 
@@ -61,12 +68,43 @@ def _stable(w: np.ndarray) -> np.ndarray:
 
 
 softplus.catalogue = Path(__file__).with_name("softplus.claims.toml")
+
+
+def _numpy_softplus(w: np.ndarray) -> np.ndarray:
+    return np.log1p(np.exp(w))
+
+
+def _numpy_sigmoid(w: np.ndarray) -> np.ndarray:
+    one = w.dtype.type(1)
+    return one / (one + np.exp(-w))
+
+
+def _logaddexp(special: object, w: np.ndarray) -> np.ndarray:
+    return np.logaddexp(w.dtype.type(0), w)
+
+
 softplus.implementations = {
     **softplus.implementations,
     ("naive", 0): FloatFormula(0, "softplus as log(1 + exp(x))", lambda: in_work_dtype(_naive)),
     ("log1p", 0): FloatFormula(0, "softplus as log1p(exp(x))", lambda: in_work_dtype(_log1p)),
     ("stable", 0): FloatFormula(
         0, "softplus as max(x, 0) + log1p(exp(−|x|))", lambda: in_work_dtype(_stable)
+    ),
+    ("numpy", 0): FloatFormula(0, "np.log1p(np.exp(x))", lambda: native(_numpy_softplus)),
+    ("numpy", 1): FloatFormula(1, "1/(1 + np.exp(-x))", lambda: native(_numpy_sigmoid)),
+    ("scipy", 0): FloatFormula(0, "np.logaddexp(0, x)", lambda: scipy_formula(_logaddexp)),
+    ("scipy", 1): FloatFormula(1, "scipy.special.expit", lambda: scipy_special("expit")),
+    ("torch", 0): FloatFormula(
+        0, "torch.nn.functional.softplus", lambda: torch_function("nn.functional.softplus", 0)
+    ),
+    ("torch", 1): FloatFormula(
+        1,
+        "torch.nn.functional.softplus, autograd",
+        lambda: torch_function("nn.functional.softplus", 1),
+    ),
+    ("jax", 0): FloatFormula(0, "jax.nn.softplus", lambda: jax_function("nn.softplus", 0)),
+    ("jax", 1): FloatFormula(
+        1, "jax.nn.softplus, jax.grad", lambda: jax_function("nn.softplus", 1)
     ),
 }
 softplus.report = ReportText(

@@ -18,7 +18,13 @@ import sympy
 from sympy import Expr, S
 
 from symbolic.functions.base import FamilyMember, FloatFormula, Plot, ReportText
-from symbolic.functions.libraries import in_work_dtype
+from symbolic.functions.libraries import (
+    in_work_dtype,
+    jax_function,
+    native,
+    torch_function,
+    unavailable,
+)
 from symbolic.functions.sigmoid import sigmoid
 
 MODULE = __name__
@@ -56,12 +62,31 @@ class tanh(FamilyMember):  # noqa: N801 - the language's name
 
 
 tanh.limits = {0: (S.NegativeOne, S.One), 1: (S.Zero, S.Zero)}  # at −∞ and +∞, per order
-tanh.implementations = {
+_REPORT_FORMULAS = {
     (f"{MODULE}:numpy_tanh", 0): FloatFormula(0, "tanh as np.tanh", lambda: numpy_tanh),
     (f"{MODULE}:one_minus_square", 1): FloatFormula(
         1, "tanh′ as 1 − t², t = np.tanh(x)", lambda: one_minus_square
     ),
     (f"{MODULE}:sech_square", 1): FloatFormula(1, "tanh′ as 1/cosh(x)²", lambda: sech_square),
+}
+
+
+def _numpy_derivative(w: np.ndarray) -> np.ndarray:
+    t = np.tanh(w)
+    return w.dtype.type(1) - t * t
+
+
+_NO_SCIPY = unavailable("scipy", "tanh of its own", "grade numpy (np.tanh) instead")
+tanh.implementations = {
+    **_REPORT_FORMULAS,
+    ("numpy", 0): FloatFormula(0, "np.tanh(x)", lambda: native(np.tanh)),
+    ("numpy", 1): FloatFormula(1, "1 - t*t, t = np.tanh(x)", lambda: native(_numpy_derivative)),
+    ("scipy", 0): FloatFormula(0, "(none)", _NO_SCIPY),
+    ("scipy", 1): FloatFormula(1, "(none)", _NO_SCIPY),
+    ("torch", 0): FloatFormula(0, "torch.tanh", lambda: torch_function("tanh", 0)),
+    ("torch", 1): FloatFormula(1, "torch.tanh, autograd", lambda: torch_function("tanh", 1)),
+    ("jax", 0): FloatFormula(0, "jnp.tanh", lambda: jax_function("numpy.tanh", 0)),
+    ("jax", 1): FloatFormula(1, "jnp.tanh, jax.grad", lambda: jax_function("numpy.tanh", 1)),
 }
 
 tanh.report = ReportText(
@@ -78,7 +103,7 @@ tanh.report = ReportText(
         ),
     ),
     loss_plot=None,
-    float_formulas=tuple(tanh.implementations),
+    float_formulas=tuple(_REPORT_FORMULAS),
     higher_orders=(),
     saturation=None,
     about="tanh(x) = 2σ(2x) − 1: the sigmoid stretched to (−1, 1). In the language it is "

@@ -3,8 +3,9 @@
 An implementation maps a NumPy array of the graded dtype to an array of results.
 Built-in names (numpy, scipy, torch, jax, and textbook formulas such as `naive`) are
 the ones the graded function carries in its registry module (`implementations`), for
-the derivative order graded; `built_in_names` lists them. A missing optional library is
-a clear one-line error.
+the derivative order graded; `built_in_names` lists them. Every family member counts,
+tanh included (SymPy's own function, whose family entry is not a DefinedFunction). A
+missing optional library, or a function a library lacks, is a clear one-line error.
 """
 
 from __future__ import annotations
@@ -16,17 +17,28 @@ from collections.abc import Callable
 import numpy as np
 
 from symbolic.errors import SymbolicError
-from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction, Implementation
+from symbolic.functions import FAMILY, NAMED_FUNCTIONS, FamilyMember, Implementation
 
-BUILT_IN = tuple(sorted({name for f in NAMED_FUNCTIONS.values() for name, _ in f.implementations}))
+LIBRARIES = ("numpy", "scipy", "torch", "jax")
+# Names with a colon are module:function formulas a report measures: resolved as such.
+BUILT_IN = tuple(
+    sorted(
+        {
+            name
+            for f in [*NAMED_FUNCTIONS.values(), *FAMILY.values()]
+            for name, _ in f.implementations
+            if ":" not in name
+        }
+    )
+)
 
 
-def built_in_names(function: type[DefinedFunction], order: int) -> list[str]:
+def built_in_names(function: type[FamilyMember], order: int) -> list[str]:
     """The built-in implementations of f^(order), in registry order."""
     return [name for name, n in function.implementations if n == order]
 
 
-def resolve(name: str, named: tuple[type[DefinedFunction], int] | None) -> Implementation:
+def resolve(name: str, named: tuple[type[FamilyMember], int] | None) -> Implementation:
     """The implementation called `name` of f^(n), for named = (f, n)."""
     if name in BUILT_IN:
         return _built_in(name, named)
@@ -45,7 +57,7 @@ def resolve(name: str, named: tuple[type[DefinedFunction], int] | None) -> Imple
     return _checked_user_function(function, name)
 
 
-def _built_in(name: str, named: tuple[type[DefinedFunction], int] | None) -> Implementation:
+def _built_in(name: str, named: tuple[type[FamilyMember], int] | None) -> Implementation:
     if named is None:
         raise SymbolicError(
             "the built-in implementations compute named functions and their derivatives; "
@@ -76,3 +88,20 @@ def _checked_user_function(function: Callable[[np.ndarray], object], name: str) 
         return result.astype(x.dtype)
 
     return run
+
+
+def library_help() -> str:
+    """What `numpy`, `scipy`, `torch` and `jax` compute for each family function (its
+    forward formula; "none" where the library has no such function), for `grade --help`,
+    from the registry's labels."""
+    members = dict.fromkeys(FAMILY.values())
+    parts = []
+    for library in LIBRARIES:
+        entries = []
+        for member in members:
+            formula = member.implementations.get((library, 0))
+            if formula is not None:
+                label = "none" if formula.label == "(none)" else formula.label
+                entries.append(f"{member.language_name()}: {label}")
+        parts.append(f"{library} ({'; '.join(entries)})")
+    return ", ".join(parts)
