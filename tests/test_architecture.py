@@ -12,7 +12,18 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "symbolic"
 # Lower layers first: a module may import from its own layer and the layers before it.
-LAYERS = ["arith", "functions", "language", "derive", "numbers", "prove", "grade", "report", "conformance", "cli"]
+LAYERS = [
+    "arith",
+    "functions",
+    "language",
+    "derive",
+    "numbers",
+    "prove",
+    "grade",
+    "report",
+    "conformance",
+    "cli",
+]
 ANYWHERE = {"errors", "files", "__version__"}  # small utilities every layer may use
 MAX_LINES = 800
 

@@ -17,6 +17,7 @@ from tests.cli_common import assert_one_line_error
 from tests.conformance_common import (
     GRADED,
     NAME,
+    NOT_APPLICABLE,
     cell_files,
     conformance,
     local_run,
@@ -30,7 +31,8 @@ pytestmark = pytest.mark.slow  # each test runs (or reuses) a real local cluster
 def _grade_json(cell: dict) -> str:
     """The cell as `symbolic grade` computes it, in this process: another route (its own
     chunking and sample draw, its own merge and zero_from)."""
-    of = f"diff({cell['function']}(x), x)" if cell["direction"] == "backward" else None
+    call = f"{cell['function']}(x)"
+    of = f"diff({call}, x)" if cell["direction"] == "backward" else call
     result = grading.grade(cell["impl"], of, cell["dtype"], samples=200000, seed=3)
     return json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n"
 
@@ -42,13 +44,13 @@ def test_a_local_run_writes_each_cell_as_grade_computes_it() -> None:
     assert (counts["graded"], counts["computed"], counts["n/a"], counts["errors"]) == (
         GRADED,
         GRADED,
-        8,
+        NOT_APPLICABLE,
         0,
     )
     files = cell_files(out)
     graded = [c for c in summary["cells"] if c["status"] == "graded"]
     assert sorted(files) == sorted(f"{c['cell']}.json" for c in graded)
-    assert {c["function"] for c in graded} == {NAME}
+    assert {c["function"] for c in graded} == {NAME, "gelu"}
     for cell in graded:
         assert files[f"{cell['cell']}.json"].decode() == _grade_json(cell), cell["cell"]
 
@@ -64,16 +66,17 @@ def test_a_cell_is_byte_for_byte_what_symbolic_grade_prints() -> None:
 def test_cells_a_library_lacks_are_na_with_the_reason() -> None:
     summary = json.loads((local_run().parent / "summary.json").read_text())
     na = [c for c in summary["cells"] if c["status"] == "n/a"]
-    assert len(na) == 8 and all(c["function"] == "softplus" for c in na)
-    assert all("has no built-in softplus" in c["reason"] and c["file"] is None for c in na)
+    assert len(na) == NOT_APPLICABLE
+    assert all((c["function"], c["impl"]) == ("gelu", "numpy") for c in na)
+    assert all(c["reason"].startswith("numpy has no erf") and c["file"] is None for c in na)
     md = (local_run() / "conformance.md").read_text()
-    assert "numpy has no built-in softplus′ in the registry" in md
+    assert "numpy has no erf" in md
 
 
 def test_the_report_has_the_matrix_plots_command_and_versions() -> None:
     out = local_run()
     md, html = (out / "conformance.md").read_text(), (out / "conformance.html").read_text()
-    command = f"symbolic conformance --functions {NAME},softplus --impls numpy,scipy"
+    command = f"symbolic conformance --functions {NAME},gelu --impls numpy,scipy"
     assert command in md and command in html
     assert "numpy " in md and "scipy " in md and "Versions:" in md
     for name in cell_files(out):
@@ -150,11 +153,14 @@ def test_progress_then_other_arguments_recompute_and_fresh_recomputes(tmp_path: 
 def test_max_ulp_gates_on_the_exact_maximum(tmp_path: Path) -> None:
     out = tmp_path / "copy"
     shutil.copytree(local_run(), out)
-    loose = conformance(out, "--max-ulp", "1e12")
-    assert loose.returncode == 0, loose.stderr
-    assert (
-        "EXCEEDS" not in loose.stdout and "8 cells graded (0 computed, 8 resumed)" in loose.stdout
-    )
+    cells = json.loads((local_run().parent / "summary.json").read_text())["cells"]
+    infinite = sorted(c["cell"] for c in cells if c["max_ulp"] == "inf")
+    assert infinite == ["gelu-scipy-bfloat16-backward", "gelu-scipy-bfloat16-forward"]
+    loose = conformance(out, "--max-ulp", "1e300", "--json")  # wrong zeros are ~1e34 ULP
+    assert loose.returncode == 1, loose.stderr  # ±inf inputs give NaN: inf ULP
+    assert sorted(summary_of(loose)["summary"]["exceeding"]) == infinite
+    text = conformance(out, "--max-ulp", "1e300")
+    assert f"{GRADED} cells graded (0 computed, {GRADED} resumed)" in text.stdout
     tight = conformance(out, "--max-ulp", "0.5", "--json")
     assert tight.returncode == 1
     exceeding = summary_of(tight)["summary"]["exceeding"]

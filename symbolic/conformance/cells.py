@@ -25,8 +25,8 @@ from symbolic import __version__
 from symbolic.arith import ieee
 from symbolic.errors import SymbolicError
 from symbolic.functions import ALL, FAMILY, FamilyMember
-from symbolic.grade.grading import MAX_SAMPLES, target_of
-from symbolic.grade.implementations import BUILT_IN, built_in_names
+from symbolic.grade.grading import MAX_SAMPLES, has_fast_references, target_of
+from symbolic.grade.implementations import BUILT_IN, built_in_names, resolve
 
 FORMAT_NAMES = ("float64", "float32", "float16", "bfloat16")
 DIRECTIONS = {"forward": 0, "backward": 1}
@@ -251,8 +251,16 @@ def not_applicable(cell: Cell, options: Options, version: str | None) -> str | N
         return f"{cell.impl} has no built-in {member.prime_name(cell.order)} in the registry"
     if version is None:
         return f"{library_of(cell.impl)} is not installed"
-    if options.exhaustive and cell.dtype == "float32" and target_of(cell.of).kernel is None:
-        return f"no fast reference kernel for {member.prime_name(cell.order)}: exhaustive float32 needs one"
+    try:  # a library without the function says so in one line (numpy has no erf)
+        resolve(cell.impl, target_of(cell.of).named)
+    except SymbolicError as error:
+        return str(error)
+    if (
+        options.exhaustive
+        and cell.dtype == "float32"
+        and not has_fast_references(target_of(cell.of))
+    ):
+        return f"no vectorized references for {member.prime_name(cell.order)}: exhaustive float32 needs them"
     return None
 
 

@@ -38,7 +38,6 @@ from symbolic.errors import SymbolicError
 from symbolic.functions import (
     DEFAULT_FUNCTION,
     FAMILY,
-    NAMED_FUNCTIONS,
     DefinedFunction,
     FamilyMember,
     FloatKernel,
@@ -61,7 +60,7 @@ from symbolic.grade.zeros import merge_zero_run as _merge_zero_run
 from symbolic.grade.zeros import zero_state as _zero_state
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language
-from symbolic.numbers import fastpath, oracle
+from symbolic.numbers import fastpath, oracle, vectorized
 
 CHUNK_BITS = 22
 _FLOAT64_MAX = Fraction(np.finfo(np.float64).max)
@@ -165,9 +164,20 @@ def family_derivative(expr: sympy.Expr) -> tuple[type[FamilyMember], int] | None
     return None
 
 
+def has_fast_references(target: Target) -> bool:
+    """Whether its references are vectorized (a float kernel, or the ball arithmetic):
+    what an exhaustive float32 grade needs to finish in minutes."""
+    return target.kernel is not None or vectorized.supported(target.expr)
+
+
 def fast_path_targets() -> list[str]:
-    """The --of expressions that have a float kernel, as they are typed."""
-    return [f.typed(n) for f in NAMED_FUNCTIONS.values() for n in sorted(f.kernels)]
+    """The family's functions and derivatives with vectorized references, as typed."""
+    return [
+        member.typed(n)
+        for member in dict.fromkeys(FAMILY.values())
+        for n in (0, 1, 2)
+        if has_fast_references(target_of(member.typed(n)))
+    ]
 
 
 # ---------------------------------------------------------------- references
@@ -199,7 +209,13 @@ def references(
     else:
         rounded[finite], hi[finite], lo[finite] = found
     index = np.arange(len(x64)) if every else np.flatnonzero(finite)
-    for j in np.flatnonzero(~(decided & known)):
+    left = np.flatnonzero(~(decided & known))
+    if len(left):  # far tails first: one Arb ball each, not their digits
+        settled, values = far.settle(target.expr, x64[index[left]])
+        rounded[index[left[settled]]] = hi[index[left[settled]]] = values[settled]
+        lo[index[left[settled]]] = 0.0
+        left = left[~settled]
+    for j in left:
         i = index[j]
         point = oracle.to_point(float(x64[i]))
         try:
@@ -230,24 +246,12 @@ CACHE_POINTS = 1 << 18
 def _references(
     target: Target, bits: np.ndarray, x: np.ndarray, fmt: ieee.Format
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`references`, with the far tails settled first by one Arb ball each (`far`: for
-    targets without a float kernel, whose tails the oracle would otherwise evaluate to
-    full digits), and kept for the next grade of the same target on the same inputs (the
+    """`references`, kept for the next grade of the same target on the same inputs (the
     next library graded: references do not depend on the implementation)."""
     key = (target.expr, fmt.name, hashlib.sha256(bits.tobytes()).digest())
     if key in _CACHE:
         return tuple(array.copy() for array in _CACHE[key])  # type: ignore[return-value]
-    x64 = _as_float64(x)
-    settled = np.zeros(x64.shape, dtype=bool)
-    if target.kernel is None:
-        settled, values = far.settle(target.expr, x64)
-    want = np.zeros(x64.shape, dtype=fmt.dtype)
-    hi, lo = np.zeros(x64.shape), np.zeros(x64.shape)
-    if settled.any():
-        want[settled], hi[settled] = values[settled].astype(fmt.dtype), values[settled]
-    rest = ~settled
-    if rest.any():
-        want[rest], hi[rest], lo[rest] = references(target, x[rest], fmt)
+    want, hi, lo = references(target, x, fmt)
     if len(bits) <= CACHE_POINTS:
         if len(_CACHE) >= CACHE_ENTRIES:
             del _CACHE[next(iter(_CACHE))]
@@ -460,9 +464,9 @@ def grade(
     pattern of an exhaustive run. `of` defaults to the main function, f(x)."""
     fmt = ieee.format_named(dtype)
     target = target_of(of if of is not None else DEFAULT_FUNCTION.typed())
-    if exhaustive and target.kernel is None and fmt.dtype.itemsize > 2:
+    if exhaustive and fmt.dtype.itemsize > 2 and not has_fast_references(target):
         raise SymbolicError(
-            f"--exhaustive {fmt.name} needs a fast float kernel; these have one: "
+            f"--exhaustive {fmt.name} needs vectorized references; these have them: "
             + ", ".join(fast_path_targets())
         )
     implementation = resolve(impl, target.named)
