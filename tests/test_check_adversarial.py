@@ -11,6 +11,7 @@ import copy
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -345,3 +346,41 @@ def test_a_forged_limit_of_a_bounded_coefficient_is_refused() -> None:
     is true on t ≥ 1, and the stated limit 1 of c lies in the ball."""
     c = _forged_limit("silu(x) - x", "1", [["0", [], ["-1", "2"], "1"]], "constant")
     assert status(c) != "re-verified"
+
+
+# ------------------------------------------------ hostile files (finding 5)
+
+
+def _tail_of(c: dict) -> dict:
+    return next(e["data"]["tail"] for e in c["certificate_data"] if "tail" in e.get("data", {}))
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        # a scale e^(−q(t)) with q of degree 3000 took minutes (Lemma 1's shifts, O(n²))
+        (lambda t: t.update(terms=json.dumps([["1", ["1"] * 3000, ["-1"]]])), "at most 64"),
+        # 3000 terms of degree 60: 140 s before the cap
+        (lambda t: t.update(terms=json.dumps([["1", ["1/3"] * 60, ["-1"]]] * 3000)), "at most 256"),
+        (lambda t: t.update(terms="[" * 10000 + "]" * 10000), "cannot be read"),
+        (lambda t: t.update(R="1" + "0" * 10000, start="1" + "0" * 10000), "cannot be read"),
+    ],
+)
+def test_heavy_tail_data_fails_at_once(
+    certificate: dict[str, dict], tmp_path: Path, change: Any, words: str
+) -> None:
+    c = copy.deepcopy(certificate["tanh_lt"])
+    change(_tail_of(c))
+    path = tmp_path / "cert.json"
+    path.write_text(json.dumps({"claims": [c]}), encoding="utf-8")
+    result = symbolic("check", str(path), "--timeout", "60")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and words in result.stdout, result.stdout
+
+
+def test_deeply_nested_json_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"claims": ' + "[" * 100000 + "]" * 100000 + "}", encoding="utf-8")
+    result = symbolic("check", str(path))
+    assert result.returncode == 2 and result.stderr.startswith("symbolic: error: ")
+    assert len(result.stderr.splitlines()) == 1 and "not JSON" in result.stderr
