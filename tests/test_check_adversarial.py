@@ -384,3 +384,11 @@ def test_deeply_nested_json_is_one_line(tmp_path: Path) -> None:
     result = symbolic("check", str(path))
     assert result.returncode == 2 and result.stderr.startswith("symbolic: error: ")
     assert len(result.stderr.splitlines()) == 1 and "not JSON" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "lhs", ["x/x", "log(x) - log(x) + 1", "sqrt(x)**2 - x + 1", "exp(log(x)) - x + 1"]
+)
+def test_a_constant_relation_undefined_as_written_is_not_re_verified(lhs: str) -> None:
+    """lhs > 0: SymPy's lhs is 1, free of x; as written it is undefined at 0 (or x ≤ 0)."""
+    assert status(claim(kind="inequality", lhs=lhs, op=">", rhs="0")) != "re-verified"

@@ -288,6 +288,9 @@ def _constant_relation(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[s
     holds = sign < 0 if op in ("<", "<=") else sign > 0 if op in (">", ">=") else sign != 0
     fails = sign > 0 if op in ("<", "<=") else sign < 0 if op in (">", ">=") else False
     proved = claim.get("verdict") == "proved"
+    missing = unshown(written_conditions(fields, "lhs", "rhs"))
+    if proved and holds and missing:  # x/x > 0 is 1 > 0 to SymPy, undefined at 0 as written
+        raise NotCheckableError(missing[0])
     if (holds and not proved) or (fails and proved):
         raise base.CheckFailedError(
             f"lhs − rhs (free of x) has the sign {sign}: the verdict is wrong"
