@@ -392,3 +392,15 @@ def test_deeply_nested_json_is_one_line(tmp_path: Path) -> None:
 def test_a_constant_relation_undefined_as_written_is_not_re_verified(lhs: str) -> None:
     """lhs > 0: SymPy's lhs is 1, free of x; as written it is undefined at 0 (or x ≤ 0)."""
     assert status(claim(kind="inequality", lhs=lhs, op=">", rhs="0")) != "re-verified"
+
+
+def test_a_limit_at_zero_on_a_one_sided_domain() -> None:
+    """Too strict before (a TypeError comparing with the int 0: no data); sound now."""
+    f = "(sigmoid(x) - 1/2)/x"
+    assert status(claim(kind="limit", expr=f, point="0", value="1/4", domain="(0, 1)")) == (
+        "re-verified"
+    )
+    wrong = claim(kind="limit", expr=f, point="0", value="1/4 + 10**(-30)", domain="(0, 1)")
+    assert status(wrong) == "FAILED"
+    away = claim(kind="limit", expr="sigmoid(x)", point="0", value="1/2", domain="[1, 2]")
+    assert status(away) == "FAILED"

@@ -117,7 +117,10 @@ def _limit(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str
         got = _limit_at_infinity(form, 1 if point == OO else -1)
         how = f"f = N/D in {'u = e^(x/' + str(form.scale) + ')' if form.u is not None else 'x'}"
     elif point == 0:
-        if not (base._order(domain.low, 0) in (-1, 0) and base._order(domain.high, 0) in (0, 1)):
+        if not (
+            base._order(domain.low, sympy.S.Zero) in (-1, 0)
+            and base._order(domain.high, sympy.S.Zero) in (0, 1)
+        ):
             raise base.CheckFailedError(f"x cannot tend to 0 within the domain {domain}")
         if base._order(domain.low, domain.high) == 0:
             raise base.CheckFailedError("a limit in a one-point domain")
