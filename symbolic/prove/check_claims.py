@@ -33,7 +33,8 @@ import flint
 from sympy import Expr
 
 from symbolic.arith.arb import exact_bounds
-from symbolic.language.parser import X, parse, parse_constant
+from symbolic.language.definedness import Condition
+from symbolic.language.parser import X, parse, parse_constant, parse_with_conditions
 from symbolic.numbers.enclosure import constant_ball, enclose, prepare
 from symbolic.numbers.intervals import Interval, parse_interval
 from symbolic.prove import check as base
@@ -103,8 +104,70 @@ def sides(fields: dict[str, Any]) -> tuple[Expr, Expr]:
     return f.xreplace({X: a - X}), 2 * b - f.xreplace({X: a + X})
 
 
+def written_conditions(fields: dict[str, Any], *keys: str) -> list[Condition]:
+    """The definedness conditions of the fields' expressions as written, before SymPy's
+    automatic evaluation (x/x is 1 to SymPy, undefined at 0 to the claim)."""
+    return [c for key in keys for c in parse_with_conditions(base._text(fields, key))[1]]
+
+
+def unshown(conditions: list[Condition], isolated: bool = False) -> list[str]:
+    """The conditions not shown to hold on all of ℝ by the atom map (an argument of
+    evident sign); with `isolated`, a condition g ≠ 0 may instead have g a non-zero
+    fraction in x and e^(x/L) (it fails at isolated points only)."""
+    found = []
+    for condition in conditions:
+        try:
+            atoms, [pair] = atoms_module.fractions([base._written_out(condition.argument)])
+            sign = atoms.sign(pair)
+            exps = {w for w, (m, _) in atoms.exp_logs.items() if m == X}
+            near = isolated and atoms_module._isolated(atoms, pair, {X, *exps})
+        except (atoms_module.UnmappableError, *base.ERRORS, RecursionError):
+            sign, near = None, False
+        if sign == 1 or (condition.op == "!=" and (sign == -1 or near)):
+            continue
+        found.append(f"the condition {condition} (as written) is not evident on ℝ")
+    return found
+
+
+def as_written(claim: dict[str, Any], report: base.Report) -> base.Report:
+    """A report re-verified from the data (covers, tails, exact forms), kept only when
+    the claim's sides are defined as written on ℝ (near the point, for a limit): the
+    data is checked on SymPy's form, where x/x is already 1. Else `partly checked`."""
+    if report.status != "re-verified":
+        return report
+    fields = claim.get("fields") if isinstance(claim.get("fields"), dict) else {}
+    kind = str(fields.get("kind", "identity"))
+    keys = ("lhs", "rhs") if kind in ("identity", "inequality") else ("expr",)
+    try:
+        missing = unshown(written_conditions(fields, *keys), isolated=kind == "limit")
+    except (*base.ERRORS, RecursionError) as error:
+        missing = [f"the claim's fields cannot be read: {error}"]
+    if not missing:
+        return report
+    why = f"definedness as written not re-verified (it is the prover's): {missing[0]}"
+    return base.Report(report.id, "partly checked", (*report.lines, why))
+
+
+def conditions_at(conditions: list[Condition], point: Expr) -> None:
+    """Each condition holds at the point (Arb; an exact 0 for ≥): FAILED when a ball
+    shows one fails (the claim's f is undefined there as written), NotCheckableError
+    when a ball cannot decide."""
+    for condition in conditions:
+        here = condition.argument.xreplace({X: point})
+        if condition.op == ">=" and (here == 0 or base._written_out(here) == 0):
+            continue
+        ball = at(condition.argument, point)
+        if (ball > 0) if condition.op != "!=" else (ball > 0 or ball < 0):
+            continue
+        if ball < 0 or (ball == 0 and ball.rad() == 0):
+            raise base.CheckFailedError(f"undefined at x = {point} as written: {condition} fails")
+        raise NotCheckableError(f"the condition {condition} at x = {point} is not shown (Arb)")
+
+
 def _equation(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str]]:
     lhs, rhs = (base._written_out(s) for s in sides(fields))
+    kind = str(fields.get("kind", "identity"))
+    written = written_conditions(fields, *(("lhs", "rhs") if kind == "identity" else ("expr",)))
     atoms, (left, right) = atoms_module.fractions([lhs, rhs])
     if not atoms_module.is_zero(atoms, atoms.difference(left, right)):
         raise NotCheckableError("lhs − rhs is not the zero polynomial in the atoms")
@@ -113,6 +176,7 @@ def _equation(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[
         "numerator is the zero polynomial: lhs = rhs wherever both are defined"
     ]
     undefined = atoms_module.undefined_parts(atoms, lhs) + atoms_module.undefined_parts(atoms, rhs)
+    undefined += unshown(written)
     if undefined:
         return "partly checked", [*lines, f"definedness not shown: {undefined[0]}"]
     lines.append(
@@ -131,6 +195,7 @@ def extremum_at(claim: dict[str, Any]) -> base.Report | None:
         f, point = parse(base._text(fields, "expr")), parse_constant(str(fields["at"]))
         value = parse_constant(str(fields["value"]))
         _inside(point, domain_of(fields))
+        conditions_at(written_conditions(fields, "expr"), point)
         at(f, point)
         here = base._written_out(f).xreplace({X: point})
         atoms, (left, right) = atoms_module.fractions([here, base._written_out(value)])
@@ -167,6 +232,7 @@ def _value(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str
     digits = int(fields["digits"])
     wanted = _decimal(fields["value"])
     if claim.get("verdict") == "proved":
+        conditions_at(written_conditions(fields, "expr"), point)
         _rounds_to(f, point, wanted, digits)
         return "re-verified", [f"f({point}) rounds to {fields['value']} at {digits} digits (Arb)"]
     if claim.get("verdict") != "refuted":
@@ -222,6 +288,9 @@ def _constant_relation(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[s
     holds = sign < 0 if op in ("<", "<=") else sign > 0 if op in (">", ">=") else sign != 0
     fails = sign > 0 if op in ("<", "<=") else sign < 0 if op in (">", ">=") else False
     proved = claim.get("verdict") == "proved"
+    missing = unshown(written_conditions(fields, "lhs", "rhs"))
+    if proved and holds and missing:  # x/x > 0 is 1 > 0 to SymPy, undefined at 0 as written
+        raise NotCheckableError(missing[0])
     if (holds and not proved) or (fails and proved):
         raise base.CheckFailedError(
             f"lhs − rhs (free of x) has the sign {sign}: the verdict is wrong"
@@ -254,7 +323,7 @@ def _monotone_witness(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[st
 def _smooth(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str]]:
     f = base._written_out(parse(base._text(fields, "expr")))
     atoms, _ = atoms_module.fractions([f])
-    undefined = atoms_module.undefined_parts(atoms, f)
+    undefined = atoms_module.undefined_parts(atoms, f) + unshown(written_conditions(fields, "expr"))
     if undefined:
         raise NotCheckableError(undefined[0])
     return "re-verified", [

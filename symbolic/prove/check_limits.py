@@ -37,7 +37,7 @@ from symbolic.numbers.enclosure import constant_ball
 from symbolic.numbers.exact import is_zero
 from symbolic.numbers.intervals import parse_interval
 from symbolic.prove.check import FINE_BITS, CheckFailedError, Report, _number, _same
-from symbolic.prove.check_tails import _coefficient, _consistent, _poly, dominant_sign
+from symbolic.prove.check_tails import _coefficient, _consistent, _poly, dominant_sign, terms_of
 
 CASES = ("decays", "constant", "grows")
 
@@ -93,9 +93,7 @@ def _form_lines(entry: dict[str, Any], expr: Expr | None) -> list[str]:
     side, r, case = int(data["side"]), _number(data["R"]), str(data["case"])
     if side not in (1, -1) or side != int(entry["side"]) or r < 1:
         raise CheckFailedError("a tail_limit with a bad side or R")
-    raw_terms = json.loads(data["terms"])
-    if not isinstance(raw_terms, list):
-        raise CheckFailedError("the terms are not a list")
+    raw_terms = terms_of(data)
     terms = [_term(raw) for raw in raw_terms]
     if case not in CASES:
         raise CheckFailedError(f"an unknown case {case!r}")

@@ -38,7 +38,13 @@ from symbolic.language.parser import X, parse, parse_constant
 from symbolic.numbers.intervals import Interval, parse_interval
 from symbolic.prove import check as base
 from symbolic.prove import check_atoms as atoms_module
-from symbolic.prove.check_claims import Handler, NotCheckableError, domain_of
+from symbolic.prove.check_claims import (
+    Handler,
+    NotCheckableError,
+    domain_of,
+    unshown,
+    written_conditions,
+)
 from symbolic.prove.check_exact import _is_root, _Poly
 
 MAX_ORDER = 40
@@ -71,10 +77,14 @@ class _Form:
         self.n, self.d, self.variables = n, d, variables
         self.v = self.u if self.u is not None else X
 
-    def defined(self, isolated: bool) -> None:
+    def defined(self, isolated: bool, fields: dict[str, Any] | None = None) -> None:
+        """f defined on ℝ (or off isolated points); with the claim's `fields`, as written
+        too: the conditions SymPy's automatic evaluation dropped (x²/x is x) must hold."""
         undefined = atoms_module.undefined_parts(
             self.atoms, self.f, self.variables if isolated else None
         )
+        if fields is not None:
+            undefined += unshown(written_conditions(fields, "expr"), isolated)
         if undefined:
             raise NotCheckableError(f"definedness not shown: {undefined[0]}")
 
@@ -103,16 +113,19 @@ def _limit(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str
         if (domain.high if point == OO else domain.low) != point:
             raise base.CheckFailedError(f"x cannot tend to {point} within the domain {domain}")
         form = _Form(expr)
-        form.defined(isolated=True)
+        form.defined(isolated=True, fields=fields)
         got = _limit_at_infinity(form, 1 if point == OO else -1)
         how = f"f = N/D in {'u = e^(x/' + str(form.scale) + ')' if form.u is not None else 'x'}"
     elif point == 0:
-        if not (base._order(domain.low, 0) in (-1, 0) and base._order(domain.high, 0) in (0, 1)):
+        if not (
+            base._order(domain.low, sympy.S.Zero) in (-1, 0)
+            and base._order(domain.high, sympy.S.Zero) in (0, 1)
+        ):
             raise base.CheckFailedError(f"x cannot tend to 0 within the domain {domain}")
         if base._order(domain.low, domain.high) == 0:
             raise base.CheckFailedError("a limit in a one-point domain")
         form = _Form(expr, allow_x_and_u=True)
-        form.defined(isolated=True)
+        form.defined(isolated=True, fields=fields)
         got, order = _limit_at_zero(form)
         how = f"Taylor coefficients of N and D at 0 exact; D's first non-zero at order {order}"
     else:
@@ -206,7 +219,7 @@ def _zeros(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str
     if domain != Interval.reals():
         raise NotCheckableError("zeros on a domain other than ℝ")
     form = _Form(parse(base._text(fields, "expr")), allow_x_and_u=True)
-    form.defined(isolated=False)
+    form.defined(isolated=False, fields=fields)
     if form.atoms.reduce(form.n) == 0:
         raise base.CheckFailedError("f is identically 0: its zeros are not a finite list")
     gens = [X, form.v] if form.u is not None else [X]
@@ -257,7 +270,7 @@ def _range(claim: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[str
     expr = base._written_out(parse(base._text(fields, "expr")))
     outer, inner = _log_wrapper(expr)
     form = _Form(inner)
-    form.defined(isolated=False)
+    form.defined(isolated=False, fields=fields)
     image = _image(form)
     how = "critical points and end limits, exact"
     if outer is not None:

@@ -48,7 +48,7 @@ def tail_entry(entry: dict[str, Any], expr: Expr, target: base.Target) -> str:
     side, r, start = int(data["side"]), base._number(data["R"]), base._number(data["start"])
     if side not in (1, -1) or r < 1 or start != side * r:
         raise base.CheckFailedError("a tail with a bad side, R or start")
-    terms = [(base._number(m), _poly(q), _coefficient(c)) for m, q, c in json.loads(data["terms"])]
+    terms = [(base._number(m), _poly(q), _coefficient(c)) for m, q, c in terms_of(data)]
     dominant = (base._number(data["dominant_m"]), _poly(json.loads(data["dominant_q"])))
     with precision(base.FINE_BITS):
         if dominant_sign(data, terms, dominant, r) != int(data["sign"]):
@@ -65,7 +65,20 @@ def tail_entry(entry: dict[str, Any], expr: Expr, target: base.Target) -> str:
     return f"{done}; {note}"
 
 
+MAX_DEGREE, MAX_TERMS = 64, 256  # of q in a scale e^(−q(t)), terms of a form (bounded work)
+
+
+def terms_of(data: dict[str, Any]) -> list:
+    """The form's terms (JSON text): a list of at most MAX_TERMS."""
+    terms = json.loads(data["terms"])
+    if not isinstance(terms, list) or len(terms) > MAX_TERMS:
+        raise base.CheckFailedError(f"the terms are not a list of at most {MAX_TERMS}")
+    return terms
+
+
 def _poly(texts: list[str]) -> tuple[Expr, ...]:
+    if not isinstance(texts, list) or len(texts) > MAX_DEGREE:
+        raise base.CheckFailedError(f"an exponent q that is not a list of at most {MAX_DEGREE}")
     return tuple(parse_constant(str(t)) for t in texts)
 
 
