@@ -6,6 +6,7 @@ symbolic's evaluator), and from closed forms: the SiLU minimum is −W(1/e)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
 
 import mpmath
@@ -18,7 +19,12 @@ from symbolic.prove.branch import Cover, Stuck, WrongSign, certify_sign
 from symbolic.prove.claims import load_claims_text
 from symbolic.prove.prover import prove
 
-mpmath.mp.dps = 50
+
+@pytest.fixture(autouse=True)
+def _precision() -> Iterator[None]:
+    """This module's references need 50 digits (conftest resets mpmath per test)."""
+    mpmath.mp.dps = 50
+    yield
 
 
 def sigma(x):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import mpmath
@@ -22,7 +23,13 @@ from tests.test_catalogue_cli import FAMILY, SMALL_CATALOGUES, run_with
 
 REPORTS = ROOT / "reports"
 TEX = subprocess.run(["which", "latexmk"], capture_output=True).returncode == 0
-mpmath.mp.dps = 50
+
+
+@pytest.fixture(autouse=True)
+def _precision() -> Iterator[None]:
+    """This module's references need 50 digits (conftest resets mpmath per test)."""
+    mpmath.mp.dps = 50
+    yield
 
 
 def symbolic(*args: str, cwd: Path) -> subprocess.CompletedProcess:

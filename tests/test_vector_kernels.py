@@ -3,10 +3,12 @@ bounds they claim (symbolic/arith/kernels64.py, symbolic/numbers/vball.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
 
 import mpmath
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +16,14 @@ from symbolic.arith import kernels64 as k64
 from symbolic.arith import vball
 from symbolic.functions import sigmoid
 
-mpmath.mp.prec = 200
+
+@pytest.fixture(autouse=True)
+def _precision() -> Iterator[None]:
+    """This module's references need 200 bits (conftest resets mpmath per test)."""
+    mpmath.mp.prec = 200
+    yield
+
+
 finite = st.floats(allow_nan=False, allow_infinity=False)
 
 
