@@ -21,10 +21,10 @@ import numpy as np
 from symbolic.arith import ieee
 from symbolic.conformance.cells import Spec
 from symbolic.errors import SymbolicError
-from symbolic.grade.grading import Grade, Stats, Target, exact_zero_from, grade_chunk, target_of
+from symbolic.grade.grading import Grade, Stats, grade_chunk, sampled_bits, target_of
 from symbolic.grade.implementations import resolve
+from symbolic.grade.zeros import exact_zero_from, wrongly_zero
 from symbolic.language.printing import to_language
-from symbolic.numbers import oracle
 
 PLOT_BINS = 400
 PLOT_HALF_WIDTH = 50.0  # grade_chunk keeps plot points with |x| <= 50
@@ -49,11 +49,9 @@ def prepared(impl: str, of: str, dtype: str):
 
 @functools.lru_cache(maxsize=4)
 def sample(width: int, samples: int, seed: int) -> np.ndarray:
-    """The sorted seeded sample of bit patterns, drawn as `symbolic grade` draws it."""
-    unsigned = np.dtype(f"uint{width}")
-    rng = np.random.default_rng(seed)
-    drawn = rng.integers(0, 1 << width, size=samples, dtype=np.uint64, endpoint=False)
-    bits = np.sort(drawn.astype(unsigned))
+    """The sorted seeded sample of bit patterns, drawn as `symbolic grade` draws it
+    (cached per worker: every chunk task of a cell slices the same draw)."""
+    bits = sampled_bits(width, samples, seed)
     bits.flags.writeable = False
     return bits
 
@@ -80,7 +78,7 @@ def merge_task(spec: Spec, parts: list[Stats]) -> Outcome:
         total.merge(part, spec.worst)
     try:
         total.zero_from = exact_zero_from(
-            total.zero_run, wrongly_zero(implementation, target, fmt), fmt
+            total.zero_run, wrongly_zero(implementation, target.expr, fmt), fmt
         )
     except SymbolicError as error:
         raise SymbolicError(f"{spec.impl}: {error}") from None
@@ -103,18 +101,3 @@ def thinned(
         if kept is None or (error, -x) > (kept[1], -kept[0]):
             best[b] = (x, error)
     return tuple(sorted(best.values()))
-
-
-def wrongly_zero(implementation, target: Target, fmt: ieee.Format):
-    """Bits → mask: the implementation returns 0 where the correctly rounded value is
-    not 0. The same test as `symbolic grade`'s threshold search (grading's own helper is
-    private; this is a copy of its few lines)."""
-
-    def flagged(bits: np.ndarray) -> np.ndarray:
-        x = bits.view(fmt.dtype)
-        with np.errstate(all="ignore"):
-            got = np.asarray(implementation(x)).astype(fmt.dtype).astype(np.float64)
-            want = oracle.rounded(target.expr, x, dtype=fmt.name).astype(np.float64)
-        return (got == 0) & (want != 0) & ~np.isnan(want)
-
-    return flagged

@@ -404,6 +404,14 @@ class Grade:
         } | ({"zero_from_note": self.note} if self.note else {})
 
 
+def sampled_bits(width: int, samples: int, seed: int) -> np.ndarray:
+    """The sorted seeded sample of `width`-bit patterns that a sampled grade draws: one
+    definition, so `symbolic conformance` grades exactly the inputs `symbolic grade` does."""
+    rng = np.random.default_rng(seed)
+    drawn = rng.integers(0, 1 << width, size=samples, dtype=np.uint64, endpoint=False)
+    return np.sort(drawn.astype(np.dtype(f"uint{width}")))
+
+
 def _input_chunks(
     fmt: ieee.Format, exhaustive: bool, samples: int, seed: int, stride: int = 1
 ) -> Iterator[np.ndarray | tuple[int, int, int, str]]:
@@ -425,10 +433,7 @@ def _input_chunks(
         return
     if not 1 <= samples <= MAX_SAMPLES:
         raise SymbolicError(f"--samples must be from 1 to {MAX_SAMPLES}")
-    rng = np.random.default_rng(seed)
-    bits = np.sort(
-        rng.integers(0, 1 << width, size=samples, dtype=np.uint64, endpoint=False).astype(unsigned)
-    )
+    bits = sampled_bits(width, samples, seed)
     step = 1 << CHUNK_BITS
     for start in range(0, len(bits), step):
         yield bits[start : start + step]
