@@ -757,13 +757,14 @@ def grade(
         import json
 
         from symbolic.grade import grading
-        from symbolic.grade.memory import limit_data, memory_errors
+        from symbolic.grade.memory import limit_data, memory_errors, steady_heap
 
         if plot is not None:
             from symbolic.files import check_output_file
 
             check_output_file(plot, "--plot")  # before the slow part
         limit_data(memory)
+        steady_heap()  # this process exists to grade: its workers inherit it
         with Counter("grading", "inputs") as progress, memory_errors(memory):
             result = grading.grade(
                 impl,

@@ -54,6 +54,7 @@ from symbolic.grade.implementations import Implementation, resolve
 from symbolic.grade.infinities import infinity_limits
 from symbolic.grade.infinities import limit_references as _limit_references
 from symbolic.grade.infinities import unknown_limits as _unknown_limits
+from symbolic.grade.memory import steady_heap
 from symbolic.grade.zeros import ChangedAnswerError as _ChangedAnswerError
 from symbolic.grade.zeros import exact_zero_from, threshold_search, wrongly_zero
 from symbolic.grade.zeros import merge_zero_run as _merge_zero_run
@@ -248,32 +249,37 @@ def _references(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`references`, kept for the next grade of the same target on the same inputs (the
     next library graded: references do not depend on the implementation)."""
+    if len(bits) > CACHE_POINTS:  # never kept: no key to hash (a chunk of 2^22 is 16 MB)
+        return references(target, x, fmt)
     key = (target.expr, fmt.name, hashlib.sha256(bits.tobytes()).digest())
     if key in _CACHE:
         return tuple(array.copy() for array in _CACHE[key])  # type: ignore[return-value]
     want, hi, lo = references(target, x, fmt)
-    if len(bits) <= CACHE_POINTS:
-        if len(_CACHE) >= CACHE_ENTRIES:
-            del _CACHE[next(iter(_CACHE))]
-        _CACHE[key] = (want.copy(), hi.copy(), lo.copy())
+    if len(_CACHE) >= CACHE_ENTRIES:
+        del _CACHE[next(iter(_CACHE))]
+    _CACHE[key] = (want.copy(), hi.copy(), lo.copy())
     return want, hi, lo
 
 
 def ulp_errors(got: np.ndarray, hi: np.ndarray, lo: np.ndarray, fmt: ieee.Format) -> np.ndarray:
-    """|y − v| / 2^(max(e, emin) − p + 1) with v = hi + lo the true value (inf for inf/NaN)."""
+    """|y − v| / 2^(max(e, emin) − p + 1) with v = hi + lo the true value (inf for inf/NaN).
+
+    e is the exponent of v: that of hi, less one where hi is a power of two and lo
+    points back towards 0 (v is just below the binade), read from hi's bits."""
     y = got.astype(np.float64)
-    fraction, exponent = np.frexp(hi)
-    exponent = (
-        exponent - 1 - ((np.abs(fraction) == 0.5) & (np.sign(lo) == -np.sign(hi))).astype(int)
-    )
-    exponent = np.where(hi == 0, fmt.emin, exponent)
-    quantum = np.ldexp(1.0, np.maximum(exponent, fmt.emin) - fmt.precision + 1)
+    magnitude = np.abs(hi)
+    hi_bits = magnitude.view(np.int64)
+    biased = hi_bits >> 52  # hi's biased exponent; 0 for 0 and subnormals (below emin anyway)
+    power_of_two = (hi_bits & ((1 << 52) - 1)) == 0
+    below = power_of_two & (lo != 0) & (np.signbit(lo) != np.signbit(hi))  # v below 2^e
+    exponent = np.maximum(biased - 1023 - below, fmt.emin)
+    quantum = np.ldexp(1.0, exponent - fmt.precision + 1)  # float64's own quanta are subnormal
     with np.errstate(invalid="ignore", over="ignore"):
         error = np.abs((y - hi) - lo) / quantum
-    bad = ~np.isfinite(y) & np.isfinite(hi)
-    error = np.where(bad, np.inf, error)
-    both_nan = np.isnan(y) & np.isnan(hi)
-    return np.where(both_nan, 0.0, np.where(np.isnan(error), np.inf, error))
+    error[~np.isfinite(y) & np.isfinite(hi)] = np.inf
+    error[np.isnan(error)] = np.inf
+    error[np.isnan(y) & np.isnan(hi)] = 0.0
+    return error
 
 
 def grade_chunk(
@@ -283,7 +289,18 @@ def grade_chunk(
     fmt: ieee.Format,
     keep: int,
     plot_points: int = 64,
+    max_if_all_correct: bool = True,
 ) -> Stats:
+    """The statistics of one chunk of inputs (bits ascending). Whole-array passes are
+    few: the comparison with the references and the plot window; everything else is
+    computed on the wrong results only (a wrong zero, a NaN or an inf where the reference
+    is not one is never a correct result).
+
+    When every result of the chunk is correctly rounded, its max ULP error (≤ 0.5) needs
+    the exact errors of all of them, the costliest pass. A caller that has already seen
+    a wrong result of the same grade passes `max_if_all_correct=False`: the chunk then
+    reports 0.5, an upper bound, and the grade's maximum is unchanged, since it is that
+    wrong result's error, above 0.5, whichever chunk came first."""
     x = bits.view(fmt.dtype)
     unknown = _unknown_limits(target, x)
     if unknown.any():  # ±inf where the limit is not known: excluded and counted, never NaN
@@ -291,26 +308,32 @@ def grade_chunk(
     got = _call(implementation, x, fmt)
     want, hi, lo = _references(target, bits, x, fmt)
     g, w = _as_float64(got), _as_float64(want)
-    correct = (g == w) | (np.isnan(g) & np.isnan(w))
+    w_nan = np.isnan(w)
+    correct = g == w
+    if w_nan.any():
+        correct |= np.isnan(g) & w_nan
     # A correctly rounded result is within 0.5 ULP by definition: exact errors are needed
     # only for the others (and for all when every result is correct, to report the max).
     # The definition also settles the last bit of the float64 arithmetic: an incorrect
     # result is more than 0.5 ULP away and a correctly rounded one at most 0.5 ULP.
     wrong = np.flatnonzero(~correct)
     errors = np.maximum(ulp_errors(got[wrong], hi[wrong], lo[wrong], fmt), np.nextafter(0.5, 1))
-    stats = Stats(inputs=len(bits), correctly_rounded=int(correct.sum()))
+    gw, ww = g[wrong], w[wrong]
+    stats = Stats(inputs=len(bits), correctly_rounded=len(bits) - len(wrong))
     stats.excluded = int(unknown.sum())
-    stats.undefined = int((np.isnan(w) & np.isfinite(_as_float64(x))).sum())
-    stats.wrong_zeros = int(((g == 0) & (w != 0) & ~np.isnan(w)).sum())
-    stats.nan = int((np.isnan(g) & ~np.isnan(w)).sum())
-    stats.inf = int((np.isinf(g) & ~np.isinf(w)).sum())
+    stats.undefined = int((w_nan & np.isfinite(_as_float64(x))).sum()) if w_nan.any() else 0
+    stats.wrong_zeros = int(((gw == 0) & (ww != 0) & ~np.isnan(ww)).sum())
+    stats.nan = int((np.isnan(gw) & ~np.isnan(ww)).sum())
+    stats.inf = int((np.isinf(gw) & ~np.isinf(ww)).sum())
     if len(errors):
         stats.max_ulp = float(errors.max())
+    elif len(bits) and not max_if_all_correct:
+        stats.max_ulp = 0.5
     elif len(bits):
         every = np.minimum(ulp_errors(got, hi, lo, fmt), 0.5)
         stats.max_ulp = float(every[np.isfinite(g)].max(initial=0.0))
     stats.histogram = _histogram(errors)
-    stats.histogram[0] += int(correct.sum())
+    stats.histogram[0] += stats.correctly_rounded
     keep_count = min(keep, len(errors))
     top = (
         np.argpartition(-errors, keep_count - 1)[:keep_count]
@@ -324,7 +347,8 @@ def grade_chunk(
         if errors[j] > 0.5
     ]
     stats.zero_state = _zero_state(bits, g, w, fmt)
-    window = np.flatnonzero(np.abs(_as_float64(x)) <= 50)
+    with np.errstate(invalid="ignore"):  # NaN bit patterns (ml_dtypes warns on them)
+        window = np.flatnonzero(np.abs(x) <= 50)
     shown = window[:: max(1, len(window) // plot_points)]
     for i, error in zip(shown, ulp_errors(got[shown], hi[shown], lo[shown], fmt), strict=True):
         stats.plot.append((float(x[i]), float(min(max(error, 1e-3), 1e6))))
@@ -448,9 +472,16 @@ def _worker_grade(chunk: np.ndarray | tuple[int, int, int, str]) -> Stats:
         bits = np.arange(start, stop, stride, dtype=np.uint64).astype(np.dtype(unsigned))
     else:
         bits = chunk
-    return grade_chunk(
-        bits, _WORKER["implementation"], _WORKER["target"], _WORKER["fmt"], _WORKER["keep"]
+    stats = grade_chunk(
+        bits,
+        _WORKER["implementation"],
+        _WORKER["target"],
+        _WORKER["fmt"],
+        _WORKER["keep"],
+        max_if_all_correct=not _WORKER["seen_wrong"],
     )
+    _WORKER["seen_wrong"] |= stats.correctly_rounded < stats.inputs
+    return stats
 
 
 def grade(
@@ -481,9 +512,11 @@ def grade(
     stats = Stats()
     chunks = _input_chunks(fmt, exhaustive, samples, seed, stride)
     done = 0
-    _WORKER.update(implementation=implementation, target=target, fmt=fmt, keep=worst)
+    _WORKER.update(
+        implementation=implementation, target=target, fmt=fmt, keep=worst, seen_wrong=False
+    )
     if jobs > 1:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=steady_heap) as pool:
             for chunk_stats in pool.imap(_worker_grade, chunks):
                 done = _absorb(stats, chunk_stats, worst, done, total, progress)
     else:

@@ -48,26 +48,45 @@ def merge_zero_run(
 def zero_state(bits: np.ndarray, got: np.ndarray, want: np.ndarray, fmt: ieee.Format) -> ZeroState:
     """Per sign (0: +, 1: −), scanning away from 0: did a correct non-zero result reset the
     run of wrong zeros ("reset", with the bits of the last such input), and where (bits)
-    does the last run start?"""
-    sign_bit = 1 << (fmt.dtype.itemsize * 8 - 1)
-    negative = (bits & sign_bit) != 0
+    does the last run start?
+
+    `bits` ascend (chunks come in bit order): the positive patterns are a prefix and the
+    negative ones the rest, and within each |x| grows. Each side is a slice, and the last
+    good result is searched for from its end, so a chunk costs a few small passes, not
+    copies of whole arrays."""
+    split = int(np.searchsorted(bits, bits.dtype.type(1 << (bits.dtype.itemsize * 8 - 1))))
     state: ZeroState = {}
-    for side, mask in ((0, ~negative), (1, negative)):
-        g, w, b = got[mask], want[mask], bits[mask]  # chunks come in bit order: |x| grows
-        relevant = (w != 0) & ~np.isnan(w)
-        wrong_zero = relevant & (g == 0)
-        good = relevant & (g != 0)
-        if not wrong_zero.any() and not good.any():
-            state[side] = ("none", None, None)
-            continue
-        last_good = np.flatnonzero(good)[-1] if good.any() else -1
-        after = np.flatnonzero(wrong_zero[last_good + 1 :])
+    for side, part in ((0, slice(0, split)), (1, slice(split, len(bits)))):
+        g, w, b = got[part], want[part], bits[part]
+        last_good = _last_true(lambda s, g=g, w=w: _relevant(w[s]) & (g[s] != 0), len(g))
+        tail = slice(last_good + 1, len(g))
+        after = np.flatnonzero(_relevant(w[tail]) & (g[tail] == 0))  # wrong zeros after it
         start = int(b[last_good + 1 + after[0]]) if len(after) else None
         if last_good >= 0:
             state[side] = ("reset", start, int(b[last_good]))
-        else:
+        elif start is not None:
             state[side] = ("zeros", start, None)
+        else:
+            state[side] = ("none", None, None)
     return state
+
+
+def _relevant(want: np.ndarray) -> np.ndarray:
+    """Inputs whose correctly rounded value is a non-zero number."""
+    return (want != 0) & ~np.isnan(want)
+
+
+def _last_true(mask_of: Callable[[slice], np.ndarray], length: int, block: int = 4096) -> int:
+    """The last index where mask_of is true (−1 if none), looking at blocks from the
+    end that double in size: usually the last input is already the one."""
+    stop = length
+    while stop > 0:
+        start = max(0, stop - block)
+        found = np.flatnonzero(mask_of(slice(start, stop)))
+        if len(found):
+            return start + int(found[-1])
+        stop, block = start, 2 * block
+    return -1
 
 
 class ChangedAnswerError(SymbolicError):

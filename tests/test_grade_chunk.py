@@ -1,0 +1,149 @@
+"""The pieces of `grade_chunk` against definitions written out here: ULP errors by exact
+rational arithmetic, the zero-run state by a plain loop, and the skipped max of
+all-correct chunks, which must leave every grade unchanged."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from symbolic.arith import ieee
+from symbolic.grade import grading
+from symbolic.grade.implementations import resolve
+from symbolic.grade.zeros import zero_state
+
+FORMATS = ["float64", "float32", "float16", "bfloat16"]
+
+
+def _exact_ulp_error(y: float, hi: float, lo: float, fmt: ieee.Format) -> float:
+    """|y − v| / 2^(max(e, emin) − p + 1), v = hi + lo, e = ⌊log2 |v|⌋, all exact."""
+    if math.isnan(y) and math.isnan(hi):
+        return 0.0
+    if not (math.isfinite(y) and math.isfinite(hi)):
+        return math.inf if not math.isfinite(y) or math.isnan(hi) else math.nan
+    v = Fraction(hi) + Fraction(lo)
+    e = fmt.emin
+    if v:
+        e = math.floor(math.log2(abs(v)))  # then corrected exactly
+        while Fraction(2) ** e > abs(v):
+            e -= 1
+        while Fraction(2) ** (e + 1) <= abs(v):
+            e += 1
+    quantum = Fraction(2) ** (max(e, fmt.emin) - fmt.precision + 1)
+    return float(abs(Fraction(y) - v) / quantum)
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(FORMATS), finite, st.floats(-1, 1), st.integers(-3, 3))
+@example("float64", 1.0, -0.5, 0)  # v just below a power of two: the binade below
+@example("float32", 2.0**-130, 0.25, 1)  # below float32's emin: the subnormal quantum
+@example("float64", 2.0**-1070, 0.0, 2)  # float64's own quanta are subnormal
+def test_ulp_errors_are_exact(name: str, hi: float, fraction: float, steps: int) -> None:
+    fmt = ieee.FORMATS[name]
+    lo = fraction * math.ulp(hi) / 2 if hi else 0.0
+    with np.errstate(all="ignore"):  # hi beyond the format's range: y is ±inf, skipped
+        y = np.array([hi], dtype=np.float64).astype(fmt.dtype)
+        for _ in range(abs(steps)):  # a result some quanta away, in the format
+            y = np.nextafter(y, np.array([math.copysign(math.inf, steps)], dtype=fmt.dtype))
+    y64 = float(y[0])
+    if not math.isfinite(y64):
+        return
+    want = _exact_ulp_error(y64, hi, lo, fmt)
+    got = float(grading.ulp_errors(y, np.array([hi]), np.array([lo]), fmt)[0])
+    assert got == want or abs(got - want) <= 1e-12 * want, (got, want)
+
+
+def test_ulp_errors_of_special_values() -> None:
+    fmt = ieee.FORMATS["float32"]
+    y = np.array([np.nan, np.nan, np.inf, 1.0, np.inf], dtype=np.float32)
+    hi = np.array([np.nan, 1.0, 1.0, np.nan, np.inf])
+    lo = np.zeros(5)
+    assert list(grading.ulp_errors(y, hi, lo, fmt)) == [0.0, np.inf, np.inf, np.inf, np.inf]
+
+
+def _plain_zero_state(bits, got, want, width):
+    """The definition, by a loop over each sign in order of growing |x|."""
+    state = {}
+    for side in (0, 1):
+        last_good, start, seen_zero = None, None, False
+        for b, g, w in zip(bits, got, want, strict=True):
+            if (int(b) >> (width - 1)) != side or w == 0 or math.isnan(w):
+                continue
+            if g != 0:
+                last_good, start = int(b), None
+            else:
+                seen_zero = True
+                start = int(b) if start is None else start
+        if last_good is not None:
+            state[side] = ("reset", start, last_good)
+        elif seen_zero:
+            state[side] = ("zeros", start, None)
+        else:
+            state[side] = ("none", None, None)
+    return state
+
+
+values = st.sampled_from([0.0, 1.0, 2.5, math.nan])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 65535), values, values), max_size=60))
+def test_zero_state_is_the_loop(rows: list[tuple[int, float, float]]) -> None:
+    rows = sorted({b: (b, g, w) for b, g, w in rows}.values())
+    bits = np.array([r[0] for r in rows], dtype=np.uint16)
+    got = np.array([r[1] for r in rows])
+    want = np.array([r[2] for r in rows])
+    fmt = ieee.FORMATS["float16"]
+    assert zero_state(bits, got, want, fmt) == _plain_zero_state(bits, got, want, 16)
+
+
+def test_a_long_chunk_finds_the_last_good_far_from_its_end() -> None:
+    """The backwards search in doubling blocks, across block edges."""
+    n = 50_000
+    bits = np.arange(n, dtype=np.uint32)
+    want = np.ones(n)
+    got = np.zeros(n)
+    got[12_345] = 1.0  # the only good result; every later one is a wrong zero
+    state = zero_state(bits, got, want, ieee.FORMATS["float32"])
+    assert state[0] == ("reset", 12_346, 12_345)
+    assert state[1] == ("none", None, None)
+
+
+def test_an_all_correct_chunk_reports_its_exact_max_unless_told_to_skip() -> None:
+    """Every float16 result of the stable σ′ is correctly rounded; its max is below 0.5
+    (computed); skipped, the chunk says 0.5, a bound."""
+    target = grading.target_of("diff(sigmoid(x), x)")
+    implementation = resolve("stable", target.named)
+    fmt = ieee.FORMATS["float16"]
+    bits = np.arange(0x3C00, 0x4400, dtype=np.uint16)  # x in [1, 4)
+    exact = grading.grade_chunk(bits, implementation, target, fmt, keep=3)
+    assert exact.correctly_rounded == exact.inputs == len(bits)
+    assert 0 < exact.max_ulp < 0.5
+    skipped = grading.grade_chunk(bits, implementation, target, fmt, 3, max_if_all_correct=False)
+    assert skipped.max_ulp == 0.5 and skipped.correctly_rounded == exact.correctly_rounded
+
+
+def test_a_grade_with_wrong_results_is_the_same_on_one_or_two_workers() -> None:
+    """Workers that saw a wrong result skip the max of all-correct chunks: the grade's
+    max is the wrong result's, so one worker (which sees chunks in order) and two agree,
+    and both equal the maximum over every input computed here chunk by chunk."""
+    one = grading.grade("numpy", "sigmoid(x)", "float32", exhaustive=True, stride=257).as_json()
+    two = grading.grade(
+        "numpy", "sigmoid(x)", "float32", exhaustive=True, jobs=2, stride=257
+    ).as_json()
+    assert one == two
+    target = grading.target_of("sigmoid(x)")
+    fmt = ieee.FORMATS["float32"]
+    implementation = resolve("numpy", target.named)
+    worst = 0.0
+    for start in range(0, 1 << 32, 1 << 22):
+        bits = np.arange(start, start + (1 << 22), 257, dtype=np.uint64).astype(np.uint32)
+        worst = max(worst, grading.grade_chunk(bits, implementation, target, fmt, 1).max_ulp)
+    assert one["max_ulp"] == float(f"{worst:.4g}") and worst > 0.5
