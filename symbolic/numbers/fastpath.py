@@ -25,9 +25,10 @@ BLOCK = 8192
 
 
 def _neighbours(candidate: np.ndarray, fmt: Format) -> tuple[np.ndarray, np.ndarray]:
-    """The next value of the format below and above each (non-negative) candidate."""
+    """The next value of the format below and above each (non-negative) candidate, a
+    value of the format (in its dtype)."""
     unsigned = np.dtype(f"uint{fmt.dtype.itemsize * 8}")
-    bits = candidate.astype(fmt.dtype).view(unsigned)
+    bits = candidate.view(unsigned)
     sign_bit = unsigned.type(1 << (fmt.dtype.itemsize * 8 - 1))
     up = (bits + 1).view(fmt.dtype).astype(np.float64)
     down_bits = np.where(bits == 0, sign_bit | unsigned.type(1), bits - 1).astype(unsigned)
@@ -40,8 +41,9 @@ def decide_rounding(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Correctly rounded values of positive y = hi + lo (|y − v| ≤ bound·v), and
     a mask of the points where that rounding is certain."""
-    candidate = hi.astype(fmt.dtype).astype(np.float64)
-    down, up = _neighbours(candidate, fmt)
+    nearest = hi.astype(fmt.dtype)
+    candidate = nearest.astype(np.float64)
+    down, up = _neighbours(nearest, fmt)
     # y − (lower midpoint) and (upper midpoint) − y, without forming the midpoints (those
     # of float64 do not fit in float64): hi − candidate is exact (Sterbenz), and the
     # gaps between neighbours are powers of two, so halving them is exact.
@@ -49,7 +51,7 @@ def decide_rounding(
     above_low = ((offset + lo) + (candidate - down) / 2) > 2 * bound * hi
     below_high = ((up - candidate) / 2 - (offset + lo)) > 2 * bound * hi
     finite = np.isfinite(up) & np.isfinite(candidate)
-    return candidate.astype(fmt.dtype), above_low & below_high & finite & (hi > 0)
+    return nearest, above_low & below_high & finite & (hi > 0)
 
 
 def fast_rounded(kernel: FloatKernel, x: np.ndarray, fmt: Format) -> tuple[np.ndarray, np.ndarray]:
@@ -69,15 +71,22 @@ def fast_rounded_and_true(
     kernel's reach (elsewhere hi is the kernel's settled value, lo is 0)."""
     x = np.asarray(x, dtype=np.float64)
     a = np.abs(x)
-    result = np.zeros(x.shape, dtype=fmt.dtype)
-    settled_values, settled = kernel.settled(x, fmt)
-    true_hi = settled_values.astype(np.float64)
-    true_lo = np.zeros(x.shape)
     inside = a <= kernel.reach
-    # Chunks of the exhaustive grade are mostly all near or all far: slices then.
-    near = np.arange(len(x)) if inside.all() else np.flatnonzero(inside)
-    contiguous = len(near) == len(x)
-    decided = np.zeros(x.shape, dtype=bool)
+    true_lo = np.zeros(x.shape)
+    # Chunks of the exhaustive grade are mostly all near or all far: slices then, and
+    # nothing settled (every point is filled in below).
+    contiguous = bool(inside.all())
+    if contiguous:
+        near = range(len(x))
+        result = np.empty(x.shape, dtype=fmt.dtype)
+        true_hi = np.empty(x.shape)
+        decided = np.empty(x.shape, dtype=bool)
+    else:
+        near = np.flatnonzero(inside)
+        result = np.zeros(x.shape, dtype=fmt.dtype)
+        settled_values, settled = kernel.settled(x, fmt)
+        true_hi = settled_values.astype(np.float64)
+        decided = np.zeros(x.shape, dtype=bool)
     narrow = fmt.precision <= 24  # float32, float16, bfloat16: plain float64 first
     for start in range(0, len(near), BLOCK):
         # Blocks small enough for the cache: the arithmetic is memory-bound.
@@ -96,7 +105,9 @@ def fast_rounded_and_true(
         hi, lo = kernel.double_word(x[index])
         result[index], decided[index] = decide_rounding(hi, lo, fmt)
         true_hi[index], true_lo[index] = hi, lo
-    far = settled & (a > kernel.reach)
+    if contiguous:
+        return result, decided, true_hi, true_lo
+    far = settled & ~inside
     if far.any():
         result[far] = settled_values[far].astype(fmt.dtype)
         decided[far] = True
