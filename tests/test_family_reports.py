@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import ml_dtypes
 import mpmath
 import numpy as np
 import pytest
@@ -123,6 +124,174 @@ def test_softplus_float_formulas_fail_where_the_formats_say(softplus_report: Pat
     for fmt in ("float64", "float32"):
         row = table_row(md, r"softplus as max(x, 0) + log1p(exp(−\|x\|))", fmt)
         assert row[2:] == ["never", "never"]
+
+
+# bfloat16: every value of the format in the tables' range, in NumPy/ml_dtypes.
+BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+
+
+def bfloat16_inputs(negative: bool) -> np.ndarray:
+    """Every bfloat16 x of one sign with 0.0122 ≤ |x| ≤ 800 (the float tables' range, as
+    the reports state it), |x| increasing."""
+    bits = np.arange(1 << 15, dtype=np.uint16) | np.uint16(0x8000 if negative else 0)
+    x = bits.view(BFLOAT16)
+    with np.errstate(invalid="ignore"):  # the NaN patterns, left out just below
+        size = np.abs(x.astype(np.float64))
+    return x[(size >= 0.0122) & (size <= 800)]
+
+
+def bfloat16_after(bound: mpmath.mpf) -> float:
+    """The least bfloat16 above `bound` > 0, found by walking the format's values."""
+    x = bfloat16_inputs(negative=False).astype(np.float64)
+    return float(x[np.flatnonzero([mpmath.mpf(float(v)) > bound for v in x])[0]])
+
+
+def in_float32(formula: object, x: np.ndarray) -> np.ndarray:
+    """What the reports say bfloat16 runs: the input exactly in float32, the formula in
+    float32, the result rounded once to bfloat16."""
+    with np.errstate(all="ignore"):
+        return np.asarray(formula(x.astype(np.float32))).astype(BFLOAT16).astype(np.float64)
+
+
+def test_softplus_float_formulas_fail_where_the_formats_say_in_bfloat16(
+    softplus_report: Path,
+) -> None:
+    md = (softplus_report / "softplus.md").read_text(encoding="utf-8")
+    # log1p(exp(x)), computed in float32: exp overflows from the first float32 above
+    # ln(max float32), so every digit is lost from the first bfloat16 above it, although
+    # softplus(x) ≈ x is far below bfloat16's max.
+    edge = bfloat16_after(mpmath.log(mpmath.mpf(float(np.finfo(np.float32).max))))
+    _, _, zero, lost = table_row(md, "softplus as log1p(exp(x))", "bfloat16")
+    assert zero == "never"
+    assert float(BFLOAT16.type(lost)) == edge
+    # Exhaustively, over every positive bfloat16 of the range: inf from there on, finite
+    # before, while mpmath's softplus rounds to a finite bfloat16 at the edge.
+    x = bfloat16_inputs(negative=False)
+    got = in_float32(lambda w: np.log1p(np.exp(w)), x)
+    assert np.all(np.isinf(got) == (x.astype(np.float64) >= edge))
+    true = mpmath.log(1 + mpmath.exp(mpmath.mpf(edge)))
+    assert np.isfinite(BFLOAT16.type(float(true)))
+    # log(1 + exp(x)): 1 + e^x rounds to 1 in float32 once e^x ≤ 2^−24 (ties to even),
+    # so the result is 0 from the first bfloat16 at or beyond −24·ln 2 on; softplus(x)
+    # ≈ e^x is still far from bfloat16's least subnormal there.
+    _, _, zero, _ = table_row(md, "softplus as log(1 + exp(x))", "bfloat16")
+    bound = 24 * mpmath.log(2)
+    edge = -bfloat16_after(bound)
+    assert float(BFLOAT16.type(zero)) == edge
+    x = bfloat16_inputs(negative=True)
+    got = in_float32(lambda w: np.log(1 + np.exp(w)), x)
+    assert np.all((got == 0) == (x.astype(np.float64) <= edge))
+    true = mpmath.log(1 + mpmath.exp(mpmath.mpf(edge)))
+    assert float(BFLOAT16.type(float(true))) != 0
+    row = table_row(md, r"softplus as max(x, 0) + log1p(exp(−\|x\|))", "bfloat16")
+    assert row[2:] == ["never", "never"]
+
+
+@pytest.mark.parametrize("name", FAMILY)
+def test_every_float_table_has_a_bfloat16_row_per_formula(name: str) -> None:
+    """The committed reports (CI regenerates and diffs them): each formula measured has
+    a row in bfloat16, float32 and float64."""
+    from symbolic.functions import FAMILY as REGISTRY
+
+    md = (REPORTS / f"{name}.md").read_text(encoding="utf-8")
+    rows = [
+        [c.strip() for c in line.strip("|").split(" | ")]
+        for line in md.splitlines()
+        if line.startswith("| ")
+    ]
+    by_format = {
+        fmt: [cells[0] for cells in rows if len(cells) == 4 and cells[1] == fmt]
+        for fmt in ("bfloat16", "float32", "float64")
+    }
+    assert len(by_format["bfloat16"]) == len(REGISTRY[name].report.float_formulas)
+    assert by_format["bfloat16"] == by_format["float32"] == by_format["float64"]
+    if name == "sigmoid":
+        # σ(x) rounds to 1 in bfloat16 once 1 − σ(x) = σ(−x) ≤ 2^−9, half an ULP below 1
+        # (a tie goes to 1, the even one): from x = ln 511 on; the table's x is the first
+        # point of its 1/64 grid there.
+        saturation = [cells for cells in rows if len(cells) == 3 and cells[0] == "bfloat16"]
+        assert len(saturation) == 1
+        x = float(saturation[0][1])
+        assert x - 1 / 64 < mpmath.log(511) <= x
+
+
+def _bfloat16_thresholds(md: str) -> set[float]:
+    values = set()
+    for line in md.splitlines():
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        if len(cells) == 4 and cells[1] == "bfloat16":
+            values |= {abs(float(BFLOAT16.type(c))) for c in cells[2:] if c != "never"}
+    return values
+
+
+@pytest.mark.parametrize("name", [f for f in FAMILY if f != "sigmoid"])
+def test_the_bfloat16_prose_states_the_table(name: str) -> None:
+    """Every threshold the report's prose gives for bfloat16 ("from −16.75") is a bfloat16,
+    written exactly, and one of the bfloat16 thresholds of the table."""
+    import re
+
+    from symbolic.functions import FAMILY as REGISTRY
+
+    note = REGISTRY[name].report.float_note
+    bfloat16 = note[note.index("In bfloat16") :]
+    numbers = re.findall(r"(?:from|below) (−?\d+(?:\.\d+)?)", bfloat16)
+    assert numbers
+    table = _bfloat16_thresholds((REPORTS / f"{name}.md").read_text(encoding="utf-8"))
+    for number in numbers:
+        value = abs(float(number.replace("−", "-")))
+        assert float(BFLOAT16.type(value)) == value, number
+        assert value in table, (number, sorted(table))
+
+
+@pytest.mark.parametrize("name", [f for f in FAMILY if f != "sigmoid"])
+def test_a_family_formula_in_bfloat16_is_its_float32_value_rounded_once(name: str) -> None:
+    """What the function reports say of bfloat16: the formula runs in float32 and its
+    result is rounded once (checked on every bfloat16 of the tables' range)."""
+    from symbolic.functions import FAMILY as REGISTRY
+    from symbolic.grade.implementations import resolve
+
+    function = REGISTRY[name]
+    x = np.concatenate([bfloat16_inputs(negative=False), bfloat16_inputs(negative=True)])
+    for impl, order in function.report.float_formulas:
+        named = (function, order)
+        implementation = resolve(impl, named)
+        with np.errstate(all="ignore"):
+            got = np.asarray(implementation(x)).astype(BFLOAT16).astype(np.float64)
+        want = in_float32(implementation, x)
+        same = (got == want) | (np.isnan(got) & np.isnan(want))
+        assert same.all(), (impl, x[~same][:3])
+
+
+def test_gelu_with_erf_is_wrongly_zero_where_float32_says_in_bfloat16(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """1 + erf(x/√2), computed in float32, is 0 once erfc(|x|/√2) ≤ 2^−25: GELU as
+    (x/2)·(1 + erf(x/√2)) is wrongly 0 from the first bfloat16 beyond that edge.
+    Measured afresh (bfloat16 only, for speed) and in the committed report."""
+    from symbolic.functions import FAMILY as REGISTRY
+    from symbolic.grade import grading
+
+    monkeypatch.setattr(grading, "FLOAT_FACT_FORMATS", ("bfloat16",))
+
+    edge = -bfloat16_after(mpmath.sqrt(2) * mpmath.erfinv(1 - mpmath.mpf(2) ** -25))
+    label = "GELU as (x/2)·(1 + erf(x/√2)), scipy.special.erf"
+    (row,) = [
+        r
+        for r in grading.float_facts(REGISTRY["gelu"])
+        if r["formula"] == label and r["format"] == "bfloat16"
+    ]
+    assert float(BFLOAT16.type(row["zero_from"])) == edge
+    # The true GELU there is far from bfloat16's underflow (mpmath, rounded to bfloat16).
+    true = mpmath.mpf(edge) * mpmath.ncdf(edge)
+    assert float(BFLOAT16.type(float(true))) < 0
+    # Exhaustively over the negative bfloat16s: 0 from the edge on, not 0 before it.
+    from scipy.special import erf
+
+    x = bfloat16_inputs(negative=True)
+    got = in_float32(lambda w: w / 2 * (1 + erf(w / np.sqrt(np.float32(2)))), x)
+    assert np.all((got == 0) == (x.astype(np.float64) <= edge))
+    md = (REPORTS / "gelu.md").read_text(encoding="utf-8")
+    assert table_row(md, label, "bfloat16")[2] == row["zero_from"]
 
 
 @pytest.mark.slow

@@ -149,7 +149,9 @@ gelu.report = ReportText(
     "density.",
     float_note="(x/2)·(1 + erf(x/√2)) is 0 once erf(x/√2) rounds to −1: from x ≈ −5.54 in float32 "
     "and −8.37 in float64, where GELU(x) ≈ −8.3e−8 and −2.3e−16. (x/2)·erfc(−x/√2) keeps "
-    "its digits until erfc underflows, in the subnormal range of each format.",
+    "its digits until erfc underflows, in the subnormal range of each format. In bfloat16 "
+    "both run in float32: 1 + erf is 0 from −5.5625, the bfloat16 after float32's −5.54, "
+    "and erfc never fails, since GELU(x) underflows in bfloat16 before erfc does in float32.",
 )
 
 

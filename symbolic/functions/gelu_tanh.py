@@ -178,7 +178,9 @@ gelu_tanh.report = ReportText(
     "is x·σ(2v).",
     float_note="(x/2)·(1 + tanh(…)) is 0 once tanh rounds to −1: from x ≈ −5.42 in float32 and "
     "−7.19 in float64, where GELU_tanh(x) ≈ −1.1e−8 and −2.3e−16. x·σ(2v) keeps its digits "
-    "until e^(2v) underflows, in the subnormal range of each format.",
+    "until e^(2v) underflows, in the subnormal range of each format. In bfloat16 both run "
+    "in float32: 1 + tanh is 0 from −5.4375, the bfloat16 after float32's −5.42, and "
+    "x·σ(2v) never fails, since GELU_tanh(x) underflows in bfloat16 first.",
 )
 
 

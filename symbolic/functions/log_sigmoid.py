@@ -137,7 +137,9 @@ log_sigmoid.report = ReportText(
     float_note="log(1/(1 + exp(−x))) is 0 once σ(x) rounds to 1 (from x ≈ 16.6 in float32, "
     "36.7 in float64) although log σ(x) ≈ −e^(−x) is not, and −∞ once exp(−x) overflows; "
     "−log1p(exp(−x)) keeps the right tail but overflows below −88.7 (float32) and −709.8 "
-    "(float64), where log σ(x) ≈ x. min(x, 0) − log1p(exp(−|x|)) keeps every digit.",
+    "(float64), where log σ(x) ≈ x. min(x, 0) − log1p(exp(−|x|)) keeps every digit. In "
+    "bfloat16 the formulas run in float32, so they fail where float32 does, from the next "
+    "bfloat16 on: log(1/(1 + exp(−x))) from 16.75, −log1p(exp(−x)) below −89.",
 )
 
 

@@ -158,7 +158,9 @@ mish.report = ReportText(
     "to 1, here tanh(log(1 + e^x)).",
     float_note="x·tanh(log(1 + exp(x))) is 0 once 1 + e^x rounds to 1 (from x ≈ −16.6 in float32, "
     "−36.7 in float64) although Mish(x) ≈ x·e^x is not; with log1p it keeps the tail until "
-    "e^x underflows, before x·e^x does, in the subnormal range of each format.",
+    "e^x underflows, before x·e^x does, in the subnormal range of each format. In bfloat16 "
+    "both run in float32: log(1 + exp(x)) gives 0 from −16.75, and log1p never fails, "
+    "since Mish(x) underflows in bfloat16 before e^x does in float32.",
 )
 
 

@@ -151,7 +151,10 @@ silu.report = ReportText(
     "float64) although SiLU(x) ≈ x·e^x is far from underflow; x − x·σ(−x) is 0 from "
     "−16.6 / −36.7 on, where σ(−x) rounds to 1: it loses the whole negative tail. Even "
     "x·σ(x) with σ from exp(−|x|) loses the deepest, subnormal, tail, where e^x underflows "
-    "before x·e^x does. SiLU′ as s·(1 + x·(1 − s)) is 0 once s = 1/(1 + ∞).",
+    "before x·e^x does. SiLU′ as s·(1 + x·(1 − s)) is 0 once s = 1/(1 + ∞). In bfloat16 "
+    "the formulas run in float32: x/(1 + exp(−x)) and SiLU′ fail from −89, x − x·σ(−x) "
+    "from −16.75, and x·σ(x) never does, since SiLU(x) underflows in bfloat16 before e^x "
+    "does in float32.",
 )
 
 

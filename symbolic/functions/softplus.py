@@ -130,7 +130,9 @@ softplus.report = ReportText(
     float_note="log(1 + exp(x)) is 0 once 1 + e^x rounds to 1 (from x ≈ −16.6 in float32, "
     "−36.7 in float64) although softplus(x) ≈ e^x is not; log1p(exp(x)) keeps that tail, "
     "but exp overflows from ln(max float) on (88.7 in float32, 709.8 in float64), where "
-    "softplus(x) ≈ x. max(x, 0) + log1p(exp(−|x|)) keeps every digit for every x.",
+    "softplus(x) ≈ x. max(x, 0) + log1p(exp(−|x|)) keeps every digit for every x. In "
+    "bfloat16 the formulas run in float32, so they fail where float32 does, from the next "
+    "bfloat16 on: log(1 + exp(x)) from −16.75, log1p(exp(x)) from 89.",
 )
 
 

@@ -582,33 +582,39 @@ def as_text(data: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+FLOAT_FACT_FORMATS = ("bfloat16", "float32", "float64")
+
+
 def float_facts(
     function: type[DefinedFunction], points: int = 1 << 16, limit: float = 800.0
 ) -> list[dict[str, object]]:
-    """For each float formula the function's report lists, in float32 and float64: where results go wrongly to 0
-    (zero_from) and where they first lose every digit (lost_from: relative error ≥ 1
-    while the correctly rounded value is not 0), as exact floats (shortest decimals).
+    """For each float formula the function's report lists, in bfloat16, float32 and
+    float64 (`FLOAT_FACT_FORMATS`): where results go wrongly to 0 (zero_from) and where they first lose every
+    digit (lost_from: relative error ≥ 1 while the correctly rounded value is not 0), as
+    exact floats (shortest decimals). Each formula is called as `grade` calls it, so a
+    bfloat16 input goes through the same implementation (the textbook formulas compute in
+    float32 and round the result to bfloat16).
 
-    A fixed grid of `points` inputs in [−limit, limit] brackets each threshold (per sign);
-    `threshold_search` then finds the exact float between the grid point nearer 0 and the
-    first flagged one, evaluating the implementation and the oracle as it goes. The same
-    certificate as a sampled `grade`: the float found is flagged, its neighbour nearer 0
-    is not, and so is every float checked beyond it (for lost_from: every float checked
-    nearer 0 is not flagged); floats never evaluated are assumed to behave monotonically
-    between the checked ones. `lost_count` counts grid points only.
+    float32 and float64: a fixed grid of `points` inputs in [−limit, limit] brackets each
+    threshold (per sign); `threshold_search` then finds the exact float between the grid
+    point nearer 0 and the first flagged one, evaluating the implementation and the oracle
+    as it goes. The same certificate as a sampled `grade`: the float found is flagged, its
+    neighbour nearer 0 is not, and so is every float checked beyond it (for lost_from:
+    every float checked nearer 0 is not flagged); floats never evaluated are assumed to
+    behave monotonically between the checked ones. bfloat16 has too few values for such
+    a grid (most of its points would round to the same bfloat16): every bfloat16 in the
+    grid's range is evaluated instead (`_float_fact_grid`), so its thresholds there are
+    exhaustive, nothing assumed.
+    `lost_count` counts grid points only.
     """
     facts = []
-    grid = np.linspace(-limit, limit, points)
     for impl, order in function.report.float_formulas if function.report else ():
         target = target_of(function.typed(order))
         implementation = resolve(impl, target.named)
         label = function.implementations[impl, order].label
-        for name in ("float32", "float64"):
+        for name in FLOAT_FACT_FORMATS:
             fmt = ieee.FORMATS[name]
-            x = grid.astype(fmt.dtype)
-            bits = x.view(np.dtype(f"uint{fmt.dtype.itemsize * 8}"))
-            order = np.argsort(bits, kind="stable")  # bit order: |x| grows on each side
-            x, bits = x[order], bits[order]
+            x, bits = _float_fact_grid(fmt, points, limit)
             got = _as_float64(_call(implementation, x, fmt))
             w = oracle.rounded(target.expr, x).astype(np.float64)  # correctly rounded
             lost = _lost(got, w)
@@ -627,6 +633,26 @@ def float_facts(
                 }
             )
     return facts
+
+
+def _float_fact_grid(fmt: ieee.Format, points: int, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs `float_facts` evaluates first, in bit order (|x| grows on each side),
+    and their bit patterns: `points` evenly spaced in [−limit, limit] rounded to the
+    format; for a 16-bit format, every float of the format in the range those points
+    span (from the least |point|, limit/(points − 1), to limit): the same range, so that
+    a formula's lone wrong result at a subnormal x, which the grid of a wider format
+    never visits, does not hide the thresholds the table is about."""
+    unsigned = np.dtype(f"uint{fmt.dtype.itemsize * 8}")
+    grid = np.linspace(-limit, limit, points)
+    if fmt.dtype.itemsize == 2:
+        bits = np.arange(1 << 16, dtype=np.uint32).astype(unsigned)  # bit order already
+        size = np.abs(_as_float64(bits.view(fmt.dtype)))
+        bits = bits[(size >= np.abs(grid).min()) & (size <= limit)]  # no NaN, no ±inf
+        return bits.view(fmt.dtype), bits
+    x = grid.astype(fmt.dtype)
+    bits = x.view(unsigned)
+    order = np.argsort(bits, kind="stable")
+    return x[order], bits[order]
 
 
 def _lost(got: np.ndarray, want: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ from symbolic import __version__
 from symbolic.derive.derivation import Derivation, derive
 from symbolic.errors import SymbolicError
 from symbolic.functions import NAMED_FUNCTIONS, FamilyMember, ReportText
-from symbolic.grade.grading import float_facts
+from symbolic.grade.grading import FLOAT_FACT_FORMATS, float_facts
 from symbolic.language.parser import X
 from symbolic.language.printing import latex_to_mathml, to_latex, to_text
 from symbolic.numbers import oracle
@@ -390,7 +390,7 @@ def _float_facts(function: type[FamilyMember], text: ReportText) -> FloatFacts |
         return FloatFacts([], float_facts(function)) if text.float_formulas else None
     order, value, shown = text.saturation
     facts = []
-    for name in ("float32", "float64"):
+    for name in FLOAT_FACT_FORMATS:
         first = _first_x_rounding_to(function, order, value, name)
         true_value = oracle.value(function.typed(), repr(first), digits=6, order=shown)
         facts.append(FloatRow(name, repr(first), true_value))
