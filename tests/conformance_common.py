@@ -68,7 +68,7 @@ def cell_files(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((out / "cells").iterdir())}
 
 
-def assert_whole_cells(out: Path) -> None:
+def assert_whole_cells(out: Path, inputs: int = 200000) -> None:
     """Every file in cells/ and meta/ is a complete JSON document: no half-written cell,
     no temporary file left behind."""
     for folder in ("cells", "meta"):
@@ -77,7 +77,7 @@ def assert_whole_cells(out: Path) -> None:
             data = json.loads(path.read_text())
             if folder == "cells":
                 assert {"impl", "of", "dtype", "inputs", "max_ulp", "histogram"} <= data.keys()
-                assert data["inputs"] == 200000
+                assert data["inputs"] == inputs
 
 
 # ---------------------------------------------------------------- real processes
