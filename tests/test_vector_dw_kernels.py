@@ -3,6 +3,8 @@ bounds (symbolic/arith/dwkernels.py, symbolic/arith/vball_dw.py)."""
 
 from __future__ import annotations
 
+import importlib
+import math
 from collections.abc import Iterator
 from fractions import Fraction
 
@@ -134,3 +136,58 @@ def test_balls_contain(a: tuple, b: tuple) -> None:
         assert _inside(vball_dw.log(x), mpmath.log(p))
     if np.isfinite(vball_dw.log1p_ball(x).rad[0]):
         assert _inside(vball_dw.log1p_ball(x), mpmath.log1p(p))
+
+
+# ---------------------------------------------------------------- GELU_tanh's far tail
+
+
+def _gelu_tanh(x: mpmath.mpf) -> mpmath.mpf:
+    v = 2 * mpmath.sqrt(2 / mpmath.pi) * (x + mpmath.mpf(44715) / 10**6 * x**3)
+    return x / (1 + mpmath.exp(-v))
+
+
+def _float64(value: mpmath.mpf) -> float:
+    """value rounded to nearest float64, subnormals included (by mpmath, not the code)."""
+    if value == 0:
+        return 0.0
+    _, exponent = mpmath.frexp(value)  # value = m·2^exponent, 1/2 ≤ |m| < 1
+    quantum = max(int(exponent) - 53, -1074)
+    n = int(mpmath.nint(value * mpmath.mpf(2) ** -quantum))
+    return math.copysign(math.ldexp(float(n), quantum), float(value))
+
+
+def test_gelu_tanh_tail_bound() -> None:
+    """The inequality behind the zero band: g(x) = ln|x| + v(x) at TAIL_ZERO is below
+    −1095·ln 2 (g increases for x ≤ −1), and v spans the band the comment states."""
+    module = importlib.import_module("symbolic.functions.gelu_tanh")  # not the class
+
+    scale = 2 * mpmath.sqrt(2 / mpmath.pi)
+    c = mpmath.mpf(44715) / 10**6
+
+    def v(x: float) -> mpmath.mpf:
+        return scale * (x + c * mpmath.mpf(x) ** 3)
+
+    assert scale > 1.59
+    assert mpmath.log(-module.TAIL_ZERO) + v(module.TAIL_ZERO) < -1095 * mpmath.log(2)
+    assert v(module.TAIL_START) < -647 and v(module.TAIL_ZERO) > -769
+    assert mpmath.exp(v(module.TAIL_START)) < mpmath.mpf(2) ** -933
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.floats(-23.0, -20.0), min_size=1, max_size=40))
+@example(xs=[-21.2075, -21.18, -21.75, -21.7500001, -20.5, -22.4, -1e300])
+def test_gelu_tanh_tail_rounds_like_mpmath(xs: list[float]) -> None:
+    """Far negative points: decided without Arb (`vectorized.rounded`), each equal, sign
+    included, to mpmath's value rounded to float64 (subnormals and −0 among them)."""
+    from symbolic.arith import ieee
+    from symbolic.numbers import oracle, vectorized
+
+    x = np.array(xs)
+    values, decided = vectorized.rounded(
+        oracle.to_expression("gelu_tanh(x)"), x, ieee.FORMATS["float64"]
+    )
+    assert decided.all()
+    for point, value in zip(xs, values, strict=True):
+        want = _float64(_gelu_tanh(mpmath.mpf(point)))
+        want = -0.0 if want == 0 else want
+        assert value == want and np.signbit(value) == np.signbit(want), point

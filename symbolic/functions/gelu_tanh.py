@@ -7,13 +7,18 @@ the enclosures use σ's stable closed forms, so the tails keep their digits.
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import flint
 import numpy as np
 import sympy
 from sympy import Expr, Rational, S
 
+from symbolic.arith.arb import exact_bounds, precision
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
 from symbolic.functions.libraries import (
     in_work_dtype,
@@ -202,3 +207,66 @@ def _stable_form(n: int, u: Expr) -> Expr:
 
 
 gelu_tanh.stable_forms = {n: (lambda u, n=n: _stable_form(n, u)) for n in range(3)}
+
+
+# ---------------------------------------------------------------- the far negative tail (float64)
+#
+# Below x = −20.5, GELU_tanh(x) = x·σ(v) is below 2^-929 and soon subnormal, where the
+# double-word balls do not decide (their absolute TINY is above float64's subnormal
+# spacing). `_vector_tail(ops, x)` gives there a ball of GELU_tanh(x)·2^TAIL_SCALE, whose
+# rounding `symbolic.numbers.vectorized` decides in float64 scaled by 2^TAIL_SCALE:
+#
+# - TAIL_ZERO < x ≤ TAIL_START: v ∈ [−768.9, −647.4], so e^v < 2^-933 and
+#   x·σ(v)·2^K = x·e^(v + K·ln2)·1/(1 + e^v) with 1/(1 + e^v) ∈ [1 − 2^-933, 1]: the
+#   ball of x·e^(v + K ln2) times the ball 1 ± 2^-900. With K = 400, v + K·ln2 ∈
+#   [−491.7, −370.2]: the scaled values lie in [2^-710, 2^-530], their low words stay
+#   normal and every bound of the double-word kernels holds (no TINY at work).
+# - x ≤ TAIL_ZERO: |x·σ(v)| < |x|·e^v = e^g, g(x) = ln|x| + v(x), and for x ≤ −1
+#   g′(x) = 1/x + S·(1 + 3c·x²) ≥ S − 1 > 0 (S = 2√(2/π) > 1.59): so g(x) ≤ g(TAIL_ZERO)
+#   = ln 21.75 − S·(21.75 + c·21.75³) < −765.8 < −1095·ln 2 (tests check it at 250 bits)
+#   and |GELU_tanh(x)| < 2^-1095: the ball 0 ± 2^(K − 1095), which rounds to a zero
+#   whose sign is that of x.
+# Other points get an infinite radius (left to the caller's other paths).
+
+TAIL_SCALE = 400
+TAIL_START = -20.5
+TAIL_ZERO = -21.75
+
+
+def _double_word_ball(value: flint.arb) -> tuple[float, float, float]:
+    """(hi, lo, rad) with hi + lo ± rad holding the Arb ball, read exactly."""
+    low, high = exact_bounds(value)
+    center = (low + high) / 2
+    hi = float(center)
+    lo = float(center - Fraction(hi))
+    middle = Fraction(hi) + Fraction(lo)
+    spread = max(high - middle, middle - low)
+    return hi, lo, math.nextafter(float(spread), math.inf)
+
+
+@cache
+def _tail_constants() -> tuple[tuple[float, float, float], ...]:
+    """S = 2√(2/π), c and K·ln2 as double-word balls (from Arb at 256 bits)."""
+    with precision(256):
+        return (
+            _double_word_ball(_scale()),
+            _double_word_ball(_c()),
+            _double_word_ball(flint.arb(2).log() * TAIL_SCALE),
+        )
+
+
+def _vector_tail(ops: ModuleType, x: np.ndarray) -> tuple[object, int]:
+    """A ball of GELU_tanh(x)·2^TAIL_SCALE for x ≤ TAIL_START (see above), and the scale."""
+    shape = x.shape
+    scale, c, shift = (ops.constant(shape, *value) for value in _tail_constants())
+    u = ops.exact(x)
+    cube = ops.mul(u, ops.mul(u, u))
+    v = ops.mul(scale, ops.add(u, ops.mul(c, cube)))
+    w = ops.mul(ops.mul(u, ops.exp(ops.add(v, shift))), ops.constant(shape, 1.0, 0.0, 2.0**-900))
+    zero = ops.constant(shape, 0.0, 0.0, 2.0 ** (TAIL_SCALE - 1095))
+    unknown = ops.constant(shape, 0.0, 0.0, math.inf)
+    band = (x > TAIL_ZERO) & (x <= TAIL_START)
+    return ops.select(band, w, ops.select(x <= TAIL_ZERO, zero, unknown)), TAIL_SCALE
+
+
+gelu_tanh.vector_tail = _vector_tail
