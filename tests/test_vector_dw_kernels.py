@@ -84,6 +84,36 @@ def test_log1p(h: float, f: float) -> None:
     assert _rel(_value(*k.log1p(yh, yl)), mpmath.log1p(_value(yh, yl))) <= k.LOG_BOUND
 
 
+@settings(max_examples=120, deadline=None)
+@given(st.integers(1, 70), st.floats(0.5, 1), st.booleans(), st.floats(-1, 1))
+@example(e=0, m=2 * 2.0**-4 / (1 - 2.0**-4), negative=False, f=1.0)  # z = 2^-4: 14 terms
+@example(e=0, m=2 * 2.0**-8 / (1 + 2.0**-8), negative=True, f=-1.0)  # z = −2^-8: 7 terms
+def test_log1p_small(e: int, m: float, negative: bool, f: float) -> None:
+    """log1p where z = y/(2 + y) is small: every class of ATANH_TERMS, near its bounds."""
+    yh, yl = _pair(math.ldexp(-m if negative else m, -e), f)
+    assert _rel(_value(*k.log1p(yh, yl)), mpmath.log1p(_value(yh, yl))) <= k.LOG_BOUND
+
+
+def test_atanh_terms_table() -> None:
+    """Each class of ATANH_TERMS truncates below 2^-106: w^N/(1 − w) with w = b²(1 + 2^-50)
+    (b = 0.1716 + 2^-50 for the last class, the docstring's bound on |z|)."""
+    for bound, terms in k.ATANH_TERMS:
+        b = mpmath.mpf(0.1716) + mpmath.mpf(2) ** -50 if bound == math.inf else _mp(bound)
+        w = b**2 * (1 + mpmath.mpf(2) ** -50)
+        assert w**terms / (1 - w) < mpmath.mpf(2) ** -105.9, (bound, terms)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-0.29, 0.41).filter(lambda v: abs(v) > 1e-300), min_size=2))
+def test_log1p_mixed_classes(ys: list[float]) -> None:
+    """Points of several term counts in one call come back in their places."""
+    y = np.array(ys)
+    vh, vl = k.log1p(y, np.zeros_like(y))
+    for index, point in enumerate(ys):
+        got = _mp(float(vh[index])) + _mp(float(vl[index]))
+        assert _rel(got, mpmath.log1p(_mp(point))) <= k.LOG_BOUND
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.floats(-2.5, 2.5).filter(lambda v: abs(v) > 1e-290), st.floats(-1, 1))
 def test_erf_series(h: float, f: float) -> None:

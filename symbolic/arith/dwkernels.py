@@ -30,8 +30,9 @@ expm1(y), y ≤ 0 (`expm1_negative`), relative error ≤ 2^-88: for |y| ≤ 0.35
 log(y) for y = yh + yl > 0 (`log`), relative error ≤ 2^-88: yh = f·2^e with
   f ∈ [√½, √2) (frexp, exact), yl scaled by 2^-e (exact, yl normal); z = (f − 1 + l)/
   (f + 1 + l): f − 1 exact, both sums and the quotient < 3E; |z| ≤ 0.1716 (+2^-50).
-  2·atanh z = 2z·Σ_{j<21} w^j/(2j+1), w = z² (< 2E), positive terms: truncation
-  < w^21 < 2^-106, Horner < 21·2E; so < 50E on log f. Adding e·ln2 (e·L as a
+  2·atanh z = 2z·Σ_{j<N} w^j/(2j+1), w = z² (< 2E), positive terms, N ≤ 21 the fewest
+  for |z| (`ATANH_TERMS`: w^N < 2^-106 in each class, N = 21 for |z| ≤ 0.172): truncation
+  < w^N/(1 − w) < 2^-105.9, Horner < N·2E ≤ 42E; so < 50E on log f. Adding e·ln2 (e·L as a
   double-word: < 2^-104 relative) where |log f| ≤ |e ln2|/2 as in the plain proof:
   < 3·(50E) + E < 2^-94.
 
@@ -163,16 +164,44 @@ def expm1_negative(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return branches(np.abs(yh) <= 0.35, _expm1_series, _expm1_by_exp, yh, yl)
 
 
-def _atanh_series(zh: np.ndarray, zl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """2·atanh(z) for |z| ≤ 0.172."""
+# (b, N): where |z_h| ≤ b, w = z² ≤ b²(1 + 2^-50) and w^N < 2^-106, so N terms suffice.
+ATANH_TERMS = (
+    (2.0**-27, 2),
+    (2.0**-18, 3),
+    (2.0**-14, 4),
+    (2.0**-11, 5),
+    (2.0**-8, 7),
+    (2.0**-6, 9),
+    (2.0**-4, 14),
+    (math.inf, 21),  # |z| ≤ 0.172: w < 0.0296, w^21 < 2^-106
+)
+_ATANH_BOUNDS = np.array([b for b, _ in ATANH_TERMS])
+
+
+def _atanh_terms(zh: np.ndarray, zl: np.ndarray, terms: int) -> tuple[np.ndarray, np.ndarray]:
+    """2z·Σ_{j<terms} w^j/(2j+1), w = z², by Horner from the last term."""
     wh, wl = mul(zh, zl, zh, zl)
-    sh, sl = _ODD_INVERSES[21]
+    sh, sl = _ODD_INVERSES[terms - 1]
     sh, sl = np.full_like(zh, sh), np.full_like(zh, sl)
-    for j in range(20, -1, -1):
+    for j in range(terms - 2, -1, -1):
         sh, sl = mul(sh, sl, wh, wl)
         sh, sl = add(sh, sl, *_ODD_INVERSES[j])
     sh, sl = mul(sh, sl, zh, zl)
     return 2.0 * sh, 2.0 * sl
+
+
+def _atanh_series(zh: np.ndarray, zl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """2·atanh(z) for |z| ≤ 0.172, each point with the fewest terms of ATANH_TERMS for
+    its |z_h| (the points of one count evaluated together)."""
+    classes = np.searchsorted(_ATANH_BOUNDS, np.abs(zh))  # |z_h| ≤ _ATANH_BOUNDS[class]
+    present = np.flatnonzero(np.bincount(classes.ravel(), minlength=len(ATANH_TERMS)))
+    if len(present) == 1:
+        return _atanh_terms(zh, zl, ATANH_TERMS[present[0]][1])
+    out_h, out_l = np.empty_like(zh), np.empty_like(zh)
+    for c in present:
+        index = np.flatnonzero(classes == c)
+        out_h[index], out_l[index] = _atanh_terms(zh[index], zl[index], ATANH_TERMS[c][1])
+    return out_h, out_l
 
 
 def log(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
