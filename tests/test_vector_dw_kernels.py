@@ -96,11 +96,13 @@ def test_log1p_small(e: int, m: float, negative: bool, f: float) -> None:
 
 def test_atanh_terms_table() -> None:
     """Each class of ATANH_TERMS truncates below 2^-106: w^N/(1 − w) with w = b²(1 + 2^-50)
-    (b = 0.1716 + 2^-50 for the last class, the docstring's bound on |z|)."""
-    for bound, terms in k.ATANH_TERMS:
+    (b = 0.1716 + 2^-50 for the last class, the docstring's bound on |z|), and its plain
+    float64 terms start where w^J ≤ 2^-53."""
+    for bound, (terms, plain) in k.ATANH_TERMS:
         b = mpmath.mpf(0.1716) + mpmath.mpf(2) ** -50 if bound == math.inf else _mp(bound)
         w = b**2 * (1 + mpmath.mpf(2) ** -50)
         assert w**terms / (1 - w) < mpmath.mpf(2) ** -105.9, (bound, terms)
+        assert w**plain <= mpmath.mpf(2) ** -53 and terms - plain <= 10, (bound, plain)
 
 
 @settings(max_examples=60, deadline=None)

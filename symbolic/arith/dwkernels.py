@@ -32,7 +32,10 @@ log(y) for y = yh + yl > 0 (`log`), relative error ≤ 2^-88: yh = f·2^e with
   (f + 1 + l): f − 1 exact, both sums and the quotient < 3E; |z| ≤ 0.1716 (+2^-50).
   2·atanh z = 2z·Σ_{j<N} w^j/(2j+1), w = z² (< 2E), positive terms, N ≤ 21 the fewest
   for |z| (`ATANH_TERMS`: w^N < 2^-106 in each class, N = 21 for |z| ≤ 0.172): truncation
-  < w^N/(1 − w) < 2^-105.9, Horner < N·2E ≤ 42E; so < 50E on log f. Adding e·ln2 (e·L as a
+  < w^N/(1 − w) < 2^-105.9. The terms j ≥ J (w^J ≤ 2^-53) as P = Σ_{J≤j<N} w^(j−J)/(2j+1)
+  by plain float64 Horner in w_h (positive terms, N − J ≤ 10 of them: each step adds
+  ≤ 3u, w_h for w included, so within 31u < 2^-47 of P relative), so w^J·P is off by < 2^-100 ≤ 4E; then J ≤ 11
+  double-word Horner steps < 22E; so < 50E on log f. Adding e·ln2 (e·L as a
   double-word: < 2^-104 relative) where |log f| ≤ |e ln2|/2 as in the plain proof:
   < 3·(50E) + E < 2^-94.
 
@@ -164,26 +167,31 @@ def expm1_negative(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return branches(np.abs(yh) <= 0.35, _expm1_series, _expm1_by_exp, yh, yl)
 
 
-# (b, N): where |z_h| ≤ b, w = z² ≤ b²(1 + 2^-50) and w^N < 2^-106, so N terms suffice.
+# (b, (N, J)): where |z_h| ≤ b, w = z² ≤ b²(1 + 2^-50), w^N < 2^-106 (N terms suffice) and
+# w^J ≤ 2^-53 (the terms j ≥ J in plain float64 suffice; module docstring).
 ATANH_TERMS = (
-    (2.0**-27, 2),
-    (2.0**-18, 3),
-    (2.0**-14, 4),
-    (2.0**-11, 5),
-    (2.0**-8, 7),
-    (2.0**-6, 9),
-    (2.0**-4, 14),
-    (math.inf, 21),  # |z| ≤ 0.172: w < 0.0296, w^21 < 2^-106
+    (2.0**-27, (2, 1)),
+    (2.0**-18, (3, 2)),
+    (2.0**-14, (4, 2)),
+    (2.0**-11, (5, 3)),
+    (2.0**-8, (7, 4)),
+    (2.0**-6, (9, 5)),
+    (2.0**-4, (14, 7)),
+    (math.inf, (21, 11)),  # |z| ≤ 0.172: w < 0.0296, w^21 < 2^-106, w^11 < 2^-55
 )
-_ATANH_BOUNDS = np.array([b for b, _ in ATANH_TERMS])
+_ODD_INVERSES_PLAIN = [1.0 / (2 * j + 1) for j in range(22)]
 
 
-def _atanh_terms(zh: np.ndarray, zl: np.ndarray, terms: int) -> tuple[np.ndarray, np.ndarray]:
-    """2z·Σ_{j<terms} w^j/(2j+1), w = z², by Horner from the last term."""
+def _atanh_terms(zh: np.ndarray, zl: np.ndarray, terms: tuple[int, int]) -> tuple:
+    """2z·Σ_{j<N} w^j/(2j+1), w = z², by Horner from the last term: the terms j ≥ J in
+    plain float64 (P, in w_h), then J double-word steps from P."""
+    count, plain = terms
     wh, wl = mul(zh, zl, zh, zl)
-    sh, sl = _ODD_INVERSES[terms - 1]
-    sh, sl = np.full_like(zh, sh), np.full_like(zh, sl)
-    for j in range(terms - 2, -1, -1):
+    p = np.full_like(zh, _ODD_INVERSES_PLAIN[count - 1])
+    for j in range(count - 2, plain - 1, -1):
+        p = p * wh + _ODD_INVERSES_PLAIN[j]
+    sh, sl = p, np.zeros_like(zh)
+    for j in range(plain - 1, -1, -1):
         sh, sl = mul(sh, sl, wh, wl)
         sh, sl = add(sh, sl, *_ODD_INVERSES[j])
     sh, sl = mul(sh, sl, zh, zl)
@@ -192,16 +200,41 @@ def _atanh_terms(zh: np.ndarray, zl: np.ndarray, terms: int) -> tuple[np.ndarray
 
 def _atanh_series(zh: np.ndarray, zl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """2·atanh(z) for |z| ≤ 0.172, each point with the fewest terms of ATANH_TERMS for
-    its |z_h| (the points of one count evaluated together)."""
-    classes = np.searchsorted(_ATANH_BOUNDS, np.abs(zh))  # |z_h| ≤ _ATANH_BOUNDS[class]
-    present = np.flatnonzero(np.bincount(classes.ravel(), minlength=len(ATANH_TERMS)))
-    if len(present) == 1:
-        return _atanh_terms(zh, zl, ATANH_TERMS[present[0]][1])
-    out_h, out_l = np.empty_like(zh), np.empty_like(zh)
-    for c in present:
-        index = np.flatnonzero(classes == c)
-        out_h[index], out_l[index] = _atanh_terms(zh[index], zl[index], ATANH_TERMS[c][1])
-    return out_h, out_l
+    its |z_h| (or more, `by_terms`)."""
+    return by_terms(np.abs(zh), ATANH_TERMS, _atanh_terms, zh, zl)
+
+
+MIN_GROUP = 2048  # points: a smaller class of `by_terms` joins the next
+
+
+def by_terms(
+    size: np.ndarray, table: tuple[tuple[float, int], ...], evaluate: Callable, *args
+) -> tuple:
+    """evaluate(*args, terms) at every point, with terms ≥ the count of the first row
+    (bound, count) of `table` whose bound covers the point's size (size ≤ bound); rows
+    are by increasing bound and count. Points of one count are evaluated together, and
+    classes of fewer than MIN_GROUP points join the next one (more terms, never fewer:
+    each count's truncation bound holds for every smaller size)."""
+    bounds = np.array([bound for bound, _ in table])
+    classes = np.searchsorted(bounds, size)
+    tally = np.bincount(classes.ravel(), minlength=len(table))
+    groups, start, pending = [], 0, 0
+    for c in np.flatnonzero(tally):
+        pending += tally[c]
+        if pending >= MIN_GROUP or c == len(table) - 1 or not tally[c + 1 :].any():
+            groups.append((start, c))
+            start, pending = c + 1, 0
+    if len(groups) == 1:
+        return evaluate(*args, table[groups[0][1]][1])
+    outputs = None
+    for first, last in groups:
+        index = np.flatnonzero((classes >= first) & (classes <= last))
+        values = evaluate(*(a[index] for a in args), table[last][1])
+        if outputs is None:
+            outputs = tuple(np.empty(size.shape, dtype=v.dtype) for v in values)
+        for out, value in zip(outputs, values, strict=True):
+            out[index] = value
+    return outputs
 
 
 def log(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
