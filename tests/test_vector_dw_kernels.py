@@ -105,6 +105,38 @@ def test_atanh_terms_table() -> None:
         assert w**plain <= mpmath.mpf(2) ** -53 and terms - plain <= 10, (bound, plain)
 
 
+def test_expm1_terms_table() -> None:
+    """Each class of EXPM1_TERMS truncates below 2^-95 relative to |y| (b^N/(N+1)!, with
+    b(1 + 2^-50) bounding |y|, b = 0.35 for the last class), its plain float64 terms
+    weigh ≤ 2^-50 and there are at most 8 of them past the first."""
+    for bound, (terms, plain) in k.EXPM1_TERMS:
+        b = (mpmath.mpf(0.35) if bound == math.inf else _mp(bound)) * (1 + mpmath.mpf(2) ** -50)
+        assert b**terms / mpmath.factorial(terms + 1) < mpmath.mpf(2) ** -95, (bound, terms)
+        assert b**plain / mpmath.factorial(plain + 1) <= mpmath.mpf(2) ** -50, (bound, plain)
+        assert 0 < plain < terms <= plain + 9
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.integers(2, 60), st.floats(0.5, 1), st.floats(-1, 1))
+@example(e=1, m=0.7, f=1.0)  # y = −0.35: 20 terms
+def test_expm1_negative_small(e: int, m: float, f: float) -> None:
+    """expm1 where the series serves: every class of EXPM1_TERMS."""
+    yh, yl = _pair(-math.ldexp(m, -e), f)
+    y = _value(yh, yl)
+    if y < 0:
+        assert _rel(_value(*k.expm1_negative(yh, yl)), mpmath.expm1(y)) <= k.EXPM1_BOUND
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-0.35, 0).filter(lambda v: v < -1e-300), min_size=2))
+def test_expm1_mixed_classes(ys: list[float]) -> None:
+    y = np.array(ys)
+    vh, vl = k.expm1_negative(y, np.zeros_like(y))
+    for index, point in enumerate(ys):
+        got = _mp(float(vh[index])) + _mp(float(vl[index]))
+        assert _rel(got, mpmath.expm1(_mp(point))) <= k.EXPM1_BOUND
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(-0.29, 0.41).filter(lambda v: abs(v) > 1e-300), min_size=2))
 def test_log1p_mixed_classes(ys: list[float]) -> None:

@@ -10,21 +10,25 @@ values below 1), which is the TINY the balls add; and the balls do not decide fl
 values below 2^-960 (those go to Arb).
 
 exp(y) for y = yh + yl, −745 ≤ yh ≤ 709 (`exp`), relative error ≤ 2^-88 (in fact
-  < 2^-98): with a = −y, k = rint(a·64/ln2) (|k| < 2^17), t = a_h − k·C1 exact (C1 the
-  32-bit head of ln2/64, k·C1 ≤ 49 bits; Sterbenz for k ≠ 0); (t + a_l) by two_sum,
+  < 2^-98): with a = −y, k = rint(a·1024/ln2) (|k| < 2^21), t = a_h − k·C1 exact (C1 the
+  32-bit head of ln2/1024, k·C1 ≤ 53 bits; Sterbenz for k ≠ 0); (t + a_l) by two_sum,
   exact; r = (t + a_l) − k·C2 − k·C3 with k·C2 exact (two_prod) and k·C3 rounded
-  (< 2^-125): |r| ≤ ln2/128 + 2^-40 < 0.0055, off by < 2^-110 (`add`: 3u² of ≤ 0.0055).
-  e^(−r) = Σ_{j≤10} (−r)^j/j! (truncation < 0.0055^11/11! < 2^-108); the terms j ≥ 6 as
-  one plain float64 Horner sum T in r_h (T ≈ 1/720 within 8u relative, and r_h for r
-  moves it by < 2^-53 relative), so r^6·T is off by < 0.0055^6·2^-9.4·2^-49 < 2^-103;
-  then six double-word Horner steps (each < 7u² + 3u² on values within 0.6 % of c_j,
-  |c_j| ≤ 1): < 6·10u² < 2^-100; times T[j] = 2^(−j/64) as a double-word of a 300-bit
-  value (< 2^-105), 7u². Total < 2^-98; ldexp by −(k >> 6) is exact for normal results.
+  (< 2^-125): |r| ≤ ln2/2048 + 2^-40 < 3.4·10^-4 < 2^-11.5, off by < 2^-113 (`add`: 3u²
+  of ≤ 3.4·10^-4). e^(−r) = Σ_{j≤7} (−r)^j/j! (truncation < 2^-92/8! < 2^-107); the terms
+  j ≥ 4 as one plain float64 Horner sum T in r_h (T ≈ 1/24 within 8u relative, and r_h
+  for r moves it by < 2^-53 relative), so r^4·T is off by < 2^-46·2^-4.5·2^-49 < 2^-99;
+  then four double-word Horner steps (each < 7u² + 3u² on values within 0.04 % of c_j,
+  |c_j| ≤ 1): < 4·10.1u² < 2^-100; times T[j] = 2^(−j/1024) as a double-word of a
+  300-bit value (< 2^-105), 7u². Total < 2^-98; ldexp by −(k >> 10) is exact for normal
+  results.
 
 expm1(y), y ≤ 0 (`expm1_negative`), relative error ≤ 2^-88: for |y| ≤ 0.35 the series
-  y·Σ_{j<20} y^j/(j+1)! (truncation < 0.35^20/21! < 2^-95 relative); 20 Horner steps of
-  a multiply and an add (each < E on values ≤ e^0.35) over |expm1(y)| ≥ 0.82|y|:
-  < 20·2E·1.42/0.82 < 2^-95. Else exp(y) − 1 with exp(y) ≤ 0.705, |result| ≥ 0.295:
+  y·Σ_{m<N} y^m/(m+1)!, N ≤ 20 the fewest for |y| (`EXPM1_TERMS`: truncation
+  < b^N/(N+1)! < 2^-95 relative, N = 20 for 0.35); the terms m ≥ J (weighing ≤ 2^-50)
+  by plain float64 Horner in y_h (N − J ≤ 8 steps, each ≤ 3u, on partial sums within
+  12 % of their leading coefficient as |y| ≤ 0.35: within 2^-47 relative), so < 2^-97;
+  then J ≤ 12 double-word Horner steps of a multiply and an add (each < E on values
+  ≤ e^0.35) over |expm1(y)| ≥ 0.82|y|: < 12·2E·1.42/0.82 < 2^-96. Else exp(y) − 1 with exp(y) ≤ 0.705, |result| ≥ 0.295:
   < 2^-88·0.705/0.295 + E ≤ 2^-86.7; we claim 2^-86.
 
 log(y) for y = yh + yl > 0 (`log`), relative error ≤ 2^-88: yh = f·2^e with
@@ -62,6 +66,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
+from functools import cache
 
 import mpmath
 import numpy as np
@@ -92,9 +97,9 @@ _TWO_OVER_SQRT_PI = double_word_of(2 / _SQRT_PI)
 _INV_SQRT_PI = double_word_of(1 / _SQRT_PI)
 
 
-_C1 = float(math.floor(_LN2 / 64 * 2**38)) / 2**38  # 32 significant bits of ln2/64
-_C2, _C3 = double_word_of(_LN2 / 64 - Fraction(_C1))
-_SIXTY_FOUR_OVER_LN2 = float(64 / _LN2)
+_C1 = float(math.floor(_LN2 / 1024 * 2**42)) / 2**42  # 32 significant bits of ln2/1024
+_C2, _C3 = double_word_of(_LN2 / 1024 - Fraction(_C1))
+_TABLE_SIZE_OVER_LN2 = float(1024 / _LN2)
 
 
 def _exact(value: mpmath.mpf) -> Fraction:
@@ -102,32 +107,39 @@ def _exact(value: mpmath.mpf) -> Fraction:
     return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
 
 
-with mpmath.workprec(300):
-    _TABLE = [double_word_of(_exact(mpmath.mpf(2) ** (-mpmath.mpf(j) / 64))) for j in range(64)]
-_TABLE_HI = np.array([t[0] for t in _TABLE])
-_TABLE_LO = np.array([t[1] for t in _TABLE])
-_TAIL = [1.0 / math.factorial(j) for j in range(6, 11)]  # plain float64 terms
+@cache
+def _table() -> tuple[np.ndarray, np.ndarray]:
+    """2^(−j/1024), j < 1024, as double-words of 300-bit values (built on first use)."""
+    with mpmath.workprec(300):
+        table = [
+            double_word_of(_exact(mpmath.mpf(2) ** (-mpmath.mpf(j) / 1024))) for j in range(1024)
+        ]
+    return np.array([t[0] for t in table]), np.array([t[1] for t in table])
+
+
+_TAIL = [1.0 / math.factorial(j) for j in range(4, 8)]  # plain float64 terms
 
 
 def exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """e^(yh + yl) for −745 ≤ yh ≤ 709, relative error ≤ EXP_BOUND (normal results)."""
-    a_h, a_l = -yh, -yl  # e^y = e^(−a), a = k·ln2/64 + r
-    k = np.rint(a_h * _SIXTY_FOUR_OVER_LN2)
+    a_h, a_l = -yh, -yl  # e^y = e^(−a), a = k·ln2/1024 + r
+    k = np.rint(a_h * _TABLE_SIZE_OVER_LN2)
     t = a_h - k * _C1
     sh, sl = two_sum(t, a_l)
     ph, pl = two_prod(k, _C2)
     rh, rl = add(sh, sl, -ph, -(pl + k * _C3))
-    rh, rl = -rh, -rl  # e^(−a) = 2^(−k/64)·e^(−r): Taylor in −r
+    rh, rl = -rh, -rl  # e^(−a) = 2^(−k/1024)·e^(−r): Taylor in −r
     tail = np.full_like(rh, _TAIL[-1])
     for c in reversed(_TAIL[:-1]):
         tail = tail * rh + c
     qh, ql = tail, np.zeros_like(rh)
-    for j in range(5, -1, -1):
+    for j in range(3, -1, -1):
         qh, ql = mul(qh, ql, rh, rl)
         qh, ql = add(qh, ql, *_INV_FACTORIALS[j])
     n = k.astype(np.int64)
-    eh, el = mul(qh, ql, _TABLE_HI[n & 63], _TABLE_LO[n & 63])
-    return np.ldexp(eh, -(n >> 6)), np.ldexp(el, -(n >> 6))
+    table_hi, table_lo = _table()
+    eh, el = mul(qh, ql, table_hi[n & 1023], table_lo[n & 1023])
+    return np.ldexp(eh, -(n >> 10)), np.ldexp(el, -(n >> 10))
 
 
 def branches(
@@ -148,13 +160,36 @@ def branches(
     return outputs
 
 
-def _expm1_series(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    ph, pl = _INV_FACTORIALS[20]
-    ph, pl = np.full_like(yh, ph), np.full_like(yh, pl)
-    for j in range(19, 0, -1):
+# (b, (N, J)): where |y_h| ≤ b, the terms m ≥ N of Σ y^m/(m+1)! weigh < 2^-95 (b^N/(N+1)!)
+# and those m ≥ J ≤ 2^-50 (b^J/(J+1)!): these go in plain float64 (module docstring).
+EXPM1_TERMS = (
+    (2.0**-40, (3, 2)),
+    (2.0**-24, (4, 2)),
+    (2.0**-14, (6, 4)),
+    (2.0**-8, (10, 6)),
+    (2.0**-5, (13, 7)),
+    (2.0**-3, (16, 10)),
+    (math.inf, (20, 12)),  # |y| ≤ 0.35
+)
+_INV_FACTORIALS_PLAIN = [1.0 / math.factorial(j) for j in range(22)]
+
+
+def _expm1_terms(yh: np.ndarray, yl: np.ndarray, terms: tuple[int, int]) -> tuple:
+    """y·Σ_{m<N} y^m/(m+1)!: the terms m ≥ J by plain float64 Horner, then J
+    double-word steps."""
+    count, plain = terms
+    p = np.full_like(yh, _INV_FACTORIALS_PLAIN[count])
+    for m in range(count - 2, plain - 1, -1):
+        p = p * yh + _INV_FACTORIALS_PLAIN[m + 1]
+    ph, pl = p, np.zeros_like(yh)
+    for m in range(plain - 1, -1, -1):
         ph, pl = mul(ph, pl, yh, yl)
-        ph, pl = add(ph, pl, *_INV_FACTORIALS[j])
+        ph, pl = add(ph, pl, *_INV_FACTORIALS[m + 1])
     return mul(ph, pl, yh, yl)
+
+
+def _expm1_series(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return by_terms(np.abs(yh), EXPM1_TERMS, _expm1_terms, yh, yl)
 
 
 def _expm1_by_exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
