@@ -56,6 +56,32 @@ def test_exp(h: float, f: float) -> None:
     assert _rel(got, mpmath.exp(_value(yh, yl))) <= k.EXP_BOUND
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.floats(-670, 700), st.floats(-1, 1))  # results above 2^-968: normal low words
+@example(h=0.0, f=0.0)
+@example(h=-(2.0**-12), f=1.0)  # |r| near its bound ln2/2048
+def test_exp_within_its_argued_bound(h: float, f: float) -> None:
+    """exp within the docstring's 2^-99 (EXP_BOUND, 2^-88, is what the balls use)."""
+    yh, yl = _pair(h, f)
+    true = mpmath.exp(_value(yh, yl))
+    assert abs(_value(*k.exp(yh, yl)) - true) / true < mpmath.mpf(2) ** -99
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-1e10, 1e10), st.floats(-1, 1), st.floats(-1e10, 1e10), st.floats(-1, 1))
+def test_add_double_and_mul_split(h: float, f: float, g: float, e: float) -> None:
+    """DWPlusFP within 2u², and mul_split exactly `doubleword.mul`."""
+    from symbolic.arith import doubleword
+
+    xh, xl = _pair(h, f)
+    yh, yl = _pair(g, e)
+    true = _value(xh, xl) + _mp(g)
+    got = _value(*k.add_double(xh, xl, yh))
+    assert abs(got - true) <= 2 * mpmath.mpf(2) ** -106 * abs(true)
+    product = k.mul_split(xh, xl, yh, yl, doubleword.split(yh))
+    assert product == doubleword.mul(xh, xl, yh, yl)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.floats(-700, 0, exclude_max=True), st.floats(-1, 1))
 def test_expm1_negative(h: float, f: float) -> None:

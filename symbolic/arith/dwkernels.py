@@ -10,17 +10,19 @@ values below 1), which is the TINY the balls add; and the balls do not decide fl
 values below 2^-960 (those go to Arb).
 
 exp(y) for y = yh + yl, −745 ≤ yh ≤ 709 (`exp`), relative error ≤ 2^-88 (in fact
-  < 2^-98): with a = −y, k = rint(a·1024/ln2) (|k| < 2^21), t = a_h − k·C1 exact (C1 the
+  < 2^-99): with a = −y, k = rint(a·1024/ln2) (|k| < 2^21), t = a_h − k·C1 exact (C1 the
   32-bit head of ln2/1024, k·C1 ≤ 53 bits; Sterbenz for k ≠ 0); (t + a_l) by two_sum,
   exact; r = (t + a_l) − k·C2 − k·C3 with k·C2 exact (two_prod) and k·C3 rounded
   (< 2^-125): |r| ≤ ln2/2048 + 2^-40 < 3.4·10^-4 < 2^-11.5, off by < 2^-113 (`add`: 3u²
-  of ≤ 3.4·10^-4). e^(−r) = Σ_{j≤7} (−r)^j/j! (truncation < 2^-92/8! < 2^-107); the terms
-  j ≥ 4 as one plain float64 Horner sum T in r_h (T ≈ 1/24 within 8u relative, and r_h
-  for r moves it by < 2^-53 relative), so r^4·T is off by < 2^-46·2^-4.5·2^-49 < 2^-99;
-  then four double-word Horner steps (each < 7u² + 3u² on values within 0.04 % of c_j,
-  |c_j| ≤ 1): < 4·10.1u² < 2^-100; times T[j] = 2^(−j/1024) as a double-word of a
-  300-bit value (< 2^-105), 7u². Total < 2^-98; ldexp by −(k >> 10) is exact for normal
-  results.
+  of ≤ 3.4·10^-4). e^(−r) = Σ_{j≤7} (−r)^j/j! (truncation < 2^-92/8! < 2^-107): the
+  terms j ≥ 4 as one plain float64 Horner sum T in r_h (T ≈ 1/24 within 8u relative),
+  and q3 = 1/6 + RN(r_h·T) by `add_double` (2u²): RN(r_h·T) is within 10u (< 2^-49.7)
+  of r·T (r_h for r, the product's rounding, T's 8u) and |r·T| < 2^-16, so q3 is within
+  2^-63.3 of 1/6 + r·T (relative) and r³·q3 within 2^-100.3 of its value; then the
+  steps q_j = 1/j! + r·q_(j+1) for j = 2, 1, 0 (`mul_split` 7u², `add_double` 2u², on
+  values within 0.04 % of 1/j!, exact doubles): < 3·9.1u² < 2^-101; times T[j] =
+  2^(−j/1024) as a double-word of a 300-bit value (< 2^-105), 7u². Total < 2^-99; ldexp
+  by −(k >> 10) is exact for normal results.
 
 expm1(y), y ≤ 0 (`expm1_negative`), relative error ≤ 2^-88: for |y| ≤ 0.35 the series
   y·Σ_{m<N} y^m/(m+1)!, N ≤ 20 the fewest for |y| (`EXPM1_TERMS`: truncation
@@ -72,7 +74,16 @@ import mpmath
 import numpy as np
 
 from symbolic.arith import doubleword as dw
-from symbolic.arith.doubleword import add, div, double_word_of, mul, two_prod, two_sum
+from symbolic.arith.doubleword import (
+    add,
+    div,
+    double_word_of,
+    fast_two_sum,
+    mul,
+    split,
+    two_prod,
+    two_sum,
+)
 
 EXP_BOUND = 2.0**-88
 EXPM1_BOUND = 2.0**-86
@@ -132,14 +143,34 @@ def exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     tail = np.full_like(rh, _TAIL[-1])
     for c in reversed(_TAIL[:-1]):
         tail = tail * rh + c
-    qh, ql = tail, np.zeros_like(rh)
-    for j in range(3, -1, -1):
-        qh, ql = mul(qh, ql, rh, rl)
-        qh, ql = add(qh, ql, *_INV_FACTORIALS[j])
+    qh, ql = add_double(*_INV_FACTORIALS[3], rh * tail)  # 1/6 + r·T
+    r_split = split(rh)
+    for j in range(2, -1, -1):  # 1/j! = 1/2, 1, 1: exact doubles
+        qh, ql = mul_split(qh, ql, rh, rl, r_split)
+        qh, ql = add_double(qh, ql, _INV_FACTORIALS[j][0])
     n = k.astype(np.int64)
     table_hi, table_lo = _table()
     eh, el = mul(qh, ql, table_hi[n & 1023], table_lo[n & 1023])
     return np.ldexp(eh, -(n >> 10)), np.ldexp(el, -(n >> 10))
+
+
+def add_double(xh: np.ndarray, xl: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x + y for a double-word x and a double y: DWPlusFP (Joldes, Muller and Popescu,
+    Alg. 4), relative error ≤ 2u²."""
+    sh, sl = two_sum(xh, y)
+    return fast_two_sum(sh, xl + sl)
+
+
+def mul_split(
+    xh: np.ndarray, xl: np.ndarray, yh: np.ndarray, yl: np.ndarray, y_split: tuple
+) -> tuple[np.ndarray, np.ndarray]:
+    """`doubleword.mul` (7u²) with y_h's Dekker split given: the same operations, the
+    split of a factor that several products share done once."""
+    p = xh * yh
+    ah, al = split(xh)
+    bh, bl = y_split
+    cl1 = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    return fast_two_sum(p, cl1 + (xh * yl + xl * yh))
 
 
 def branches(
