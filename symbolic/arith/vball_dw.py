@@ -184,11 +184,13 @@ def tanh(a: Ball) -> Ball:
     """tanh a = s·(−E)/(2 + E), E = expm1(−2|a|), s the sign of the midpoint."""
     s = np.where(a.hi < 0, -1.0, 1.0)
     eh, el = k.expm1_negative(-2.0 * s * a.hi, -2.0 * s * a.lo)
-    dh, dl = dw.add(2.0, 0.0, eh, el)
+    dh, dl = k.add_double(eh, el, 2.0)  # 2u², within OPERATION_BOUND
     vh, vl = dw.div(-s * eh, -s * el, dh, dl)
+    bound = 2 * k.EXPM1_BOUND + 3 * OPERATION_BOUND
+    if not a.rad.any():  # exact arguments: no slope term
+        return Ball(vh, vl, _up(bound * np.abs(vh)))
     d = np.maximum(np.abs(a.hi) - a.rad, 0.0) * (1 - 2.0**-50)
     slope = np.minimum(1.0, 4.0 * _exp_upper(-2.0 * d))
-    bound = 2 * k.EXPM1_BOUND + 3 * OPERATION_BOUND
     return Ball(vh, vl, _up(a.rad * slope + bound * np.abs(vh)))
 
 
