@@ -68,6 +68,19 @@ def test_exp_within_its_argued_bound(h: float, f: float) -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-670, 700), min_size=1, max_size=20))
+@example(ys=[0.0, 5e-324, -1e-20, 2.0**-12, -(2.0**-11.5)])
+def test_exp_exact_arguments(ys: list[float]) -> None:
+    """exp's reduction for exact arguments (y_l = 0 throughout), to the same 2^-99."""
+    y = np.array(ys)
+    vh, vl = k.exp(y, np.zeros_like(y))
+    for index, point in enumerate(ys):
+        true = mpmath.exp(_mp(point))
+        got = _mp(float(vh[index])) + _mp(float(vl[index]))
+        assert abs(got - true) / true < mpmath.mpf(2) ** -99, point
+
+
+@settings(max_examples=60, deadline=None)
 @given(st.floats(-1e10, 1e10), st.floats(-1, 1), st.floats(-1e10, 1e10), st.floats(-1, 1))
 @example(h=0.75, f=0.9, g=-1.0, e=0.0)  # expm1's exp(y) − 1: cancellation
 @example(h=1.0, f=-0.3, g=-0.9999999999999999, e=0.0)

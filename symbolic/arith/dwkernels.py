@@ -14,7 +14,9 @@ exp(y) for y = yh + yl, −745 ≤ yh ≤ 709 (`exp`), relative error ≤ 2^-88 
   32-bit head of ln2/1024, k·C1 ≤ 53 bits; Sterbenz for k ≠ 0); (t + a_l) by two_sum,
   exact; r = (t + a_l) − k·C2 − k·C3 with k·C2 exact (two_prod) and k·C3 rounded
   (< 2^-125): |r| ≤ ln2/2048 + 2^-40 < 3.4·10^-4 < 2^-11.5, off by < 2^-113 (`add`: 3u²
-  of ≤ 3.4·10^-4). e^(−r) = Σ_{j≤7} (−r)^j/j! (truncation < 2^-92/8! < 2^-107): the
+  of ≤ 3.4·10^-4). Where y_l = 0 throughout (exact arguments), t − k·C2_h by two_sum
+  (exact), then its low word less k·C2_l + k·C3 in plain float64 (all < 2^-64 in
+  magnitude: < 2^-116) and two_sum again: off by < 2^-116. e^(−r) = Σ_{j≤7} (−r)^j/j! (truncation < 2^-92/8! < 2^-107): the
   terms j ≥ 4 as one plain float64 Horner sum T in r_h (T ≈ 1/24 within 8u relative),
   and q3 = 1/6 + RN(r_h·T) by `add_double` (2u²): RN(r_h·T) is within 10u (< 2^-49.7)
   of r·T (r_h for r, the product's rounding, T's 8u) and |r·T| < 2^-16, so q3 is within
@@ -136,9 +138,13 @@ def exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     a_h, a_l = -yh, -yl  # e^y = e^(−a), a = k·ln2/1024 + r
     k = np.rint(a_h * _TABLE_SIZE_OVER_LN2)
     t = a_h - k * _C1
-    sh, sl = two_sum(t, a_l)
     ph, pl = two_prod(k, _C2)
-    rh, rl = add(sh, sl, -ph, -(pl + k * _C3))
+    if np.any(yl):
+        sh, sl = two_sum(t, a_l)
+        rh, rl = add(sh, sl, -ph, -(pl + k * _C3))
+    else:  # exact arguments: t − k·C2_h exactly, then the small parts
+        sh, sl = two_sum(t, -ph)
+        rh, rl = two_sum(sh, sl - (pl + k * _C3))
     rh, rl = -rh, -rl  # e^(−a) = 2^(−k/1024)·e^(−r): Taylor in −r
     tail = np.full_like(rh, _TAIL[-1])
     for c in reversed(_TAIL[:-1]):
@@ -174,12 +180,29 @@ def mul_split(
 
 
 def branches(
-    mask: np.ndarray, when: Callable[..., tuple], otherwise: Callable[..., tuple], *args
+    mask: np.ndarray,
+    when: Callable[..., tuple],
+    otherwise: Callable[..., tuple],
+    *args,
+    total: bool = False,
 ) -> tuple:
     """Per point, when(*args) where mask holds, otherwise(*args) elsewhere: each branch
-    evaluated on its own points only (the kernels' costly branches are rare)."""
+    evaluated on its own points only (the kernels' costly branches are rare). `total`:
+    both branches can run at every point (their values at the other's points are not
+    used), so the branch of most points runs on all of them (no gathering) and the other
+    on its own points, written over."""
     if not mask.size:
         return when(*args)
+    if total:
+        chosen = mask.sum() * 2 >= mask.size
+        first, second = (when, otherwise) if chosen else (otherwise, when)
+        with np.errstate(all="ignore"):  # its values at the other points are not kept
+            outputs = first(*args)
+        index = np.flatnonzero(mask != chosen)
+        if len(index):
+            for out, value in zip(outputs, second(*(a[index] for a in args)), strict=True):
+                out[index] = value
+        return outputs
     parts = []
     for index, branch in ((np.flatnonzero(mask), when), (np.flatnonzero(~mask), otherwise)):
         if len(index):
@@ -230,7 +253,7 @@ def _expm1_by_exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def expm1_negative(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """e^y − 1 for y = yh + yl ≤ 0, relative error ≤ EXPM1_BOUND."""
-    return branches(np.abs(yh) <= 0.35, _expm1_series, _expm1_by_exp, yh, yl)
+    return branches(np.abs(yh) <= 0.35, _expm1_series, _expm1_by_exp, yh, yl, total=True)
 
 
 # (b, (N, J)): where |z_h| ≤ b, w = z² ≤ b²(1 + 2^-50), w^N < 2^-106 (N terms suffice) and
@@ -332,7 +355,7 @@ def _log1p_by_log(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def log1p(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """log(1 + y) for y = yh + yl > −1, relative error ≤ LOG_BOUND."""
     near = (yh >= _SQRT_HALF - 1) & (yh <= math.sqrt(2) - 1)
-    return branches(near, _log1p_series, _log1p_by_log, yh, yl)
+    return branches(near, _log1p_series, _log1p_by_log, yh, yl, total=True)
 
 
 def _gaussian(th: np.ndarray, tl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
