@@ -236,10 +236,11 @@ def _expm1_terms(yh: np.ndarray, yl: np.ndarray, terms: tuple[int, int]) -> tupl
     for m in range(count - 2, plain - 1, -1):
         p = p * yh + _INV_FACTORIALS_PLAIN[m + 1]
     ph, pl = p, np.zeros_like(yh)
+    y_split = split(yh)
     for m in range(plain - 1, -1, -1):
-        ph, pl = mul(ph, pl, yh, yl)
+        ph, pl = mul_split(ph, pl, yh, yl, y_split)
         ph, pl = add(ph, pl, *_INV_FACTORIALS[m + 1])
-    return mul(ph, pl, yh, yl)
+    return mul_split(ph, pl, yh, yl, y_split)
 
 
 def _expm1_series(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -280,8 +281,9 @@ def _atanh_terms(zh: np.ndarray, zl: np.ndarray, terms: tuple[int, int]) -> tupl
     for j in range(count - 2, plain - 1, -1):
         p = p * wh + _ODD_INVERSES_PLAIN[j]
     sh, sl = p, np.zeros_like(zh)
+    w_split = split(wh)
     for j in range(plain - 1, -1, -1):
-        sh, sl = mul(sh, sl, wh, wl)
+        sh, sl = mul_split(sh, sl, wh, wl, w_split)
         sh, sl = add(sh, sl, *_ODD_INVERSES[j])
     sh, sl = mul(sh, sl, zh, zl)
     return 2.0 * sh, 2.0 * sl
@@ -335,14 +337,14 @@ def log(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     fl = np.ldexp(yl, -e)
     nh, nl = two_sum(f - 1.0, fl)
     dh, dl = two_sum(f, 1.0)
-    dh, dl = add(dh, dl, fl, 0.0)
+    dh, dl = add_double(dh, dl, fl)
     ah, al = _atanh_series(*div(nh, nl, dh, dl))
     eh, el = mul(e.astype(np.float64), 0.0, *_LN2_DW)
     return add(eh, el, ah, al)
 
 
 def _log1p_series(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    dh, dl = add(2.0, 0.0, yh, yl)
+    dh, dl = add_double(yh, yl, 2.0)
     return _atanh_series(*div(yh, yl, dh, dl))
 
 
