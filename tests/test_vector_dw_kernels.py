@@ -67,6 +67,18 @@ def test_exp_within_its_argued_bound(h: float, f: float) -> None:
     assert abs(_value(*k.exp(yh, yl)) - true) / true < mpmath.mpf(2) ** -99
 
 
+def test_exp_reduction_constants() -> None:
+    """ln2/1024 = C1 + C2 + C3 + δ: C1, C2 of at most 32 significant bits (k·C1, k·C2
+    exact for |k| < 2^21), |C3| < 2^-74, |δ| < 2^-128, and |k| < 2^21 over the range."""
+    for c in (k._C1, k._C2):
+        mantissa, _ = mpmath.mpf(c).man_exp
+        assert int(mantissa).bit_length() <= 32
+    assert abs(k._C3) < 2.0**-74
+    rest = mpmath.log(2) / 1024 - _mp(k._C1) - _mp(k._C2) - _mp(k._C3)
+    assert abs(rest) < mpmath.mpf(2) ** -128
+    assert 745 * k._TABLE_SIZE_OVER_LN2 < 2**21
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(-670, 700), min_size=1, max_size=20))
 @example(ys=[0.0, 5e-324, -1e-20, 2.0**-12, -(2.0**-11.5)])

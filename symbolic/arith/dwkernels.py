@@ -12,11 +12,12 @@ values below 2^-960 (those go to Arb).
 exp(y) for y = yh + yl, −745 ≤ yh ≤ 709 (`exp`), relative error ≤ 2^-88 (in fact
   < 2^-99): with a = −y, k = rint(a·1024/ln2) (|k| < 2^21), t = a_h − k·C1 exact (C1 the
   32-bit head of ln2/1024, k·C1 ≤ 53 bits; Sterbenz for k ≠ 0); (t + a_l) by two_sum,
-  exact; r = (t + a_l) − k·C2 − k·C3 with k·C2 exact (two_prod) and k·C3 rounded
-  (< 2^-125): |r| ≤ ln2/2048 + 2^-40 < 3.4·10^-4 < 2^-11.5, off by < 2^-113 (`add`: 3u²
-  of ≤ 3.4·10^-4). Where y_l = 0 throughout (exact arguments), t − k·C2_h by two_sum
-  (exact), then its low word less k·C2_l + k·C3 in plain float64 (all < 2^-64 in
-  magnitude: < 2^-116) and two_sum again: off by < 2^-116. e^(−r) = Σ_{j≤7} (−r)^j/j! (truncation < 2^-92/8! < 2^-107): the
+  exact; r = (t + a_l) − k·C2 − k·C3 with k·C2 exact (C2 the next 32 bits) and k·C3
+  rounded (|k·C3| < 2^-53, so < 2^-107; with δ of ln2/1024, k·δ < 2^-107): |r| ≤
+  ln2/2048 + 2^-40 < 3.4·10^-4 < 2^-11.5, off by < 2^-106 (`add`: 3u² of ≤ 3.4·10^-4).
+  Where y_l = 0 throughout (exact arguments), t − k·C2 by two_sum (exact), then its low
+  word (< 2^-65) less RN(k·C3) in plain float64 (< 2^-106) and two_sum again: off by
+  < 2^-105.5. e^(−r) = Σ_{j≤7} (−r)^j/j! (truncation < 2^-92/8! < 2^-107): the
   terms j ≥ 4 as one plain float64 Horner sum T in r_h (T ≈ 1/24 within 8u relative),
   and q3 = 1/6 + RN(r_h·T) by `add_double` (2u²): RN(r_h·T) is within 10u (< 2^-49.7)
   of r·T (r_h for r, the product's rounding, T's 8u) and |r·T| < 2^-16, so q3 is within
@@ -32,8 +33,9 @@ expm1(y), y ≤ 0 (`expm1_negative`), relative error ≤ 2^-88: for |y| ≤ 0.35
   by plain float64 Horner in y_h (N − J ≤ 8 steps, each ≤ 3u, on partial sums within
   12 % of their leading coefficient as |y| ≤ 0.35: within 2^-47 relative), so < 2^-97;
   then J ≤ 12 double-word Horner steps of a multiply and an add (each < E on values
-  ≤ e^0.35) over |expm1(y)| ≥ 0.82|y|: < 12·2E·1.42/0.82 < 2^-96. Else exp(y) − 1 (`add_double`, 2u² + 5u³ < E) with exp(y) ≤ 0.705,
-  |result| ≥ 0.295: < 2^-88·0.705/0.295 + E ≤ 2^-86.7; we claim 2^-86.
+  ≤ e^0.35) over |expm1(y)| ≥ 0.82|y|: < 12·2E·1.42/0.82 < 2^-96. Else exp(y) − 1
+  (`add_double`, 2u² + 5u³ < E) with exp(y) ≤ 0.705, |result| ≥ 0.295:
+  < 2^-88·0.705/0.295 + E ≤ 2^-86.7; we claim 2^-86.
 
 log(y) for y = yh + yl > 0 (`log`), relative error ≤ 2^-88: yh = f·2^e with
   f ∈ [√½, √2) (frexp, exact), yl scaled by 2^-e (exact, yl normal); z = (f − 1 + l)/
@@ -83,7 +85,6 @@ from symbolic.arith.doubleword import (
     fast_two_sum,
     mul,
     split,
-    two_prod,
     two_sum,
 )
 
@@ -110,8 +111,11 @@ _TWO_OVER_SQRT_PI = double_word_of(2 / _SQRT_PI)
 _INV_SQRT_PI = double_word_of(1 / _SQRT_PI)
 
 
-_C1 = float(math.floor(_LN2 / 1024 * 2**42)) / 2**42  # 32 significant bits of ln2/1024
-_C2, _C3 = double_word_of(_LN2 / 1024 - Fraction(_C1))
+# ln2/1024 = C1 + C2 + C3 + δ: C1 and C2 of 32 significant bits each (k·C1 and k·C2 are
+# exact for |k| < 2^21), C3 the nearest double to the rest (|C3| < 2^-74, |δ| < 2^-128).
+_C1 = float(math.floor(_LN2 / 1024 * 2**42)) / 2**42
+_C2 = float(math.floor((_LN2 / 1024 - Fraction(_C1)) * 2**74)) / 2**74
+_C3 = float(_LN2 / 1024 - Fraction(_C1) - Fraction(_C2))
 _TABLE_SIZE_OVER_LN2 = float(1024 / _LN2)
 
 
@@ -138,13 +142,13 @@ def exp(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     a_h, a_l = -yh, -yl  # e^y = e^(−a), a = k·ln2/1024 + r
     k = np.rint(a_h * _TABLE_SIZE_OVER_LN2)
     t = a_h - k * _C1
-    ph, pl = two_prod(k, _C2)
+    q = k * _C2  # exact
     if np.any(yl):
         sh, sl = two_sum(t, a_l)
-        rh, rl = add(sh, sl, -ph, -(pl + k * _C3))
-    else:  # exact arguments: t − k·C2_h exactly, then the small parts
-        sh, sl = two_sum(t, -ph)
-        rh, rl = two_sum(sh, sl - (pl + k * _C3))
+        rh, rl = add(sh, sl, -q, -k * _C3)
+    else:  # exact arguments: t − k·C2 exactly, then the small parts
+        sh, sl = two_sum(t, -q)
+        rh, rl = two_sum(sh, sl - k * _C3)
     rh, rl = -rh, -rl  # e^(−a) = 2^(−k/1024)·e^(−r): Taylor in −r
     tail = np.full_like(rh, _TAIL[-1])
     for c in reversed(_TAIL[:-1]):

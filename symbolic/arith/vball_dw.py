@@ -132,6 +132,9 @@ def select(condition: np.ndarray, a: Ball, b: Ball) -> Ball:
 def exp(a: Ball) -> Ball:
     h, low_word, r = a.hi, a.lo, a.rad
     inside = (h >= k64.EXP_MIN) & (h <= k64.EXP_MAX)
+    if inside.all() and not r.any():  # the common case: exact arguments in range
+        eh, el = k.exp(h, low_word)
+        return Ball(eh, el, _up(k.EXP_BOUND * np.abs(eh) * (1 + 2.0**-50)))
     eh, el = k.exp(np.clip(h, k64.EXP_MIN, k64.EXP_MAX), np.where(inside, low_word, 0.0))
     upper = np.abs(eh) * (1 + 2.0**-50)
     radius = _up(upper * (r + r * r) + k.EXP_BOUND * upper)
