@@ -64,13 +64,17 @@ def mul(a: Ball, b: Ball) -> Ball:
 
 
 def div(a: Ball, b: Ball) -> Ball:
-    """a/b, radius +inf where b's ball may hold 0 (|b| ≥ |b.hi|(1 − u))."""
+    """a/b, radius +inf where b's ball may hold 0 (|b| ≥ |b.hi|(1 − u)).
+
+    Where the residual a − b·q of the double-word division (about u²·|a|) is subnormal,
+    its roundings (at most 15 of 2^-1075 each, < 2^-1071) go into the quotient divided
+    by b: 2^-1068/gap (gap ≤ |b|) is added to the radius."""
     size = np.abs(b.hi)
     gap = size * (1 - 2.0**-51) - b.rad
     safe = gap > 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         h, low_word = dw.div(a.hi, a.lo, np.where(safe, b.hi, 1.0), np.where(safe, b.lo, 0.0))
-        spread = (np.abs(a.hi) * b.rad + size * a.rad) / (size * gap)
+        spread = (np.abs(a.hi) * b.rad + size * a.rad) / (size * gap) + 2.0**-1068 / gap
     radius = np.where(safe, _up(spread + _error(h, OPERATION_BOUND)), INF)
     return Ball(np.where(safe, h, 0.0), np.where(safe, low_word, 0.0), radius)
 
