@@ -235,6 +235,7 @@ balls = st.tuples(st.floats(-30, 30), st.floats(0, 1e-20) | st.just(0.0), st.flo
 
 @settings(max_examples=60, deadline=None)
 @given(balls, balls)
+@example(a=(1.1125369292536007e-308, 0.0, 0.0), b=(8.258627731204757e-112, 0.0, 0.0))  # div
 def test_balls_contain(a: tuple, b: tuple) -> None:
     x, y = _ball(a[0], a[1]), _ball(b[0], b[1])
     p, q = _point(*a), _point(*b)
@@ -328,3 +329,44 @@ def test_mish_ball_contains(a: tuple) -> None:
     assert _inside(mish.vector_ball(vball_dw, _ball(a[0], a[1])), true)
     plain = mish.vector_ball(vball, vball.Ball(np.array([a[0]]), np.array([a[1]])))
     assert abs(_mp(float(plain.mid[0])) - true) <= _mp(float(plain.rad[0]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(-40, 40) | st.floats(-1e-140, 1e-140), min_size=1, max_size=8),
+    st.floats(0, 1e-20) | st.just(0.0),
+)
+@example(xs=[0.0, 2.0**-500, -(2.0**-501), 3.0, -21.0], rad=0.0)
+@example(xs=[1e-300, -5.0], rad=0.0)
+def test_gelu_tanh_ball_contains(xs: list[float], rad: float) -> None:
+    """GELU_tanh's vector ball (v as a double-word for exact arguments, the balls' chain
+    otherwise) holds mpmath's x·σ(v) at the ball's midpoints."""
+    from symbolic.arith import vball
+    from symbolic.functions import gelu_tanh
+
+    x = np.array(xs)
+    ball = gelu_tanh.vector_ball(vball_dw, vball_dw.Ball(x, np.zeros_like(x), np.full_like(x, rad)))
+    plain = gelu_tanh.vector_ball(vball, vball.Ball(x, np.full_like(x, rad)))
+    for index, point in enumerate(xs):
+        true = _gelu_tanh(_mp(point))
+        got = _mp(float(ball.hi[index])) + _mp(float(ball.lo[index]))
+        assert abs(got - true) <= _mp(float(ball.rad[index])), point
+        assert abs(_mp(float(plain.mid[index])) - true) <= _mp(float(plain.rad[index])), point
+        if rad == 0 and abs(point) > 1e-100 and abs(true) > mpmath.mpf(2) ** -900:
+            assert ball.rad[index] < 2.0**-80 * abs(true)  # narrow enough to decide
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(2.0**-500, 2.0**300) | st.floats(-40, 40), min_size=1, max_size=8))
+@example(xs=[1.0, -1.0, 0.0, 2.0**-500, 2.0**300, -21.0])
+def test_gelu_tanh_v_exact(xs: list[float]) -> None:
+    """v = S·x·(1 + c·x²) for exact x as a double-word, within the radius argued
+    (2^-101 relative and TINY), against mpmath."""
+    module = importlib.import_module("symbolic.functions.gelu_tanh")
+    x = np.array(xs)
+    v = module._v_exact(vball_dw, x)
+    for index, point in enumerate(xs):
+        p = _mp(point)
+        true = 2 * mpmath.sqrt(2 / mpmath.pi) * p * (1 + mpmath.mpf(44715) / 10**6 * p**2)
+        got = _mp(float(v.hi[index])) + _mp(float(v.lo[index]))
+        assert abs(got - true) <= _mp(float(v.rad[index])), point
