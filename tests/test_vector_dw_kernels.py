@@ -370,3 +370,25 @@ def test_gelu_tanh_v_exact(xs: list[float]) -> None:
         true = 2 * mpmath.sqrt(2 / mpmath.pi) * p * (1 + mpmath.mpf(44715) / 10**6 * p**2)
         got = _mp(float(v.hi[index])) + _mp(float(v.lo[index]))
         assert abs(got - true) <= _mp(float(v.rad[index])), point
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(-670, 670) | st.floats(-1e-300, 1e-300), min_size=1, max_size=8),
+    st.floats(0, 1e-20) | st.just(0.0),
+)
+@example(xs=[0.0, -670.0, 670.0, -1.0, 5e-324, -36.0], rad=0.0)
+@example(xs=[-700.0, 3.0], rad=0.0)  # beyond 670: the balls' chain
+def test_silu_ball_contains(xs: list[float], rad: float) -> None:
+    """SiLU's vector ball (double-words for exact arguments, σ's ball otherwise) holds
+    mpmath's x·σ(x), and is narrow (2^-87 relative) for exact arguments."""
+    from symbolic.functions import silu
+
+    x = np.array(xs)
+    ball = silu.vector_ball(vball_dw, vball_dw.Ball(x, np.zeros_like(x), np.full_like(x, rad)))
+    for index, point in enumerate(xs):
+        true = _mp(point) / (1 + mpmath.exp(-_mp(point)))
+        got = _mp(float(ball.hi[index])) + _mp(float(ball.lo[index]))
+        assert abs(got - true) <= _mp(float(ball.rad[index])), point
+        if rad == 0 and abs(true) > mpmath.mpf(2) ** -900:
+            assert ball.rad[index] <= 2.0**-86 * abs(true)
