@@ -392,3 +392,27 @@ def test_silu_ball_contains(xs: list[float], rad: float) -> None:
         assert abs(got - true) <= _mp(float(ball.rad[index])), point
         if rad == 0 and abs(true) > mpmath.mpf(2) ** -900:
             assert ball.rad[index] <= 2.0**-86 * abs(true)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(-670, 670) | st.floats(-1e-300, 1e-300), min_size=1, max_size=8),
+    st.floats(0, 1e-20) | st.just(0.0),
+)
+@example(xs=[0.0, -670.0, 670.0, -0.5, 0.5, 5e-324, -36.0, 37.0], rad=0.0)
+@example(xs=[-700.0, 3.0], rad=0.0)  # beyond 670: the balls' chain
+def test_softplus_log_sigmoid_balls_contain(xs: list[float], rad: float) -> None:
+    """softplus's and log_sigmoid's vector balls (double-words for exact arguments) hold
+    mpmath's log1p(e^x) and −log1p(e^(−x)), narrow (2^-86) for exact arguments."""
+    from symbolic.functions import log_sigmoid, softplus
+
+    x = np.array(xs)
+    ball = vball_dw.Ball(x, np.zeros_like(x), np.full_like(x, rad))
+    for function, sign in ((softplus, 1), (log_sigmoid, -1)):
+        out = function.vector_ball(vball_dw, ball)
+        for index, point in enumerate(xs):
+            true = sign * mpmath.log1p(mpmath.exp(sign * _mp(point)))
+            got = _mp(float(out.hi[index])) + _mp(float(out.lo[index]))
+            assert abs(got - true) <= _mp(float(out.rad[index])), (function, point)
+            if rad == 0 and abs(true) > mpmath.mpf(2) ** -900:
+                assert out.rad[index] <= 2.0**-85.9 * abs(true)
