@@ -318,6 +318,7 @@ def test_gelu_tanh_tail_rounds_like_mpmath(xs: list[float]) -> None:
 @given(st.tuples(st.floats(-800, 800), st.floats(0, 1e-20) | st.just(0.0), st.floats(-1, 1)))
 @example(a=(0.0, 1e-20, 0.5))
 @example(a=(-740.0, 0.0, 0.0))
+@example(a=(746.0, 0.0, 0.0))
 def test_mish_ball_contains(a: tuple) -> None:
     """Mish's vector ball (double-word and plain float64) holds mpmath's u·tanh(log1p(e^u))
     at points of the ball, both branches of the midpoint's sign included."""
@@ -326,8 +327,10 @@ def test_mish_ball_contains(a: tuple) -> None:
 
     p = _point(*a)
     true = p * mpmath.tanh(mpmath.log1p(mpmath.exp(p)))
-    assert _inside(mish.vector_ball(vball_dw, _ball(a[0], a[1])), true)
-    plain = mish.vector_ball(vball, vball.Ball(np.array([a[0]]), np.array([a[1]])))
+    with np.errstate(all="ignore"):  # as the oracle runs the balls (e^-746: radius +inf)
+        ball = mish.vector_ball(vball_dw, _ball(a[0], a[1]))
+        plain = mish.vector_ball(vball, vball.Ball(np.array([a[0]]), np.array([a[1]])))
+    assert _inside(ball, true)
     assert abs(_mp(float(plain.mid[0])) - true) <= _mp(float(plain.rad[0]))
 
 
