@@ -361,7 +361,7 @@ def _log1p_by_log(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def log1p(yh: np.ndarray, yl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """log(1 + y) for y = yh + yl > −1, relative error ≤ LOG_BOUND."""
     near = (yh >= _SQRT_HALF - 1) & (yh <= math.sqrt(2) - 1)
-    return branches(near, _log1p_series, _log1p_by_log, yh, yl, total=True)
+    return branches(near, _log1p_series, _log1p_by_log, yh, yl)
 
 
 def _gaussian(th: np.ndarray, tl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
