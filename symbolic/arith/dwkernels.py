@@ -7,7 +7,8 @@ A double-word (h, l) is normalized (|l| ≤ ulp(h)/2). The relative bounds below
 for results above 2^-968; below, where low words are subnormal, each kernel is off by
 at most 2^-1060 in absolute terms more (a few roundings of at most 2^-1075 each, on
 values below 1), which is the TINY the balls add; and the balls do not decide float64
-values below 2^-960 (those go to Arb).
+values below 2^-960 (those go to Arb, or to a function's scaled tail: GELU_tanh's).
+`add_double` (DWPlusFP) errs by at most 2u² + 5u³ < E.
 
 exp(y) for y = yh + yl, −745 ≤ yh ≤ 709 (`exp`), relative error ≤ 2^-88 (in fact
   < 2^-99): with a = −y, k = rint(a·1024/ln2) (|k| < 2^21), t = a_h − k·C1 exact (C1 the
