@@ -419,3 +419,35 @@ def test_softplus_log_sigmoid_balls_contain(xs: list[float], rad: float) -> None
             assert abs(got - true) <= _mp(float(out.rad[index])), (function, point)
             if rad == 0 and abs(true) > mpmath.mpf(2) ** -900:
                 assert out.rad[index] <= 2.0**-85.9 * abs(true)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(allow_nan=False, allow_infinity=True)
+            | st.sampled_from([1.0, -0.5, 2.0**-960, 2.0**-961, 2.0**-1000, 0.0, -0.0]),
+            st.floats(-1, 1),
+            st.sampled_from([0.0, 2.0**-1060, 1e-30, math.inf, math.nan]) | st.floats(0, 2.0**-60),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_decide_double_is_decide(cases: list[tuple[float, float, float]]) -> None:
+    """The double-word shortcut decides exactly as `decide` does (values, masks)."""
+    from symbolic.arith import ieee
+    from symbolic.numbers import vectorized
+
+    hi = np.array([h for h, _, _ in cases])
+    fmt = ieee.FORMATS["float64"]
+    with np.errstate(all="ignore"):
+        half_ulp = np.where(np.isfinite(hi), np.spacing(np.abs(hi)) / 2, 0.0)
+        lo = np.where(np.isfinite(half_ulp), np.array([f for _, f, _ in cases]) * half_ulp, 0.0)
+        rad = np.array([r for _, _, r in cases]) * np.where(np.isfinite(hi), np.abs(hi), 1.0)
+        ball = vball_dw.Ball(hi, lo, rad)
+        want, got = vectorized.decide(ball, fmt), vectorized.decide_double(ball, fmt)
+    assert (want[1] == got[1]).all() and (want[2] == got[2]).all()
+    decided = want[1]
+    assert (want[0][decided] == got[0][decided]).all()
+    assert (np.signbit(want[0][decided]) == np.signbit(got[0][decided])).all()

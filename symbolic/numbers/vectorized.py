@@ -429,6 +429,32 @@ def decide(ball: Ball, fmt: ieee.Format) -> tuple[np.ndarray, np.ndarray, np.nda
     return c.astype(fmt.dtype), ok & (~zero | sign_known), ok & zero & ~sign_known
 
 
+def decide_double(ball: vball_dw.Ball, fmt: ieee.Format) -> tuple:
+    """`decide` for double-word balls, with the same results: first a sufficient test
+    in fewer operations, then `decide` itself at the points it leaves.
+
+    For 2^-960 ≤ |c| finite (c = hi, a float64), ulp(c) = 2^(E − 52) is built from c's
+    exponent bits; |lo| + rad < ulp/2, or < ulp/4 where c is a power of two (the gap
+    toward zero is halved there), puts the ball strictly inside c's rounding interval on
+    both sides (RN of the sum is monotone and the bound is a power of two), which is
+    `decide`'s test; with rad ≤ DIGITS_BOUND·|c| (narrow) and c ≠ 0, the sign is c's.
+    """
+    c, d, rad = ball.hi, ball.lo, ball.rad
+    size = np.abs(c)
+    bits = size.view(np.int64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ulp = (((bits >> 52) - 52) << 52).view(np.float64)
+        half = np.where((bits & ((1 << 52) - 1)) == 0, ulp * 0.25, ulp * 0.5)
+        ok = (np.abs(d) + rad < half) & (rad <= vball_dw.DIGITS_BOUND * size)
+    ok &= (size >= 2.0**-960) & np.isfinite(c)
+    values, unsigned = c.astype(fmt.dtype), np.zeros(c.shape, dtype=bool)
+    rest = np.flatnonzero(~ok)
+    if len(rest):
+        part = vball_dw.Ball(c[rest], d[rest], rad[rest])
+        values[rest], ok[rest], unsigned[rest] = decide(part, fmt)
+    return values, ok, unsigned
+
+
 # ---------------------------------------------------------------- tiny arguments
 #
 # x·σ(x) = x/2 + x²/4 + …: for a float32 x of odd significand below 2^-125, x/2 lies
@@ -532,7 +558,7 @@ def rounded_and_true(
         part = slice(start, start + BLOCK)
         with np.errstate(all="ignore"):
             ball = node(x[part])
-            values, ok, unsigned = decide(ball, fmt)
+            values, ok, unsigned = (decide_double if ops is vball_dw else decide)(ball, fmt)
             if unsigned.any():
                 where = np.flatnonzero(unsigned)
                 sign = sign_of(x[part][where])
