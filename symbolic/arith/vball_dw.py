@@ -64,13 +64,17 @@ def mul(a: Ball, b: Ball) -> Ball:
 
 
 def div(a: Ball, b: Ball) -> Ball:
-    """a/b, radius +inf where b's ball may hold 0 (|b| ≥ |b.hi|(1 − u))."""
+    """a/b, radius +inf where b's ball may hold 0 (|b| ≥ |b.hi|(1 − u)).
+
+    Where the residual a − b·q of the double-word division (about u²·|a|) is subnormal,
+    its roundings (at most 15 of 2^-1075 each, < 2^-1071) go into the quotient divided
+    by b: 2^-1068/gap (gap ≤ |b|) is added to the radius."""
     size = np.abs(b.hi)
     gap = size * (1 - 2.0**-51) - b.rad
     safe = gap > 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         h, low_word = dw.div(a.hi, a.lo, np.where(safe, b.hi, 1.0), np.where(safe, b.lo, 0.0))
-        spread = (np.abs(a.hi) * b.rad + size * a.rad) / (size * gap)
+        spread = (np.abs(a.hi) * b.rad + size * a.rad) / (size * gap) + 2.0**-1068 / gap
     radius = np.where(safe, _up(spread + _error(h, OPERATION_BOUND)), INF)
     return Ball(np.where(safe, h, 0.0), np.where(safe, low_word, 0.0), radius)
 
@@ -132,6 +136,9 @@ def select(condition: np.ndarray, a: Ball, b: Ball) -> Ball:
 def exp(a: Ball) -> Ball:
     h, low_word, r = a.hi, a.lo, a.rad
     inside = (h >= k64.EXP_MIN) & (h <= k64.EXP_MAX)
+    if inside.all() and not r.any():  # the common case: exact arguments in range
+        eh, el = k.exp(h, low_word)
+        return Ball(eh, el, _up(k.EXP_BOUND * np.abs(eh) * (1 + 2.0**-50)))
     eh, el = k.exp(np.clip(h, k64.EXP_MIN, k64.EXP_MAX), np.where(inside, low_word, 0.0))
     upper = np.abs(eh) * (1 + 2.0**-50)
     radius = _up(upper * (r + r * r) + k.EXP_BOUND * upper)
@@ -184,11 +191,13 @@ def tanh(a: Ball) -> Ball:
     """tanh a = s·(−E)/(2 + E), E = expm1(−2|a|), s the sign of the midpoint."""
     s = np.where(a.hi < 0, -1.0, 1.0)
     eh, el = k.expm1_negative(-2.0 * s * a.hi, -2.0 * s * a.lo)
-    dh, dl = dw.add(2.0, 0.0, eh, el)
+    dh, dl = k.add_double(eh, el, 2.0)  # 2u², within OPERATION_BOUND
     vh, vl = dw.div(-s * eh, -s * el, dh, dl)
+    bound = 2 * k.EXPM1_BOUND + 3 * OPERATION_BOUND
+    if not a.rad.any():  # exact arguments: no slope term
+        return Ball(vh, vl, _up(bound * np.abs(vh)))
     d = np.maximum(np.abs(a.hi) - a.rad, 0.0) * (1 - 2.0**-50)
     slope = np.minimum(1.0, 4.0 * _exp_upper(-2.0 * d))
-    bound = 2 * k.EXPM1_BOUND + 3 * OPERATION_BOUND
     return Ball(vh, vl, _up(a.rad * slope + bound * np.abs(vh)))
 
 

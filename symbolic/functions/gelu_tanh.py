@@ -7,13 +7,20 @@ the enclosures use σ's stable closed forms, so the tails keep their digits.
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import flint
 import numpy as np
 import sympy
 from sympy import Expr, Rational, S
 
+from symbolic.arith import doubleword as dw
+from symbolic.arith import dwkernels as dwk
+from symbolic.arith.arb import exact_bounds, precision
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
 from symbolic.functions.libraries import (
     in_work_dtype,
@@ -204,3 +211,109 @@ def _stable_form(n: int, u: Expr) -> Expr:
 
 
 gelu_tanh.stable_forms = {n: (lambda u, n=n: _stable_form(n, u)) for n in range(3)}
+
+
+# ---------------------------------------------------------------- the far negative tail (float64)
+#
+# Below x = −20.5, GELU_tanh(x) = x·σ(v) is below 2^-929 and soon subnormal, where the
+# double-word balls do not decide (their absolute TINY is above float64's subnormal
+# spacing). `_vector_tail(ops, x)` gives there a ball of GELU_tanh(x)·2^TAIL_SCALE, whose
+# rounding `symbolic.numbers.vectorized` decides in float64 scaled by 2^TAIL_SCALE:
+#
+# - TAIL_ZERO < x ≤ TAIL_START: v ∈ [−768.9, −647.4], so e^v < 2^-933 and
+#   x·σ(v)·2^K = x·e^(v + K·ln2)·1/(1 + e^v) with 1/(1 + e^v) ∈ [1 − 2^-933, 1]: the
+#   ball of x·e^(v + K ln2) times the ball 1 ± 2^-900. With K = 400, v + K·ln2 ∈
+#   [−491.7, −370.2]: the scaled values lie in [2^-710, 2^-530], their low words stay
+#   normal and every bound of the double-word kernels holds (no TINY at work).
+# - x ≤ TAIL_ZERO: |x·σ(v)| < |x|·e^v = e^g, g(x) = ln|x| + v(x), and for x ≤ −1
+#   g′(x) = 1/x + S·(1 + 3c·x²) ≥ S − 1 > 0 (S = 2√(2/π) > 1.59): so g(x) ≤ g(TAIL_ZERO)
+#   = ln 21.75 − S·(21.75 + c·21.75³) < −765.8 < −1095·ln 2 (tests check it at 250 bits)
+#   and |GELU_tanh(x)| < 2^-1095: the ball 0 ± 2^(K − 1095), which rounds to a zero
+#   whose sign is that of x.
+# Other points get an infinite radius (left to the caller's other paths).
+
+TAIL_SCALE = 400
+TAIL_START = -20.5
+TAIL_ZERO = -21.75
+
+
+def _double_word_ball(value: flint.arb) -> tuple[float, float, float]:
+    """(hi, lo, rad) with hi + lo ± rad holding the Arb ball, read exactly."""
+    low, high = exact_bounds(value)
+    center = (low + high) / 2
+    hi = float(center)
+    lo = float(center - Fraction(hi))
+    middle = Fraction(hi) + Fraction(lo)
+    spread = max(high - middle, middle - low)
+    return hi, lo, math.nextafter(float(spread), math.inf)
+
+
+@cache
+def _tail_constants() -> tuple[tuple[float, float, float], ...]:
+    """S = 2√(2/π), c and K·ln2 as double-word balls (from Arb at 256 bits)."""
+    with precision(256):
+        return (
+            _double_word_ball(_scale()),
+            _double_word_ball(_c()),
+            _double_word_ball(flint.arb(2).log() * TAIL_SCALE),
+        )
+
+
+def _vector_tail(ops: ModuleType, x: np.ndarray) -> tuple[object, int]:
+    """A ball of GELU_tanh(x)·2^TAIL_SCALE for x ≤ TAIL_START (see above), and the scale."""
+    shape = x.shape
+    scale, c, shift = (ops.constant(shape, *value) for value in _tail_constants())
+    u = ops.exact(x)
+    cube = ops.mul(u, ops.mul(u, u))
+    v = ops.mul(scale, ops.add(u, ops.mul(c, cube)))
+    w = ops.mul(ops.mul(u, ops.exp(ops.add(v, shift))), ops.constant(shape, 1.0, 0.0, 2.0**-900))
+    zero = ops.constant(shape, 0.0, 0.0, 2.0 ** (TAIL_SCALE - 1095))
+    unknown = ops.constant(shape, 0.0, 0.0, math.inf)
+    band = (x > TAIL_ZERO) & (x <= TAIL_START)
+    return ops.select(band, w, ops.select(x <= TAIL_ZERO, zero, unknown)), TAIL_SCALE
+
+
+gelu_tanh.vector_tail = _vector_tail
+
+
+# ---------------------------------------------------------------- the vector ball
+#
+# GELU_tanh(a) = a·σ(v), v = S·a·(1 + c·a²), σ by its vector ball. Where every argument
+# is an exact float64 with 2^-500 ≤ |a| ≤ 2^300 or a = 0 (double-word balls of the
+# oracle's points), v comes as a double-word from fewer operations than the balls'
+# chain: a² by two_prod (exact), c·a² (c as a double-word within u², `mul` 7u²),
+# 1 + c·a² (`add_double`, 2u², positive terms), times a (7u²) and S (within u², 7u²):
+# relative error < 25u² + 5u² margin < 2^-101, the radius 2^-101·|v_h|·(1 + 2^-50) plus
+# the balls' absolute TINY (2^-1060) for results whose low words are subnormal.
+
+
+def _v_exact(ops: ModuleType, x: np.ndarray) -> object:
+    (sh, sl, _), (ch, cl, _), _ = _tail_constants()
+    qh, ql = dw.two_prod(x, x)
+    qh, ql = dwk.add_double(*dw.mul(qh, ql, ch, cl), 1.0)
+    vh, vl = dw.mul(*dw.mul(qh, ql, x, 0.0), sh, sl)
+    return ops.Ball(vh, vl, np.abs(vh) * (2.0**-101 * (1 + 2.0**-50)) + 2.0**-1060)
+
+
+def _vector_ball(ops: ModuleType, a: object) -> object:
+    """GELU_tanh(a) = a·σ(v); `ops` is the ball arithmetic (`symbolic.arith.vball`, or
+    `vball_dw` for double-words)."""
+    size = np.abs(a.mid)
+    fast = (
+        hasattr(a, "lo")
+        and not a.rad.any()
+        and not a.lo.any()
+        and bool(np.all(((size >= 2.0**-500) & (size <= 2.0**300)) | (size == 0)))
+    )
+    if fast:
+        v = _v_exact(ops, a.mid)
+    else:
+        shape = a.mid.shape
+        scale, c, _ = (ops.constant(shape, *value) for value in _tail_constants())
+        v = ops.mul(
+            scale, ops.mul(a, ops.add(ops.exact(np.ones_like(a.mid)), ops.mul(c, ops.mul(a, a))))
+        )
+    return ops.mul(a, sigmoid.vector_ball(ops, v))
+
+
+gelu_tanh.vector_ball = _vector_ball

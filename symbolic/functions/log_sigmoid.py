@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 import flint
 import numpy as np
@@ -20,7 +21,7 @@ from symbolic.functions.libraries import (
     torch_function,
 )
 from symbolic.functions.sigmoid import sigmoid
-from symbolic.functions.softplus import softplus
+from symbolic.functions.softplus import fast_arguments, softplus, softplus_double_word
 
 
 class log_sigmoid(DefinedFunction):  # noqa: N801
@@ -152,3 +153,23 @@ log_sigmoid.stable_forms = {
     1: lambda u: sigmoid(-u),
     2: lambda u: -sigmoid(u) * sigmoid(-u),
 }
+
+
+# ---------------------------------------------------------------- the vector ball
+#
+# log_sigmoid(a) = −softplus(−a): for exact arguments by softplus's double-word path
+# (< 2^-86.9, argued in `symbolic.functions.softplus`), else min(a, 0) − log1p(e^(−|a|))
+# by the balls.
+
+
+def _vector_ball(ops: ModuleType, a: object) -> object:
+    """log_sigmoid(a); `ops` is the ball arithmetic (`symbolic.arith.vball`, or
+    `vball_dw` for double-words)."""
+    if fast_arguments(a):
+        return ops.neg(softplus_double_word(ops, -a.mid))
+    zero = ops.exact(np.zeros_like(a.mid))
+    tail = ops.log1p_ball(ops.exp(ops.neg(ops.absolute(a))))
+    return ops.add(ops.minimum(a, zero), ops.neg(tail))
+
+
+log_sigmoid.vector_ball = _vector_ball

@@ -11,6 +11,7 @@ real zeros of T″.
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 import flint
 import numpy as np
@@ -183,3 +184,21 @@ def _stable_form(n: int, u: Expr) -> Expr:
 
 
 mish.stable_forms = {n: (lambda u, n=n: _stable_form(n, u)) for n in range(3)}
+
+
+def _vector_ball(ops: ModuleType, a: object) -> object:
+    """Mish(a) = a·T with T = tanh(softplus(a)) by the forms of the module's docstring,
+    from one exponential: t = e^(−a) where the midpoint m ≥ 0, T = (1 + 2t)/(1 + 2t + 2t²);
+    w = e^a where m < 0, T = (w² + 2w)/(w² + 2w + 2). Both are identities for every value
+    of the ball, so choosing by m is safe, and every term is positive (no cancellation).
+    `ops` is the ball arithmetic (`symbolic.arith.vball`, or `vball_dw` for double-words)."""
+    positive = a.mid >= 0
+    e = ops.exp(ops.select(positive, ops.neg(a), a))
+    one = ops.exact(np.ones_like(a.mid))
+    square = ops.mul(e, e)
+    numerator = ops.add(ops.select(positive, one, square), ops.scale(e, 2.0))
+    rest = ops.scale(ops.select(positive, square, one), 2.0)
+    return ops.mul(a, ops.div(numerator, ops.add(numerator, rest)))
+
+
+mish.vector_ball = _vector_ball

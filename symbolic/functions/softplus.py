@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 import flint
 import numpy as np
@@ -10,6 +11,7 @@ import sympy
 from sympy import Expr, S
 from sympy.codegen.cfunctions import log1p
 
+from symbolic.arith import dwkernels as dwk
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
 from symbolic.functions.libraries import (
     in_work_dtype,
@@ -145,3 +147,46 @@ softplus.stable_forms = {
     1: sigmoid,
     2: lambda u: sigmoid(u) * sigmoid(-u),
 }
+
+
+# ---------------------------------------------------------------- the vector ball
+#
+# softplus(a) = max(a, 0) + log1p(e), e = e^(−|a|). Where every argument is an exact
+# float64 with |a| ≤ 670 (double-word balls of the oracle's points), in double-words
+# directly: e by `dwkernels.exp` (relative ε < 2^-88; e ≥ e^-670 > 2^-967, low words
+# normal), L = log1p(e) by `dwkernels.log1p` (LOG_BOUND = 2^-88; ε moves log1p(e) by
+# ≤ ε·e/(1 + e) ≤ ε·log1p(e)): < 2^-87; then max(a, 0) + L (`add_double`, 2u², positive
+# terms): < 2^-87 + 2u² < 2^-86.9. The radius is 2^-86·|s_h|·(1 + 2^-50) plus the
+# balls' absolute TINY (2^-1060). log_sigmoid(a) = −softplus(−a) takes the same path.
+
+FAST_REACH = 670.0
+
+
+def fast_arguments(a: object) -> bool:
+    """Whether a is a double-word ball of exact float64 points with |a| ≤ FAST_REACH."""
+    return (
+        hasattr(a, "lo")
+        and not a.rad.any()
+        and not a.lo.any()
+        and np.abs(a.mid).max(initial=0.0) <= FAST_REACH
+    )
+
+
+def softplus_double_word(ops: ModuleType, x: np.ndarray) -> object:
+    """The ball of softplus(x) for exact float64 x, |x| ≤ FAST_REACH (above)."""
+    eh, el = dwk.exp(-np.abs(x), np.zeros_like(x))
+    sh, sl = dwk.add_double(*dwk.log1p(eh, el), np.maximum(x, 0.0))
+    return ops.Ball(sh, sl, np.abs(sh) * (2.0**-86 * (1 + 2.0**-50)) + 2.0**-1060)
+
+
+def _vector_ball(ops: ModuleType, a: object) -> object:
+    """softplus(a); `ops` is the ball arithmetic (`symbolic.arith.vball`, or `vball_dw`
+    for double-words)."""
+    if fast_arguments(a):
+        return softplus_double_word(ops, a.mid)
+    zero = ops.exact(np.zeros_like(a.mid))
+    tail = ops.log1p_ball(ops.exp(ops.neg(ops.absolute(a))))
+    return ops.add(ops.maximum(a, zero), tail)
+
+
+softplus.vector_ball = _vector_ball

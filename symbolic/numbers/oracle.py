@@ -293,7 +293,7 @@ def vectorized_supported(target: Expr, fmt: ieee.Format) -> bool:
 
 def _rounded_balls(target: Expr, x: np.ndarray, fmt: ieee.Format) -> np.ndarray:
     """The vectorized balls, and the rigorous path for the points they leave open."""
-    values, decided, _, _ = vectorized.rounded_and_true(target, x, fmt)
+    values, decided = vectorized.rounded(target, x, fmt)
     for index in np.flatnonzero(~decided):
         rounded_point = rounded_value(target, to_point(float(x[index])), fmt)
         values[index] = np.float64(rounded_point.as_float()).astype(fmt.dtype)

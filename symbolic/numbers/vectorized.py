@@ -14,6 +14,7 @@ narrow formats (float32, float16, bfloat16); float64 needs double-words.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -428,6 +429,32 @@ def decide(ball: Ball, fmt: ieee.Format) -> tuple[np.ndarray, np.ndarray, np.nda
     return c.astype(fmt.dtype), ok & (~zero | sign_known), ok & zero & ~sign_known
 
 
+def decide_double(ball: vball_dw.Ball, fmt: ieee.Format) -> tuple:
+    """`decide` for double-word balls, with the same results: first a sufficient test
+    in fewer operations, then `decide` itself at the points it leaves.
+
+    For 2^-960 ≤ |c| finite (c = hi, a float64), ulp(c) = 2^(E − 52) is built from c's
+    exponent bits; |lo| + rad < ulp/2, or < ulp/4 where c is a power of two (the gap
+    toward zero is halved there), puts the ball strictly inside c's rounding interval on
+    both sides (RN of the sum is monotone and the bound is a power of two), which is
+    `decide`'s test; with rad ≤ DIGITS_BOUND·|c| (narrow) and c ≠ 0, the sign is c's.
+    """
+    c, d, rad = ball.hi, ball.lo, ball.rad
+    size = np.abs(c)
+    bits = size.view(np.int64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ulp = (((bits >> 52) - 52) << 52).view(np.float64)
+        half = np.where((bits & ((1 << 52) - 1)) == 0, ulp * 0.25, ulp * 0.5)
+        ok = (np.abs(d) + rad < half) & (rad <= vball_dw.DIGITS_BOUND * size)
+    ok &= (size >= 2.0**-960) & np.isfinite(c)
+    values, unsigned = c.astype(fmt.dtype), np.zeros(c.shape, dtype=bool)
+    rest = np.flatnonzero(~ok)
+    if len(rest):
+        part = vball_dw.Ball(c[rest], d[rest], rad[rest])
+        values[rest], ok[rest], unsigned[rest] = decide(part, fmt)
+    return values, ok, unsigned
+
+
 # ---------------------------------------------------------------- tiny arguments
 #
 # x·σ(x) = x/2 + x²/4 + …: for a float32 x of odd significand below 2^-125, x/2 lies
@@ -531,7 +558,7 @@ def rounded_and_true(
         part = slice(start, start + BLOCK)
         with np.errstate(all="ignore"):
             ball = node(x[part])
-            values, ok, unsigned = decide(ball, fmt)
+            values, ok, unsigned = (decide_double if ops is vball_dw else decide)(ball, fmt)
             if unsigned.any():
                 where = np.flatnonzero(unsigned)
                 sign = sign_of(x[part][where])
@@ -558,3 +585,68 @@ def _with_tiny(expr: Expr, x: np.ndarray, fmt: ieee.Format, found: tuple) -> tup
     result[chosen], decided[chosen] = values[ok], True
     hi[chosen] = expansion.a1 * x[chosen] + expansion.a2 * x[chosen] ** 2
     return result, decided, hi, lo
+
+
+# ---------------------------------------------------------------- far tails (float64)
+#
+# A named function may have `vector_tail(ops, x) -> (ball, k)`: for float64 points x, a
+# double-word ball of f(x)·2^k (radius +inf where it gives none), for the points whose
+# values are too small for the balls of f(x) itself (below 2^-960, or subnormal). f(x)
+# rounds to float64 as the ball's values round to float64 scaled by 2^k (its exponents,
+# subnormal ones included, shifted by k): `decide_scaled`.
+
+
+def decide_scaled(ball: vball_dw.Ball, k: int, fmt: ieee.Format) -> tuple:
+    """Values of fmt (unscaled), a mask of the points they decide, and a mask of the
+    points that round to zero where only the sign of the true value is missing, for a
+    double-word ball of f·2^k (0 < k ≤ 1000).
+
+    c = RN(hi·2^-k)·2^k is hi rounded to the scaled format (one correctly rounded
+    product, then an exact one) and r = hi − c is exact (both are multiples of ulp(hi),
+    |r| ≤ |hi|); where c is subnormal in the scaled format and lo takes hi + lo past half
+    a gap, c moves one gap (the least subnormal, exactly) toward it. d = (r − step) + lo
+    errs by at most 2^-52·(|r| + |step| + |lo|) (two roundings), added to the radius
+    with a factor 2 to spare; then `decide` in the scaled format. Its 2^-960 guard holds for c ≠ 0 (c ≥ 2^(k−1074));
+    at c = 0 the ball decides zero when it lies strictly inside ±2^(k−1075) and is
+    narrow (within 2^-20 of the least scaled subnormal, as in `decide`).
+    """
+    scaled = dataclasses.replace(fmt, emin=fmt.emin + k, emax=fmt.emax + k)
+    down = math.ldexp(1.0, -k)
+    least = math.ldexp(1.0, scaled.min_subnormal_exponent)
+    c = (ball.hi * down) / down
+    r = ball.hi - c
+    over = (np.abs(c) <= math.ldexp(1.0, scaled.emin)) & (np.abs(r + ball.lo) > least / 2)
+    step = np.where(over, np.copysign(least, r + ball.lo), 0.0)
+    c = c + step
+    d = (r - step) + ball.lo
+    spread = (np.abs(r) + np.abs(step) + np.abs(ball.lo)) * 2.0**-51
+    radius = (ball.rad + spread) * (1 + 2.0**-50)
+    values, ok, _ = decide(vball_dw.Ball(c, d, radius), scaled)
+    with np.errstate(invalid="ignore"):
+        zero = (c == 0) & (np.abs(d) + radius < least / 2) & (radius <= 2.0**-20 * least)
+    positive, negative = c + d - radius > 0, c + d + radius < 0
+    signed = zero & (positive | negative)
+    values = np.where(zero, np.where(negative, -0.0, 0.0), values * down)
+    return values, (ok & (c != 0)) | signed, zero & ~signed
+
+
+def rounded(expr: Expr, x: np.ndarray, fmt: ieee.Format) -> tuple[np.ndarray, np.ndarray]:
+    """Rounded values and the mask of decided points (`rounded_and_true`), and for a
+    named function at x, the undecided points its `vector_tail` settles (float64)."""
+    x = np.asarray(x, dtype=np.float64)
+    values, decided, _, _ = rounded_and_true(expr, x, fmt)
+    member = _member(expr) if expr.args == (X,) else None
+    tail = getattr(member, "vector_tail", None)
+    where = np.flatnonzero(~decided)
+    if tail is None or arithmetic_for(fmt) is not vball_dw or not len(where):
+        return values, decided
+    with np.errstate(all="ignore"):
+        ball, k = tail(vball_dw, x[where])
+        found, ok, unsigned = decide_scaled(ball, k, fmt)
+    if unsigned.any():
+        sign = compile_sign(expr)(x[where[unsigned]])
+        known = ~np.isnan(sign)
+        found[np.flatnonzero(unsigned)[known]] = np.where(sign[known] < 0, -0.0, 0.0)
+        ok[np.flatnonzero(unsigned)[known]] = True
+    values[where[ok]], decided[where[ok]] = found[ok], True
+    return values, decided
