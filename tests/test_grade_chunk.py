@@ -147,3 +147,22 @@ def test_a_grade_with_wrong_results_is_the_same_on_one_or_two_workers() -> None:
         bits = np.arange(start, start + (1 << 22), 257, dtype=np.uint64).astype(np.uint32)
         worst = max(worst, grading.grade_chunk(bits, implementation, target, fmt, 1).max_ulp)
     assert one["max_ulp"] == float(f"{worst:.4g}") and worst > 0.5
+
+
+def test_zeros_nans_and_infs_count_only_where_the_true_value_is_a_finite_non_zero() -> None:
+    """log(x) graded against an implementation answering 0, NaN or inf everywhere. At
+    x < 0 the reference is NaN (undefined): a NaN there is right, a 0 is not a wrong zero
+    (no non-zero true value), an inf is a wrong inf (it should be NaN). At x > 0, x ≠ 1,
+    every such answer is wrong. Counted by hand here."""
+    target = grading.target_of("log(x)")
+    fmt = ieee.FORMATS["float16"]
+    x = np.array([-3.0, -0.5, 0.25, 2.0, 5.0], dtype=np.float16)
+    bits = np.sort(x.view(np.uint16))
+    for answer, field, count in ((0.0, "wrong_zeros", 3), (np.nan, "nan", 3), (np.inf, "inf", 5)):
+        stats = grading.grade_chunk(
+            bits, lambda v, a=answer: np.full_like(v, a), target, fmt, keep=1
+        )
+        assert stats.undefined == 2
+        assert stats.correctly_rounded == (2 if np.isnan(answer) else 0)  # NaN where undefined
+        assert getattr(stats, field) == count, (field, stats)
+        assert stats.max_ulp == np.inf
