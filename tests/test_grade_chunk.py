@@ -166,3 +166,38 @@ def test_zeros_nans_and_infs_count_only_where_the_true_value_is_a_finite_non_zer
         assert stats.correctly_rounded == (2 if np.isnan(answer) else 0)  # NaN where undefined
         assert getattr(stats, field) == count, (field, stats)
         assert stats.max_ulp == np.inf
+
+
+def test_an_infinity_of_the_wrong_sign_is_not_a_wrong_inf() -> None:
+    """−inf where the true value overflows to +inf (exp(12) > float16's max) is wrong,
+    but `inf` counts infinities where the reference is finite or NaN, not signs."""
+    target = grading.target_of("exp(x)")
+    fmt = ieee.FORMATS["float16"]
+    bits = np.array([12.0], dtype=np.float16).view(np.uint16)
+    stats = grading.grade_chunk(bits, lambda v: np.full_like(v, -np.inf), target, fmt, keep=1)
+    assert stats.correctly_rounded == 0 and stats.inf == 0 and stats.max_ulp == np.inf
+
+
+def oracle_sigmoid(x: np.ndarray) -> np.ndarray:
+    """A correctly rounded σ: the oracle's own values (graded against themselves)."""
+    from symbolic.numbers import oracle
+
+    return oracle.rounded("sigmoid(x)", x)
+
+
+def test_a_grade_with_every_result_correct_reports_the_exact_max_over_all_chunks() -> None:
+    """No chunk has a wrong result, so none may skip its exact max: the grade's max is
+    below 0.5 and equals the largest chunk max, computed here chunk by chunk."""
+    stats = grading.grade(
+        "tests.test_grade_chunk:oracle_sigmoid", "sigmoid(x)", "float32", exhaustive=True,
+        stride=65_537,
+    ).stats  # fmt: skip
+    assert stats.correctly_rounded == stats.inputs > 60_000
+    target = grading.target_of("sigmoid(x)")
+    fmt = ieee.FORMATS["float32"]
+    worst = 0.0
+    for start in range(0, 1 << 32, 1 << 22):
+        bits = np.arange(start, start + (1 << 22), 65_537, dtype=np.uint64).astype(np.uint32)
+        worst = max(worst, grading.grade_chunk(bits, oracle_sigmoid, target, fmt, 1).max_ulp)
+    assert 0.49 < worst < 0.5
+    assert stats.max_ulp == worst  # exact: the JSON's 4 digits would show 0.5 for both
