@@ -116,6 +116,20 @@ def test_a_long_chunk_finds_the_last_good_far_from_its_end() -> None:
     assert state[1] == ("none", None, None)
 
 
+def test_the_last_good_is_found_at_every_block_edge() -> None:
+    """The doubling blocks of the backwards search meet at 50 000 − 4 096 and then
+    8 192 further down: a lone good result on either side of each edge is found."""
+    n = 50_000
+    bits = np.arange(n, dtype=np.uint32)
+    want = np.ones(n)
+    for good in (0, 37_711, 37_712, 45_903, 45_904, n - 1):
+        got = np.zeros(n)
+        got[good] = 1.0
+        state = zero_state(bits, got, want, ieee.FORMATS["float32"])
+        after = good + 1 if good + 1 < n else None
+        assert state[0] == ("reset", after, good), good
+
+
 def test_an_all_correct_chunk_reports_its_exact_max_unless_told_to_skip() -> None:
     """Every float16 result of the stable σ′ is correctly rounded; its max is below 0.5
     (computed); skipped, the chunk says 0.5, a bound."""
