@@ -9,10 +9,13 @@ through float64. Nothing here goes through symbolic's expression evaluator.
 Run by hand (2 processes; about 10^6 float32 bit patterns per function and order, and
 every finite float16 and bfloat16 input):
 
-    PYTHONPATH=. .venv/bin/python benchmarks/crosscheck_flint.py [N] [JOBS] [FUNC ...]
+    PYTHONPATH=. .venv/bin/python benchmarks/crosscheck_flint.py [N] [JOBS] [FUNC ...] [--sets=S,...]
 
 N (default 1000000) random float32 bit patterns per (function, order), seeded by the
-function and order, NaN and infinity patterns skipped; JOBS (default 2) processes.
+function and order, NaN and infinity patterns skipped; JOBS (default 2) processes. The
+sets S (default float32,float16,bfloat16): float32 (N patterns, any exponent), float32-mid
+(N patterns with 2^-24 ≤ |x| < 2^8, where the functions are neither linear nor
+saturated), float16 and bfloat16 (every finite input).
 Prints a Markdown table (points, disagreements, undecided, seconds) and the first few
 disagreeing inputs (bits, x, symbolic's value, flint's value).
 
@@ -273,10 +276,25 @@ def flint_rounded(name: str, order: int, x: float | Fraction, fmt: Format) -> in
 # ----------------------------------------------------------------------------- comparison
 
 
-def inputs(fmt_name: str, count: int, name: str, order: int) -> np.ndarray:
-    """The finite bit patterns checked: `count` random float32 ones, or every 16-bit one."""
-    fmt = FORMATS[fmt_name]
-    if fmt.width == 32:
+SETS = {  # the input sets: their format, and a name for the table
+    "float32": "float32",
+    "float32-mid": "float32",  # 2^-24 ≤ |x| < 2^8, where none of the functions saturates
+    "float16": "float16",
+    "bfloat16": "bfloat16",
+}
+DEFAULT_SETS = ["float32", "float16", "bfloat16"]
+
+
+def inputs(set_name: str, count: int, name: str, order: int) -> np.ndarray:
+    """The finite bit patterns checked: `count` random float32 ones (any exponent, or
+    2^-24 ≤ |x| < 2^8 for float32-mid), or every 16-bit one."""
+    fmt = FORMATS[SETS[set_name]]
+    if set_name == "float32-mid":
+        rng = np.random.default_rng(zlib.crc32(f"mid:{name}:{order}".encode()))
+        patterns = rng.integers(0, 1 << 32, count, dtype=np.uint64)
+        biased = rng.integers(127 - 24, 127 + 8, count, dtype=np.uint64)
+        patterns = ((patterns & 0x807FFFFF) | (biased << 23)).astype(np.uint32)
+    elif fmt.width == 32:
         rng = np.random.default_rng(zlib.crc32(f"{name}:{order}".encode()))
         patterns = rng.integers(0, 1 << 32, count, dtype=np.uint64).astype(np.uint32)
     else:
@@ -322,15 +340,16 @@ def describe(bits: int, fmt: Format) -> str:
     return repr(float(np.array(bits, dtype=fmt.uint).view(fmt.dtype)))
 
 
-def run(count: int, jobs: int, names: list[str], chunk: int = 8192) -> None:
+def run(count: int, jobs: int, names: list[str], sets: list[str], chunk: int = 8192) -> None:
     rows, reports = [], []
     started_all = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         for name in names:
             for order in (0, 1):
-                for fmt_name in ("float32", "float16", "bfloat16"):
+                for set_name in sets:
+                    fmt_name = SETS[set_name]
                     fmt = FORMATS[fmt_name]
-                    patterns = inputs(fmt_name, count, name, order)
+                    patterns = inputs(set_name, count, name, order)
                     tasks = [
                         (name, order, fmt_name, patterns[i : i + chunk])
                         for i in range(0, len(patterns), chunk)
@@ -340,28 +359,28 @@ def run(count: int, jobs: int, names: list[str], chunk: int = 8192) -> None:
                     for n, d, u in pool.imap_unordered(check_chunk, tasks):
                         points, wrong, open_ = points + n, wrong + d, open_ + u
                     seconds = time.perf_counter() - started
-                    rows.append((name, order, fmt_name, points, len(wrong), len(open_), seconds))
+                    rows.append((name, order, set_name, points, len(wrong), len(open_), seconds))
                     print(
-                        f"{name} order {order} {fmt_name}: {points} points, {len(wrong)} "
+                        f"{name} order {order} {set_name}: {points} points, {len(wrong)} "
                         f"disagreements, {len(open_)} undecided, {seconds:.1f} s",
                         file=sys.stderr,
                         flush=True,
                     )
                     for pattern, x, reference, ours in sorted(wrong)[:5]:
                         reports.append(
-                            f"{name} order {order} {fmt_name}: bits {pattern:#x} x = {x!r}: "
+                            f"{name} order {order} {set_name}: bits {pattern:#x} x = {x!r}: "
                             f"symbolic {describe(reference, fmt)}, flint {describe(ours, fmt)}"
                         )
                     for pattern, x, reference in sorted(open_)[:5]:
                         reports.append(
-                            f"{name} order {order} {fmt_name}: bits {pattern:#x} x = {x!r}: "
+                            f"{name} order {order} {set_name}: bits {pattern:#x} x = {x!r}: "
                             f"undecided at {MAX_BITS} bits (symbolic {describe(reference, fmt)})"
                         )
     total = time.perf_counter() - started_all
     print("| f | order | format | points | disagreements | undecided | seconds |")
     print("|---|---|---|---|---|---|---|")
-    for name, order, fmt_name, points, wrong, open_, seconds in rows:
-        print(f"| {name} | {order} | {fmt_name} | {points:,} | {wrong} | {open_} | {seconds:.1f} |")
+    for name, order, set_name, points, wrong, open_, seconds in rows:
+        print(f"| {name} | {order} | {set_name} | {points:,} | {wrong} | {open_} | {seconds:.1f} |")
     points = sum(row[3] for row in rows)
     print(f"\n{points:,} points in {total:.0f} s with {jobs} processes")
     for line in reports:
@@ -369,13 +388,16 @@ def run(count: int, jobs: int, names: list[str], chunk: int = 8192) -> None:
 
 
 def main(argv: list[str]) -> None:
+    options = [a for a in argv if a.startswith("--sets=")]
+    argv = [a for a in argv if not a.startswith("--sets=")]
+    sets = options[-1].removeprefix("--sets=").split(",") if options else DEFAULT_SETS
     count = int(argv[0]) if argv else 1_000_000
     jobs = int(argv[1]) if len(argv) > 1 else 2
     names = argv[2:] or FUNCTIONS
-    unknown = set(names) - set(FUNCTIONS)
+    unknown = (set(names) - set(FUNCTIONS)) | (set(sets) - set(SETS))
     if unknown:
-        raise SystemExit(f"unknown functions: {sorted(unknown)}")
-    run(count, jobs, names)
+        raise SystemExit(f"unknown functions or sets: {sorted(unknown)}")
+    run(count, jobs, names, sets)
 
 
 if __name__ == "__main__":
