@@ -3,6 +3,7 @@ rational bounds of a ball. No other module of symbolic is needed here."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from fractions import Fraction
@@ -42,3 +43,15 @@ def exact_bounds(ball: flint.arb) -> tuple[Fraction, Fraction]:
     middle = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
     radius = Fraction(int(radius_mantissa)) * Fraction(2) ** int(radius_exponent)
     return middle - radius, middle + radius
+
+
+def double_word_ball(ball: flint.arb) -> tuple[float, float, float]:
+    """(hi, lo, rad): hi + lo ± rad holds the Arb ball, its ends read exactly; rad is 0
+    only for an exact ball (a double-word midpoint for the vectorized balls)."""
+    low, high = exact_bounds(ball)
+    center = (low + high) / 2
+    hi = float(center)
+    lo = float(center - Fraction(hi))
+    middle = Fraction(hi) + Fraction(lo)
+    spread = max(high - middle, middle - low)
+    return hi, lo, 0.0 if spread == 0 else math.nextafter(float(spread), math.inf)

@@ -8,7 +8,6 @@ the enclosures use σ's stable closed forms, so the tails keep their digits.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -20,7 +19,7 @@ from sympy import Expr, Rational, S
 
 from symbolic.arith import doubleword as dw
 from symbolic.arith import dwkernels as dwk
-from symbolic.arith.arb import exact_bounds, precision
+from symbolic.arith.arb import double_word_ball, precision
 from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
 from symbolic.functions.libraries import (
     in_work_dtype,
@@ -237,25 +236,14 @@ TAIL_START = -20.5
 TAIL_ZERO = -21.75
 
 
-def _double_word_ball(value: flint.arb) -> tuple[float, float, float]:
-    """(hi, lo, rad) with hi + lo ± rad holding the Arb ball, read exactly."""
-    low, high = exact_bounds(value)
-    center = (low + high) / 2
-    hi = float(center)
-    lo = float(center - Fraction(hi))
-    middle = Fraction(hi) + Fraction(lo)
-    spread = max(high - middle, middle - low)
-    return hi, lo, math.nextafter(float(spread), math.inf)
-
-
 @cache
 def _tail_constants() -> tuple[tuple[float, float, float], ...]:
     """S = 2√(2/π), c and K·ln2 as double-word balls (from Arb at 256 bits)."""
     with precision(256):
         return (
-            _double_word_ball(_scale()),
-            _double_word_ball(_c()),
-            _double_word_ball(flint.arb(2).log() * TAIL_SCALE),
+            double_word_ball(_scale()),
+            double_word_ball(_c()),
+            double_word_ball(flint.arb(2).log() * TAIL_SCALE),
         )
 
 

@@ -29,7 +29,7 @@ from sympy import Expr
 from sympy.codegen.cfunctions import expm1, log1p
 
 from symbolic.arith import ieee, vball, vball_dw
-from symbolic.arith.arb import exact_bounds, precision
+from symbolic.arith.arb import double_word_ball, exact_bounds, precision
 from symbolic.arith.vball import Ball
 from symbolic.errors import SymbolicError
 from symbolic.functions import FAMILY, DefinedFunction, FamilyMember
@@ -151,13 +151,7 @@ def _constant(expr: Expr) -> tuple[float, float, float]:
         ball = enclose(prepare(expr), None, 128)
     if not ball.is_finite():
         raise UnsupportedError(f"the constant {expr} is not finite")
-    low, high = exact_bounds(ball)
-    center = (low + high) / 2
-    hi = float(center)
-    lo = float(center - Fraction(hi))
-    mid = Fraction(hi) + Fraction(lo)
-    spread = max(high - mid, mid - low)
-    return hi, lo, 0.0 if spread == 0 else math.nextafter(float(spread), math.inf)
+    return double_word_ball(ball)
 
 
 _UNARY = {
