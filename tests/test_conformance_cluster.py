@@ -17,10 +17,12 @@ from tests.cli_common import ROOT, environment
 from tests.conformance_common import (
     GRADED,
     MATRIX,
+    NAME,
     assert_whole_cells,
     cell_files,
     conformance,
     dask_cluster,
+    in_session,
     kill_session,
     local_run,
     probe,
@@ -74,16 +76,24 @@ def test_a_worker_killed_mid_run_changes_nothing(tmp_path: Path) -> None:
 
 
 SAMPLES = 2_000_000
+FIRST = ["--functions", NAME]  # MATRIX's σ cells: 6 of its GRADED, finished before the run
 
 
 @pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
 def test_an_interrupted_run_leaves_whole_cells_and_resumes(how: str, tmp_path: Path) -> None:
-    # 10× MATRIX's samples: the cells after the first take long enough for the signal to
-    # land mid-run (at 200 000 samples, CI's run finished every cell before it did).
+    """σ's cells are finished first; the whole matrix then resumes them and is
+    interrupted while GELU's cells (2 000 000 samples each) are computing. Waiting for
+    a first cell of one run was racy: Dask finishes the cells' chunk tasks together, and
+    CI's run had ended before the signal landed."""
+    first = conformance(tmp_path, "--jobs", "2", "--samples", str(SAMPLES), *FIRST)
+    assert first.returncode == 0, first.stderr
+    cells = tmp_path / "cells"
+    before = len(list(cells.glob("*.json")))
+    assert 1 <= before < GRADED
     process = _started(tmp_path, "--jobs", "2", "--samples", str(SAMPLES))
     try:
-        cells = tmp_path / "cells"
-        wait_for(lambda: cells.is_dir() and any(cells.glob("*.json")), 120, "a first cell")
+        wait_for(lambda: session_alive(process.pid) and len(in_session(process.pid)) > 2, 60,
+                 "the run's workers")  # fmt: skip
         os.kill(process.pid, signal.SIGINT if how == "SIGINT" else signal.SIGKILL)
         _, err = process.communicate(timeout=60)
         code = process.returncode
@@ -95,13 +105,13 @@ def test_an_interrupted_run_leaves_whole_cells_and_resumes(how: str, tmp_path: P
     assert code == (130 if how == "SIGINT" else -signal.SIGKILL), err
     assert_whole_cells(tmp_path, SAMPLES)
     finished = len(list(cells.glob("*.json")))
-    assert 1 <= finished < GRADED
+    assert before <= finished < GRADED
     if how == "SIGKILL":
         return  # resuming is the same after either
     again = conformance(tmp_path, "--jobs", "2", "--samples", str(SAMPLES), "--json")
     assert again.returncode == 0, again.stderr
     counts = summary_of(again)["summary"]
-    assert counts["resumed"] >= 1 and counts["computed"] == GRADED - counts["resumed"]
+    assert counts["resumed"] >= before and counts["computed"] == GRADED - counts["resumed"]
     whole = conformance(tmp_path / "whole", "--jobs", "2", "--samples", str(SAMPLES))
     assert whole.returncode == 0, whole.stderr
     assert cell_files(tmp_path) == cell_files(tmp_path / "whole")  # as if never interrupted
