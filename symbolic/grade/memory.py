@@ -58,7 +58,7 @@ def steady_heap() -> None:
     Why: a chunk of 2^22 inputs makes arrays of 32 MB, above glibc's mmap threshold, so
     each was a fresh mapping whose pages the kernel faulted in and zeroed on first touch,
     then unmapped when freed. That was half of an exhaustive float32 grade's CPU time
-    (numpy σ: 9.5 → 5.0 CPU s on 16 chunks, benchmarks/bench_exhaustive.py). With mmap
+    (numpy σ: 9.5 → 5.0 CPU s over 16 chunks of grade_chunk, timed by hand in session 6). With mmap
     off and no trimming the same pages serve every chunk. The process then keeps its
     peak memory until it ends, which RLIMIT_DATA (`limit_data`) still bounds: call this
     only in processes that exist to grade (the CLI's, its workers, conformance tasks),
