@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -30,11 +31,28 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *words: str) -> s
     return lines[0]
 
 
-def start(*args: str, cwd: Path, **env: str) -> subprocess.Popen:
+# Starts `python -m symbolic ARGS` with SIGINT's disposition set first (exec keeps the pid
+# and an ignored or default disposition). A test run as a background job of a script has
+# SIGINT ignored, and every process it starts would inherit that: Ctrl-C from a terminal
+# only ever reaches a foreground job, whose SIGINT is the default.
+_WITH_SIGINT = (
+    "import os, signal, sys; "
+    "signal.signal(signal.SIGINT, getattr(signal, sys.argv[1])); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'symbolic', *sys.argv[2:]])"
+)
+
+
+def command(*args: str, sigint: str = "SIG_DFL") -> list[str]:
+    """The argv of `symbolic ARGS` with SIGINT default (SIG_DFL, as from a terminal) or
+    ignored (SIG_IGN, as a background job of a script)."""
+    return [sys.executable, "-c", _WITH_SIGINT, sigint, *args]
+
+
+def start(*args: str, cwd: Path, sigint: str = "SIG_DFL", **env: str) -> subprocess.Popen:
     """`symbolic ARGS` started in the background, in its own session (so that the test can
     signal or kill the whole group), with text pipes for stdout and stderr."""
     return subprocess.Popen(
-        [sys.executable, "-m", "symbolic", *args],
+        command(*args, sigint=sigint),
         cwd=cwd,
         env=environment(**env),
         stdout=subprocess.PIPE,
@@ -42,3 +60,15 @@ def start(*args: str, cwd: Path, **env: str) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
+
+
+def in_session(sid: int) -> list[int]:
+    """The processes of a session (the command's worker makes its own process group, and
+    Dask's worker processes are in that group: the session holds them all)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if os.getsid(int(entry.name)) == sid:
+                    found.append(int(entry.name))
+    return found

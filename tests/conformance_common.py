@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from symbolic.functions import DEFAULT_FUNCTION
-from tests.cli_common import ROOT, environment
+from tests.cli_common import ROOT, environment, in_session
 
 NAME = DEFAULT_FUNCTION.language_name()
 # The matrix of the tests: σ and GELU from numpy and scipy, forward and backward, two
@@ -95,18 +95,6 @@ def start(command: list[str], log: Path, **env: str) -> subprocess.Popen:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-
-
-def in_session(sid: int) -> list[int]:
-    """The processes of a session (the command's worker makes its own process group, and
-    Dask's worker processes are in that group: the session holds them all)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if os.getsid(int(entry.name)) == sid:
-                    found.append(int(entry.name))
-    return found
 
 
 def session_alive(sid: int) -> bool:

@@ -25,7 +25,7 @@ from symbolic.cli.app import Command
 from symbolic.cli.limits import Limits, run_limited
 from symbolic.functions import DEFAULT_FUNCTION
 from symbolic.numbers import oracle, tables
-from tests.cli_common import ROOT, assert_one_line_error, environment, start
+from tests.cli_common import ROOT, assert_one_line_error, environment, in_session, start
 
 NAME = DEFAULT_FUNCTION.language_name()
 # Takes more than 100 s at order 5 on this machine: the time limit always ends it first.
@@ -370,6 +370,37 @@ def test_sigterm_reaches_the_worker_and_the_exit_is_143(tmp_path: Path) -> None:
     process = start("derive", SLOW_DERIVATION, "--order", "5", cwd=tmp_path)
     try:
         time.sleep(3)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 143 and stderr.splitlines() == ["symbolic: terminated (SIGTERM)"]
+
+
+def test_ctrl_c_reaches_the_worker_and_the_exit_is_130(tmp_path: Path) -> None:
+    process = start("derive", SLOW_DERIVATION, "--order", "5", cwd=tmp_path)
+    try:
+        time.sleep(3)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130 and stderr.splitlines() == ["symbolic: interrupted"]
+
+
+def test_a_command_started_with_sigint_ignored_keeps_ignoring_it(tmp_path: Path) -> None:
+    """A background job of a script (`cmd &`) starts with SIGINT ignored: like POSIX tools,
+    the command and its worker keep ignoring it, and SIGTERM still ends it (this is why
+    CI's conformance interrupt seemed swallowed: its job inherited SIG_IGN)."""
+    process = start("derive", SLOW_DERIVATION, "--order", "5", cwd=tmp_path, sigint="SIG_IGN")
+    try:
+        time.sleep(3)
+        for pid in in_session(process.pid):  # the command and its worker (its own group)
+            os.kill(pid, signal.SIGINT)
+        time.sleep(2)
+        assert process.poll() is None
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=30)
     finally:

@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.cli_common import ROOT, environment
+from tests.cli_common import ROOT, command, environment
 from tests.conformance_common import (
     GRADED,
     MATRIX,
@@ -41,7 +40,7 @@ def _report(out: Path) -> tuple[bytes, bytes]:
 def _started(out: Path, *more: str) -> subprocess.Popen:
     """`symbolic conformance MATRIX` in the background, in its own session."""
     return subprocess.Popen(
-        [sys.executable, "-m", "symbolic", "conformance", *MATRIX, "--out", str(out), *more],
+        command("conformance", *MATRIX, "--out", str(out), *more),
         cwd=ROOT,
         env=environment(),
         stdout=subprocess.PIPE,
@@ -104,12 +103,6 @@ def test_an_interrupted_run_leaves_whole_cells_and_resumes(how: str, tmp_path: P
         kill_session(process)
     assert_whole_cells(tmp_path, SAMPLES)
     finished = len(list(cells.glob("*.json")))
-    if how == "SIGINT" and code == 0:
-        # Known bug (issue 16's note, session 6): CI's loaded runs twice saw the SIGINT
-        # swallowed and the run complete (exit 0, every cell whole); never reproduced on
-        # an idle machine. The cells are still whole and complete; the exit code is wrong.
-        assert finished == GRADED
-        pytest.xfail("the SIGINT was swallowed (known bug): the run completed, exit 0")
     assert code == (130 if how == "SIGINT" else -signal.SIGKILL), err
     assert before <= finished < GRADED
     if how == "SIGKILL":

@@ -10,6 +10,9 @@ killer), the parent kills its process group and says which limit was hit in one 
 Signals: SIGTERM and SIGINT sent to the parent are passed on to the worker, which
 cleans up (temporary files, prover children) and exits 143 or 130; the worker also
 gets SIGTERM if the parent dies (Linux), and its own time limit ends it in any case.
+A command started with SIGINT ignored (a background job of a non-interactive shell:
+`cmd &` in a script) keeps ignoring it, as POSIX tools do and as Python itself does at
+start-up; SIGTERM still stops it.
 """
 
 from __future__ import annotations
@@ -155,7 +158,8 @@ def _worker(
             os.setpgid(0, 0)  # its own group: a kill reaches the prover children too
         _die_with_parent()
         signal.signal(signal.SIGTERM, terminate)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
         def limited() -> int:
             from symbolic.prove.verify import limit_memory
