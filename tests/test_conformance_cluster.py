@@ -6,14 +6,18 @@ cells only, its processes end, and the next run resumes to the same result."""
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.cli_common import ROOT, command, environment
 from tests.conformance_common import (
+    DASHBOARD_NOTE,
     GRADED,
     MATRIX,
     NAME,
@@ -72,6 +76,33 @@ def test_a_worker_killed_mid_run_changes_nothing(tmp_path: Path) -> None:
         assert next(w for w in workers if w.pid == pid).wait(30) == -signal.SIGKILL
     assert process.returncode == 0, err
     assert cell_files(tmp_path) == cell_files(local_run())
+
+
+def _stderr_line(process: subprocess.Popen, seconds: float) -> str:
+    """The next line the command writes on stderr (empty if none within `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stderr], [], [], 0.1)
+        if ready:
+            return process.stderr.readline()
+    return ""
+
+
+def test_the_dashboard_address_is_printed_and_serves_the_dashboard(tmp_path: Path) -> None:
+    """With bokeh installed (the cluster extra), the local cluster's dashboard is up for
+    the run, and its address, the note on stderr, answers with Dask's status page."""
+    process = _started(tmp_path, "--jobs", "1", "--samples", "2000000", *FIRST)
+    try:
+        line = _stderr_line(process, 120).strip()
+        assert line.startswith(DASHBOARD_NOTE) and line.endswith("/status"), line
+        url = line.rpartition(" ")[2]
+        with urllib.request.urlopen(url, timeout=30) as page:
+            assert page.status == 200 and b"Dask" in page.read()
+        out, err = process.communicate(timeout=300)
+    finally:
+        kill_session(process)
+    assert process.returncode == 0 and err == "", err
+    assert "cells graded" in out
 
 
 SAMPLES = 2_000_000
