@@ -256,7 +256,7 @@ def exp_small(b: Builder, r: Form, epsilon: flint.arb) -> Form:
     hold it, so their intersection does; E₂(r(t)) → E₂(0) = 1/2. With more than
     SECOND_ORDER terms in r, the first order e^r = 1 + r·E₁(r), E₁(y) = (e^y − 1)/y =
     Σ y^k/(k + 1)! = ∫₀¹ e^(ys) ds ∈ [E₁(−ε), E₁(ε)], |E₁ − 1| ≤ (ε/2)e^ε, limit 1."""
-    spread = (-epsilon).union(epsilon)
+    spread = flint.arb(0, 1)  # [−1, 1]
     if len(r) > SECOND_ORDER:
         b.use("e^r (Lemma 4, first order)")
         series = 1 + _series_tail(epsilon, 1) * spread
@@ -377,12 +377,15 @@ def abs_rule(b: Builder, g: Form) -> Form:
 
 def cosh_rule(b: Builder, g: Form) -> Form:
     """cosh g = (e^g + e^(−g))/2 (the definition)."""
+    b.use("cosh g = (e^g + e^(−g))/2")
     return scaled(add(exp_rule(b, g), exp_rule(b, scaled(g, -1))), sympy.Rational(1, 2))
 
 
 def sinh_rule(b: Builder, g: Form) -> Form:
     """sinh g = (e^g − e^(−g))/2 (the definition)."""
-    return scaled(add(exp_rule(b, g), exp_rule(b, scaled(g, -1))), sympy.Rational(1, 2))
+    b.use("sinh g = (e^g − e^(−g))/2")
+    minus = scaled(exp_rule(b, scaled(g, -1)), -1)
+    return scaled(add(exp_rule(b, g), minus), sympy.Rational(1, 2))
 
 
 def sech_rule(b: Builder, g: Form) -> Form:
