@@ -49,7 +49,7 @@ from symbolic.prove.check_forms import (
     small,
     split,
 )
-from symbolic.prove.check_tails import _shift_positive, tail_bound
+from symbolic.prove.check_tails import shift_positive, tail_bound
 
 SECOND_ORDER = 6  # up to this many small terms: the expansions to second order
 MAX_POWER = 1000  # integer powers, and denominators of rational ones
@@ -437,7 +437,7 @@ def mills(b: Builder, z: Form) -> Form:
         degree = max(degree, int(scale.m))
         coefficients[int(scale.m)] = ball(c.exact)
     values = [coefficients.get(j, flint.arb(0)) for j in range(degree + 1)]
-    if not _shift_positive(values, b.at):
+    if not shift_positive(values, b.at):
         raise NotDerivedError("erfc: z is not shown increasing and positive from R")
     z0 = flint.arb(sum((c * b.at**j for j, c in enumerate(values)), flint.arb(0)).lower())
     root_pi = flint.arb.pi().sqrt()

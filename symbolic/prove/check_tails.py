@@ -106,6 +106,8 @@ def compare_dominant(form: Any, stated: tuple[Fraction, tuple[Expr, ...]]) -> No
     group C′ of d′ is re-derived with min|C′| > ε′, is of the order of d′."""
     from symbolic.prove.check_forms import Scale, above, poly  # they build on this module
 
+    if not form.terms:  # the expression is 0 on the tail: nothing to compare
+        return
     mine, coefficient = form.dominant()
     theirs = Scale(stated[0], poly(list(stated[1])))
     if mine == theirs or coefficient.ball.contains(0) or above(mine, theirs) == 0:
@@ -172,7 +174,7 @@ def ratio_at(a: Fraction, p: tuple[Expr, ...], at: flint.arb) -> flint.arb | Non
     of the polynomial s(R + y) in y is ≥ 0."""
     exponent_a = base._ball(a, a, base.FINE_BITS)
     slope = [-exponent_a] + [_const(v) * (j + 1) for j, v in enumerate(p)]
-    if not _shift_positive(slope, at):
+    if not shift_positive(slope, at):
         return None
     exponent = sum((_const(v) * at ** (j + 1) for j, v in enumerate(p)), flint.arb(0))
     return at**exponent_a * (-exponent).exp()
@@ -187,7 +189,9 @@ def _const(value: Expr) -> flint.arb:
     return constant_ball(value, base.FINE_BITS)
 
 
-def _shift_positive(coefficients: list[flint.arb], at: flint.arb) -> bool:
+def shift_positive(coefficients: list[flint.arb], at: flint.arb) -> bool:
+    """For the polynomial P(t) = Σ c_k t^k: every coefficient of P(R + y) in y is ≥ 0 and
+    P(R) > 0 (in Arb), so P(t) ≥ P(R) > 0 and P is nondecreasing on [R, ∞)."""
     shifted = []
     for j in range(len(coefficients)):
         total = flint.arb(0)
