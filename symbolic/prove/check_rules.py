@@ -272,10 +272,12 @@ def exp_small(b: Builder, r: Form, epsilon: flint.arb) -> Form:
 
 
 def _intersect(a: flint.arb, b: flint.arb) -> flint.arb:
-    """Two balls that both hold the same values: their intersection (or a, when b is
-    not finite)."""
-    if not b.is_finite() or b.is_nan() or not a.overlaps(b):
+    """Two balls that both hold the same values: their intersection (a, when b is not
+    finite). Balls that do not meet mean a wrong enclosure: the derivation stops."""
+    if not b.is_finite() or b.is_nan():
         return a
+    if not a.overlaps(b):
+        raise NotDerivedError("two enclosures of one coefficient do not meet")
     return a.intersection(b)
 
 
