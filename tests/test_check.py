@@ -270,6 +270,15 @@ def test_every_catalogue_certificate_re_verifies() -> None:
     ]
     assert not others
     assert len(reports) >= 176
+    # every tail and every limit by tail forms decided on the checker's own form
+    lines = [line for r in reports for line in r["lines"]]
+    tails = [line for line in lines if line.split(": ", 1)[-1].startswith("tail x ")]
+    limits = [line for line in lines if ", case " in line and "t ≥" in line]
+    assert len(tails) >= 80 and len(limits) >= 18, (len(tails), len(limits))
+    assert all("the checker's own form on t ≥" in line for line in tails)
+    assert (
+        sum("the checker's own form on t ≥" in line for line in lines) >= 99
+    )  # range, zeros: by fields
 
 
 def test_file_and_catalogue_are_exclusive(tmp_path: Path) -> None:

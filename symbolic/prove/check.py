@@ -15,9 +15,10 @@ logic, does no SymPy simplification and no search. What it does:
   not close as given is a failure);
 - checks that the pieces tile each cover, and that covers, tails and the pieces beside
   touching points together cover the claim's domain (exact ends, compared in Arb);
-- re-derives each tail bound from its data (`prove.check_tails`: Lemma 1 of
-  `prove.tails`, re-implemented), the form checked at points of the tail (a consistency
-  check: the rewriting is trusted); limits at ±∞: `prove.check_limits`; exact sign
+- re-derives each tail's sign from its own form of the expression (`prove.check_rules`,
+  `prove.check_forms`: the lemmas of `prove.tails`, re-implemented, none of its code) and
+  Lemma 1 (`prove.check_tails`), the certificate's form a cross-check only; limits at
+  ±∞ likewise: `prove.check_limits`; exact sign
   charts: `prove.check_exact`; pieces where |g| = ±g: `prove.check_branches`; an
   extremum to digits attained: `prove.check_extremum`;
 - re-derives from the claim's own fields what carries no data (identities by atom
@@ -209,7 +210,7 @@ def _check(claim: dict[str, Any], entries: list[dict[str, Any]]) -> Report:
         return Report(claim["id"], "partly checked", (*lines, f"coverage not checked: {why}"))
     if target.partial:
         shown = "; ".join(dict.fromkeys(target.partial))
-        return Report(claim["id"], "partly checked", (*lines, f"not fully linked: {shown}"))
+        return Report(claim["id"], "partly checked", (*lines, f"not fully checked: {shown}"))
     _covered(target)
     lines.append(f"the covers, tails and touching points cover the domain {target.domain}")
     return Report(claim["id"], "re-verified", tuple(lines))

@@ -1,23 +1,30 @@
 """`symbolic check` for limits at ±∞ proved by the tail forms (`prove.tail_limits`).
 
-The entry's data is the form Σ c_k(t)·t^(m_k)·e^(−q_k(t)) of the expression on the tail
-t ≥ R (x = side·t), the case that decided the limit, and the coefficients' balls and
-(where used) exact limits. From the data alone, with Arb, this module re-checks:
+The limit is re-derived from the checker's *own* form of the claim's expression on the
+tail t ≥ R (x = side·t, R the certificate's), built by `check_rules.derive`
+(`_own_limit`): its largest scale decays (limit 0), is 1 (the sum of the exact limits of
+its coefficients of scale 1, derived by the rules themselves: the Mills ratio's K → 1/√π,
+Lemma 4's E₂ → 1/2, …), or grows (±∞ with the sign of C, Lemma 1 and min|C| > ε). It
+must be the certificate's limit and the claim's `value` exactly; when the rules give no
+form or no limit, the claim is `partly checked`, never `re-verified`.
+
+The certificate's data (the form Σ c_k(t)·t^(m_k)·e^(−q_k(t)), the case, the coefficients'
+balls and stated limits) is cross-checked only, with Arb:
 
 - **decays**: every term's scale tends to 0 (q's leading coefficient > 0, or q = 0 and
   m < 0) and every coefficient ball is finite: the limit is 0;
 - **constant**: the terms of scale 1 have stated exact limits (an exact coefficient's
-  limit is itself; a bounded one's lies in its ball, a consistency check) whose sum is
-  the limit, and every other term's scale tends to 0;
+  limit is itself; a bounded one's lies in its ball) whose sum is the limit, and every
+  other term's scale tends to 0;
 - **grows**: the dominant scale grows (q's leading coefficient < 0, or q = 0 and m > 0),
-  and its group's sign is proved as for a tail sign (`check_tails._tail_bound`: Lemma 1 for
-  every other term's ratio, min|C| > ε): the limit is ±∞ with the sign of C.
+  and its group's sign is proved as for a tail sign (`check_tails.tail_bound`: Lemma 1 for
+  every other term's ratio, min|C| > ε): the limit is ±∞ with the sign of C;
 
-The entry's expression is linked to the claim's `expr` (as `check` links covers), its side
-to the claim's `point`, the form is compared with the expression at three exact points of
-the tail (a consistency check: the rewriting into the form is the prover's, trusted), and
-the limit is compared with the claim's `value` exactly (equal as written, after `expand`,
-or by `numbers.exact.is_zero`: a minimal polynomial or a rewrite to a literal 0).
+its dominant scale must be the own form's (`check_tails.compare_dominant`) and its value
+the expression's at three exact points of the tail. The entry's expression is linked to
+the claim's `expr` (as `check` links covers), its side to the claim's `point`, and the
+limit is compared with the claim's `value` exactly (equal as written, after `expand`, or
+by `numbers.exact.is_zero`: a minimal polynomial or a rewrite to a literal 0).
 """
 
 from __future__ import annotations
@@ -83,7 +90,36 @@ def check_limit(claim: dict[str, Any], entries: list[dict[str, Any]]) -> Report:
     if not _equal(limit, value):
         raise CheckFailedError(f"the limit {limit} is not the claim's value {value}")
     lines.append(f"the limit {limit} is the claim's value {fields['value']} (exactly)")
+    own, why = _own_limit(expr, entry["tail_limit"], limit)
+    lines.append(own)
+    if why is not None:
+        return Report(claim["id"], "partly checked", (*lines, why))
     return Report(claim["id"], "re-verified", tuple(lines))
+
+
+def _own_limit(expr: Expr, data: dict[str, Any], stated: Expr) -> tuple[str, str | None]:
+    """The limit from the checker's own form of the claim's expr (`check_rules.derive`,
+    at the certificate's R), which must be the stated one: (the line, None), or (the line,
+    why it is not re-derived). The certificate's dominant scale is a cross-check only."""
+    from symbolic.prove.check_forms import NotDerivedError  # they build on check_tails
+    from symbolic.prove.check_rules import derive
+    from symbolic.prove.check_tails import compare_dominant
+
+    side, r = int(data["side"]), _number(data["R"])
+    try:
+        form = derive(expr, side, r)
+        if "dominant_m" in data:
+            dominant = (_number(data["dominant_m"]), _poly(json.loads(data["dominant_q"])))
+            compare_dominant(form, dominant)
+        limit, case = form.limit()
+    except NotDerivedError as why:
+        line = "the limit is not re-derived by the checker's own rules"
+        return line, f"not re-derived: {why} (the limit rests on the certificate's form)"
+    if not _equal(limit, stated):
+        raise CheckFailedError(
+            f"{form.describe()} tends to {limit} (case {case}), not to the stated {stated}"
+        )
+    return f"{form.describe()}; case {case}: its limit {limit} re-derived", None
 
 
 def _form_lines(entry: dict[str, Any], expr: Expr | None) -> list[str]:
@@ -110,7 +146,7 @@ def _form_lines(entry: dict[str, Any], expr: Expr | None) -> list[str]:
     return [
         f"the form on {where} ({len(terms)} term(s)), case {case}: {how}: limit {derived}",
         f"the form agrees with the expression at {points} exact points of the tail "
-        "(a consistency check: the rewriting into the form is the prover's)",
+        "(a consistency check of the certificate's form, not a premise)",
     ]
 
 
