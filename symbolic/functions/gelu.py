@@ -10,6 +10,7 @@ argument a²/2 of e^(−a²/2) is computed from u alone, not from an irrational 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -198,7 +199,9 @@ gelu.stable_forms = {
 TAIL = 40.0
 
 
-def _vector_tails(order: int):
+def _vector_tails(order: int) -> Callable[[ModuleType, np.ndarray], tuple[VectorTail, ...]]:
+    """The pieces of GELU^(order) far out (see above), at float64 points x."""
+
     def tails(ops: ModuleType, x: np.ndarray) -> tuple[VectorTail, ...]:
         finite = np.isfinite(x)
         far = finite & (x >= TAIL)

@@ -8,6 +8,7 @@ the enclosures use σ's stable closed forms, so the tails keep their digits.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -290,7 +291,9 @@ def _band(ops: ModuleType, x: np.ndarray, order: int) -> object:
     return ops.mul(ops.mul(ops.exp(ops.add(v, shift)), q), inner)
 
 
-def _vector_tails(order: int):
+def _vector_tails(order: int) -> Callable[[ModuleType, np.ndarray], tuple[VectorTail, ...]]:
+    """The pieces of GELU_tanh^(order) far out (see above), at float64 points x."""
+
     def tails(ops: ModuleType, x: np.ndarray) -> tuple[VectorTail, ...]:
         finite = np.isfinite(x)
         band = finite & (x > TAIL_ZERO) & (x <= TAIL_START)
