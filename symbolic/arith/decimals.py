@@ -15,15 +15,15 @@ MAX_END_BITS = 1 << 20  # ends of a ball are kept exact up to this many bits
 def dyadic_ends(ball: flint.arb) -> tuple[tuple[int, int], tuple[int, int]]:
     """Exact dyadics (mantissa, exponent) at, or just outside, the ends of the ball.
 
-    The ends are mid ± rad exactly, unless the radius is smaller than the midpoint by more
-    than MAX_END_BITS bits (1 ± 2^(−10^80)): then they are rounded outward to that many
-    bits, so that they never become integers of 10^80 bits.
+    The ends are mid ± rad exactly, unless the radius and the midpoint differ in size by
+    more than MAX_END_BITS bits (1 ± 2^(−10^80), or Arb's 2^(−2^190) ± 1): then they are
+    rounded outward to that many bits, so that they never become integers of 10^80 bits.
     """
     mid_m, mid_e = (int(v) for v in ball.mid().man_exp())
     rad_m, rad_e = (int(v) for v in ball.rad().man_exp())
     if rad_m == 0:
         return (mid_m, mid_e), (mid_m, mid_e)
-    if mid_m and mid_e - rad_e > MAX_END_BITS:
+    if mid_m and abs(mid_e - rad_e) > MAX_END_BITS:
         old = flint.ctx.prec
         flint.ctx.prec = MAX_END_BITS
         try:

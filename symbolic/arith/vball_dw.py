@@ -143,7 +143,10 @@ def exp(a: Ball) -> Ball:
     upper = np.abs(eh) * (1 + 2.0**-50)
     radius = _up(upper * (r + r * r) + k.EXP_BOUND * upper)
     ok = (h <= k64.EXP_MAX) & (r <= 1) & inside
-    vanishing = (h + r < -746.0) & (np.abs(low_word) < 1)
+    # s = RN(RN(|lo| + r)·(1 + 2^-50)) ≥ |lo| + r, and RN(h + s) < −746 implies h + s < −746
+    # (−746 is a float, RN is monotone): every value in the ball is below e^-746 < 2^-1076,
+    # however large its low word (x² for x ≈ 10^9 carries one far above 1).
+    vanishing = h + (np.abs(low_word) + r) * (1 + 2.0**-50) < -746.0
     eh, el = np.where(ok, eh, 0.0), np.where(ok, el, 0.0)
     radius = np.where(ok, radius, INF)
     zero = np.zeros_like(h)

@@ -19,6 +19,7 @@ from symbolic.functions.base import (
     FloatKernel,
     Implementation,
     ReportText,
+    VectorTail,
     Zero,
     expand_definitions,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "FloatKernel",
     "Implementation",
     "ReportText",
+    "VectorTail",
     "Zero",
     "expand_definitions",
     "family_members",

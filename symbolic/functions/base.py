@@ -12,6 +12,7 @@ Everything else about the function is data on its class, read by the stages abov
 - numbers: `ball` (a tight Arb enclosure), `derivative_ball` (any order by a closed
   form), `kernels` (vectorized float kernels with proved error bounds, per order),
   `stable_forms` (cancellation-free formulas for the vectorized ball references),
+  `vector_tails` (proved bounds far out, where those balls do not decide, per order),
   `limits` (exact limits at ±∞, per order);
 - closed forms for reports: `derivative_in_terms`, `derivative_zeros`, `taylor`;
 - grading: `implementations` (NumPy, SciPy, PyTorch, JAX and float formulas);
@@ -24,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from types import ModuleType
 from typing import ClassVar
 
 import flint
@@ -55,6 +57,61 @@ class FloatKernel:
     plain: Callable[[np.ndarray], np.ndarray]
     settled: Callable[[np.ndarray, Format], tuple[np.ndarray, np.ndarray]]
     reach: float
+
+
+@dataclass(frozen=True)
+class VectorTail:
+    """What a proved bound says of f^(n) at float64 points far out (`vector_tails`).
+
+    `ball` is a double-word ball (`symbolic.arith.vball_dw.Ball`) of f^(n)(x)·2^scale
+    (0 ≤ scale ≤ 1000), radius +inf at the points the bound does not cover; `sign` is the
+    proved sign of f^(n)(x) (−1.0 or +1.0) at points where the ball holds 0 (a value below
+    half the least subnormal), NaN where it is not known.
+    """
+
+    ball: object
+    scale: int
+    sign: np.ndarray
+
+
+TAIL_SCALE = 400  # a vanishing tail's ball is of f·2^400: 2^(400 − 1095) is a normal float
+
+
+def vanishing_tail(ops: ModuleType, where: np.ndarray, sign: float) -> VectorTail:
+    """f^(n)(x) proved to lie in (−2^-1095, 0) (sign −1) or (0, 2^-1095) (sign +1) at the
+    points `where`: the ball 0 ± 2^(TAIL_SCALE − 1095) of f·2^TAIL_SCALE, below half the
+    least subnormal (scaled, 2^(TAIL_SCALE − 1075)) and narrow enough to decide a zero,
+    whose sign is then `sign`."""
+    shape = where.shape
+    ball = ops.select(
+        where,
+        ops.constant(shape, 0.0, 0.0, 2.0 ** (TAIL_SCALE - 1095)),
+        ops.constant(shape, 0.0, 0.0, np.inf),
+    )
+    return VectorTail(ball, TAIL_SCALE, np.where(where, sign, np.nan))
+
+
+def identity_tail(ops: ModuleType, x: np.ndarray, where: np.ndarray) -> VectorTail:
+    """f(x) proved to lie in (x − 2^-1075, x) at the points `where` (all x ≥ 1): the ball
+    (x − 2^-1074) ± x·2^-1000 (x·2^-1000 ≥ 2^-1000 is exact), which decides x. Its low
+    word −2^-1074 is the true value's side of x, for ULP errors where x is a power of two
+    (the binade below); hi + lo is within 2^-1074 ≤ 2^-1074·x of f(x)."""
+    ball = ops.Ball(
+        x,
+        np.full(x.shape, -(2.0**-1074)),
+        np.where(where, np.abs(x) * 2.0**-1000, np.inf),
+    )
+    return VectorTail(ball, 0, np.full(x.shape, np.nan))
+
+
+def one_tail(ops: ModuleType, where: np.ndarray) -> VectorTail:
+    """f^(n)(x) proved to lie in (1, 1 + 2^-1075) at the points `where`: the ball 1 ± 2^-1000,
+    which decides 1 (in the binade of 1, as the true value is)."""
+    shape = where.shape
+    ball = ops.select(
+        where, ops.constant(shape, 1.0, 0.0, 2.0**-1000), ops.constant(shape, 0.0, 0.0, np.inf)
+    )
+    return VectorTail(ball, 0, np.full(shape, np.nan))
 
 
 @dataclass(frozen=True)
@@ -231,6 +288,13 @@ class DefinedFunction(Function, FamilyMember):
     # the ball arithmetic (`symbolic.arith.vball` or `vball_dw`), for functions the balls
     # evaluate directly rather than by their stable form of order 0 (σ).
     vector_ball: ClassVar[Callable[[object, object], object] | None] = None
+    # Proved bounds far out in float64, per order n: (ops, x) -> pieces (`VectorTail`),
+    # for the points where the balls of f^(n)(x) do not decide (values below 2^-960 or
+    # subnormal, x³ beyond float64); `symbolic.numbers.vectorized` decides them. Each
+    # proof is beside its code.
+    vector_tails: ClassVar[
+        Mapping[int, Callable[[ModuleType, np.ndarray], tuple[VectorTail, ...]]]
+    ] = {}
     # The highest order `derivative_ball` gives (higher orders go through formulas).
     derivative_ball_orders: ClassVar[int] = MAX_CLOSED_FORM_ORDER
 

@@ -10,14 +10,25 @@ argument a²/2 of e^(−a²/2) is computed from u alone, not from an irrational 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import flint
 import numpy as np
 import sympy
 from sympy import Expr, S
 
-from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
+from symbolic.functions.base import (
+    DefinedFunction,
+    FloatFormula,
+    Plot,
+    ReportText,
+    VectorTail,
+    identity_tail,
+    one_tail,
+    vanishing_tail,
+)
 from symbolic.functions.libraries import (
     in_work_dtype,
     jax_function,
@@ -169,3 +180,37 @@ gelu.stable_forms = {
     1: lambda u: sympy.erfc(-u / sympy.sqrt(2)) / 2 + u * _pdf(u),
     2: lambda u: _pdf(u) * (2 - u**2),
 }
+
+
+# ---------------------------------------------------------------- the far tails (float64)
+#
+# Where the balls do not decide in float64 (x ≳ 1.3e154, where x² leaves float64, and the
+# far negative side, whose values are below 2^-960, each settled otherwise by one Arb ball),
+# `vector_tails` gives proved bounds. With Q(y) = 1 − Φ(y) = Φ(−y) and φ(y) = e^(−y²/2)/√(2π), Mills'
+# inequality Q(y) < φ(y)/y for y > 0 (Q(y) = ∫_y^∞ φ(t) dt < ∫_y^∞ (t/y)·φ(t) dt = φ(y)/y)
+# gives, for y ≥ TAIL = 40, where y·φ(y) ≤ 40·φ(40) < 2^-1150 (y·φ(y) decreases for y ≥ 1;
+# tests check the constant at 250 bits):
+#
+# - GELU(−y) = −y·Q(y) ∈ (−φ(y), 0) ⊂ (−2^-1150, 0): a −0 (`vanishing_tail`);
+# - GELU(y) = y − y·Q(y) ∈ (y − φ(y), y) ⊂ (y − 2^-1150, y) (`identity_tail`);
+# - GELU′(−y) = Q(y) − y·φ(y) ∈ (−y·φ(y), 0), as 0 < Q(y) < φ(y)/y < y·φ(y): a −0;
+# - GELU′(y) = 1 − Q(y) + y·φ(y) ∈ (1, 1 + y·φ(y)) ⊂ (1, 1 + 2^-1150) (`one_tail`).
+
+TAIL = 40.0
+
+
+def _vector_tails(order: int) -> Callable[[ModuleType, np.ndarray], tuple[VectorTail, ...]]:
+    """The pieces of GELU^(order) far out (see above), at float64 points x."""
+
+    def tails(ops: ModuleType, x: np.ndarray) -> tuple[VectorTail, ...]:
+        finite = np.isfinite(x)
+        far = finite & (x >= TAIL)
+        return (
+            vanishing_tail(ops, finite & (x <= -TAIL), -1.0),
+            identity_tail(ops, x, far) if order == 0 else one_tail(ops, far),
+        )
+
+    return tails
+
+
+gelu.vector_tails = {n: _vector_tails(n) for n in (0, 1)}

@@ -8,6 +8,7 @@ the enclosures use σ's stable closed forms, so the tails keep their digits.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -20,7 +21,17 @@ from sympy import Expr, Rational, S
 from symbolic.arith import doubleword as dw
 from symbolic.arith import dwkernels as dwk
 from symbolic.arith.arb import double_word_ball, precision
-from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
+from symbolic.functions.base import (
+    TAIL_SCALE,
+    DefinedFunction,
+    FloatFormula,
+    Plot,
+    ReportText,
+    VectorTail,
+    identity_tail,
+    one_tail,
+    vanishing_tail,
+)
 from symbolic.functions.libraries import (
     in_work_dtype,
     jax_function,
@@ -212,28 +223,43 @@ def _stable_form(n: int, u: Expr) -> Expr:
 gelu_tanh.stable_forms = {n: (lambda u, n=n: _stable_form(n, u)) for n in range(3)}
 
 
-# ---------------------------------------------------------------- the far negative tail (float64)
+# ---------------------------------------------------------------- the far tails (float64)
 #
-# Below x = −20.5, GELU_tanh(x) = x·σ(v) is below 2^-929 and soon subnormal, where the
-# double-word balls do not decide (their absolute TINY is above float64's subnormal
-# spacing). `_vector_tail(ops, x)` gives there a ball of GELU_tanh(x)·2^TAIL_SCALE, whose
-# rounding `symbolic.numbers.vectorized` decides in float64 scaled by 2^TAIL_SCALE:
+# Where the balls of GELU_tanh and GELU_tanh′ do not decide in float64 (values below 2^-960
+# or subnormal, where the balls' absolute TINY is above float64's subnormal spacing, and
+# |x| ≳ 5.6e102, where x³ leaves float64), `vector_tails` gives proved bounds. Notation:
+# S = 2√(2/π) ∈ (1.5957, 1.5958), c = 0.044715, v(x) = S·(x + c·x³), odd and increasing,
+# v′(x) = S·(1 + 3c·x²) ≥ S > 1, even; f = GELU_tanh = x·σ(v), f′ = σ(v)·(1 + x·σ(−v)·v′);
+# σ(v) = e^v·σ(−v), σ(−v) = 1/(1 + e^v) < 1. Tests check every constant at 250 bits.
 #
-# - TAIL_ZERO < x ≤ TAIL_START: v ∈ [−768.9, −647.4], so e^v < 2^-933 and
-#   x·σ(v)·2^K = x·e^(v + K·ln2)·1/(1 + e^v) with 1/(1 + e^v) ∈ [1 − 2^-933, 1]: the
-#   ball of x·e^(v + K ln2) times the ball 1 ± 2^-900. With K = 400, v + K·ln2 ∈
-#   [−491.7, −370.2]: the scaled values lie in [2^-710, 2^-530], their low words stay
+# One lemma bounds every far value: h(y) = ln y + ln v′(y) − v(y) decreases for y ≥ 1, as
+# h′(y) = 1/y + 6c·y/(1 + 3c·y²) − S·(1 + 3c·y²) ≤ 1 + √(3c) − S < 1 + 0.3663 − 1.5957 < 0
+# (1 + 3c·y² ≥ 2√(3c)·y, AM-GM). So for y ≥ Y = 21.75 (TAIL_ONE = −TAIL_ZERO):
+# e^h(y) ≤ e^h(Y) < 2^-1098 (h(Y) = −1098.14·ln 2), and y·e^(−v(y)) < e^h(y) (v′ > 1).
+#
+# - f, x ≤ TAIL_ZERO (y = −x ≥ Y): f(x) = −y·σ(−v(y)) ∈ (−y·e^(−v(y)), 0) ⊂ (−2^-1098, 0):
+#   a −0 (`vanishing_tail`).
+# - f, TAIL_ZERO < x ≤ TAIL_START = −20.5: v ∈ [−768.9, −647.4], so e^v < 2^-933 and
+#   x·σ(v)·2^K = x·e^(v + K·ln2)·σ(−v) with σ(−v) ∈ [1 − 2^-933, 1]: the ball of
+#   x·e^(v + K ln2) times the ball 1 ± 2^-900. With K = TAIL_SCALE = 400, v + K·ln2 ∈
+#   [−491.7, −370.1]: the scaled values lie in [2^-705, 2^-529], their low words stay
 #   normal and every bound of the double-word kernels holds (no TINY at work).
-# - x ≤ TAIL_ZERO: |x·σ(v)| < |x|·e^v = e^g, g(x) = ln|x| + v(x), and for x ≤ −1
-#   g′(x) = 1/x + S·(1 + 3c·x²) ≥ S − 1 > 0 (S = 2√(2/π) > 1.59): so g(x) ≤ g(TAIL_ZERO)
-#   = ln 21.75 − S·(21.75 + c·21.75³) < −765.8 < −1095·ln 2 (tests check it at 250 bits)
-#   and |GELU_tanh(x)| < 2^-1095: the ball 0 ± 2^(K − 1095), which rounds to a zero
-#   whose sign is that of x.
+# - f, x ≥ TAIL_ONE: 0 < x − f(x) = x·σ(−v) < x·e^(−v) < 2^-1098: f(x) ∈ (x − 2^-1098, x)
+#   (`identity_tail`).
+# - f′, x ≤ TAIL_ZERO (y = −x): f′(x) = σ(−v(y))·(1 − y·σ(v(y))·v′(y)), and
+#   y·σ(v(y))·v′(y) > Y·(1/2)·S > 1 (σ(v(y)) > 1/2 as v(y) > 0): the bracket lies in
+#   (−y·v′(y), 0), so f′(x) ∈ (−e^(−v(y))·y·v′(y), 0) = (−e^h(y), 0) ⊂ (−2^-1098, 0): a −0.
+# - f′, TAIL_ZERO < x ≤ TAIL_START: f′ = e^v·Q·(1 + x·Q·v′), Q = σ(−v) ∈ [1 − 2^-933, 1]:
+#   times 2^K, the ball of e^(v + K ln2) (as for f) times Q = 1 ± 2^-900 times
+#   1 + x·Q·v′ ∈ [−2237, −1875] (x·v′ is −1876.9 at −20.5 and −2237.2 at −21.75, and
+#   increases in |x|): the scaled values lie in [2^-699, 2^-522], normal, low words normal.
+# - f′, x ≥ TAIL_ONE: f′ − 1 = σ(−v)·(x·σ(v)·v′ − 1) (as σ(v) − 1 = −σ(−v)), with
+#   x·σ(v)·v′ > Y·(1/2)·S > 1: so 0 < f′ − 1 < σ(−v)·x·v′ < e^h(x) < 2^-1098 (`one_tail`).
 # Other points get an infinite radius (left to the caller's other paths).
 
-TAIL_SCALE = 400
 TAIL_START = -20.5
 TAIL_ZERO = -21.75
+TAIL_ONE = 21.75
 
 
 @cache
@@ -247,21 +273,43 @@ def _tail_constants() -> tuple[tuple[float, float, float], ...]:
         )
 
 
-def _vector_tail(ops: ModuleType, x: np.ndarray) -> tuple[object, int]:
-    """A ball of GELU_tanh(x)·2^TAIL_SCALE for x ≤ TAIL_START (see above), and the scale."""
+def _band(ops: ModuleType, x: np.ndarray, order: int) -> object:
+    """The ball of f^(order)(x)·2^TAIL_SCALE for TAIL_ZERO < x ≤ TAIL_START (see above)."""
     shape = x.shape
     scale, c, shift = (ops.constant(shape, *value) for value in _tail_constants())
+    ones = ops.exact(np.ones(shape))
     u = ops.exact(x)
-    cube = ops.mul(u, ops.mul(u, u))
-    v = ops.mul(scale, ops.add(u, ops.mul(c, cube)))
-    w = ops.mul(ops.mul(u, ops.exp(ops.add(v, shift))), ops.constant(shape, 1.0, 0.0, 2.0**-900))
-    zero = ops.constant(shape, 0.0, 0.0, 2.0 ** (TAIL_SCALE - 1095))
-    unknown = ops.constant(shape, 0.0, 0.0, math.inf)
-    band = (x > TAIL_ZERO) & (x <= TAIL_START)
-    return ops.select(band, w, ops.select(x <= TAIL_ZERO, zero, unknown)), TAIL_SCALE
+    square = ops.mul(u, u)
+    v = ops.mul(scale, ops.add(u, ops.mul(c, ops.mul(u, square))))
+    q = ops.constant(shape, 1.0, 0.0, 2.0**-900)
+    if order == 0:
+        return ops.mul(ops.mul(u, ops.exp(ops.add(v, shift))), q)
+    slope = ops.mul(
+        scale, ops.add(ones, ops.mul(c, ops.mul(ops.exact(np.full(shape, 3.0)), square)))
+    )
+    inner = ops.add(ones, ops.mul(ops.mul(u, q), slope))
+    return ops.mul(ops.mul(ops.exp(ops.add(v, shift)), q), inner)
 
 
-gelu_tanh.vector_tail = _vector_tail
+def _vector_tails(order: int) -> Callable[[ModuleType, np.ndarray], tuple[VectorTail, ...]]:
+    """The pieces of GELU_tanh^(order) far out (see above), at float64 points x."""
+
+    def tails(ops: ModuleType, x: np.ndarray) -> tuple[VectorTail, ...]:
+        finite = np.isfinite(x)
+        band = finite & (x > TAIL_ZERO) & (x <= TAIL_START)
+        unknown = ops.constant(x.shape, 0.0, 0.0, math.inf)
+        scaled = ops.select(band, _band(ops, np.where(band, x, TAIL_START), order), unknown)
+        far = finite & (x >= TAIL_ONE)
+        return (
+            VectorTail(scaled, TAIL_SCALE, np.full(x.shape, np.nan)),
+            vanishing_tail(ops, finite & (x <= TAIL_ZERO), -1.0),
+            identity_tail(ops, x, far) if order == 0 else one_tail(ops, far),
+        )
+
+    return tails
+
+
+gelu_tanh.vector_tails = {n: _vector_tails(n) for n in (0, 1)}
 
 
 # ---------------------------------------------------------------- the vector ball

@@ -583,6 +583,7 @@ def _ulp_formula(y: np.ndarray, hi: np.ndarray, lo: np.ndarray, fmt: ieee.Format
 NEGLIGIBLE_EXPONENT = -1200
 EXACT_TOLERANCE = Fraction(1, 2**100)  # ulp: accepted when the error is known this well
 STRADDLE_BITS = 4096  # from this precision, a ball across 2^k takes the binade below it
+MAX_TRUE_EXPONENT = 1 << 20  # `true_fraction` gives ±2^(2^20) for values beyond
 
 
 def _exact_ulp_error(target: Expr, y: float, x: object, fmt: ieee.Format) -> float:
@@ -670,10 +671,25 @@ def _decide_ulp(y: float, fmt: ieee.Format) -> Callable[[flint.arb], float | Non
 
 
 def true_fraction(expr: Expr, point: Point, fmt: ieee.Format) -> Fraction:
-    """A rational within 2^-(p+40) relative of the true value: plenty for ULP errors."""
+    """A rational within 2^-(p+40) relative of the true value, or within 2^(emin−2p−41)
+    absolute (2^-(p+40) of half the least subnormal): plenty for ULP errors.
+
+    A ball whose ends are both below 2^(emin−2p−41) in magnitude gives 0, without ever
+    turning them into fractions: Arb's e^(−10^300) is a ball of radius 2^(−2^190) or so,
+    whose exact ends would need more memory than any machine has. Likewise a ball beyond
+    2^MAX_TRUE_EXPONENT on one side of 0 gives ±2^MAX_TRUE_EXPONENT: not within 2^-(p+40)
+    of the value, but like it beyond every format (it rounds to ±inf, as the value does).
+    """
 
     def decide(ball: flint.arb) -> Fraction | None:
         low, high = dyadic_ends(ball)
+        tops = [_top(end) for end in (low, high) if end[0] != 0]
+        if not tops or max(tops) < fmt.emin - 2 * fmt.precision - 41:
+            return Fraction(0)  # |v| < 2^(emin − 2p − 41): within the absolute allowance
+        if max(tops) > MAX_TRUE_EXPONENT:
+            if len(tops) < 2 or min(tops) <= MAX_TRUE_EXPONENT or (low[0] < 0) != (high[0] < 0):
+                return None  # across 0, or not yet beyond: a higher precision may tell
+            return Fraction(-1 if low[0] < 0 else 1) * 2**MAX_TRUE_EXPONENT
         if low == high:
             return dyadic_fraction(low)
         low_f, high_f = dyadic_fraction(low), dyadic_fraction(high)

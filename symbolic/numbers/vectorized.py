@@ -32,7 +32,7 @@ from symbolic.arith import ieee, vball, vball_dw
 from symbolic.arith.arb import double_word_ball, exact_bounds, precision
 from symbolic.arith.vball import Ball
 from symbolic.errors import SymbolicError
-from symbolic.functions import FAMILY, DefinedFunction, FamilyMember
+from symbolic.functions import FAMILY, DefinedFunction, FamilyMember, named_derivative
 from symbolic.language.parser import X
 from symbolic.numbers.enclosure import enclose, prepare
 
@@ -562,7 +562,7 @@ def rounded_and_true(
         result[part], decided[part], hi[part] = values, ok, ball.mid
         if ops is vball_dw:
             lo[part] = ball.lo
-    return _with_tiny(expr, x, fmt, (result, decided, hi, lo))
+    return _with_tails(expr, x, fmt, _with_tiny(expr, x, fmt, (result, decided, hi, lo)))
 
 
 def _with_tiny(expr: Expr, x: np.ndarray, fmt: ieee.Format, found: tuple) -> tuple:
@@ -583,9 +583,10 @@ def _with_tiny(expr: Expr, x: np.ndarray, fmt: ieee.Format, found: tuple) -> tup
 
 # ---------------------------------------------------------------- far tails (float64)
 #
-# A named function may have `vector_tail(ops, x) -> (ball, k)`: for float64 points x, a
-# double-word ball of f(x)·2^k (radius +inf where it gives none), for the points whose
-# values are too small for the balls of f(x) itself (below 2^-960, or subnormal). f(x)
+# A named function may have `vector_tails[n](ops, x)`: pieces (`VectorTail`), each a
+# double-word ball of f^(n)(x)·2^k (radius +inf where it gives none) and the proved sign of
+# f^(n)(x) where that ball holds 0, for the points whose values are too small for the balls
+# of f^(n)(x) itself (below 2^-960, or subnormal) or whose x³ leaves float64. f^(n)(x)
 # rounds to float64 as the ball's values round to float64 scaled by 2^k (its exponents,
 # subnormal ones included, shifted by k): `decide_scaled`.
 
@@ -593,7 +594,7 @@ def _with_tiny(expr: Expr, x: np.ndarray, fmt: ieee.Format, found: tuple) -> tup
 def decide_scaled(ball: vball_dw.Ball, k: int, fmt: ieee.Format) -> tuple:
     """Values of fmt (unscaled), a mask of the points they decide, and a mask of the
     points that round to zero where only the sign of the true value is missing, for a
-    double-word ball of f·2^k (0 < k ≤ 1000).
+    double-word ball of f·2^k (0 ≤ k ≤ 1000).
 
     c = RN(hi·2^-k)·2^k is hi rounded to the scaled format (one correctly rounded
     product, then an exact one) and r = hi − c is exact (both are multiples of ulp(hi),
@@ -624,23 +625,40 @@ def decide_scaled(ball: vball_dw.Ball, k: int, fmt: ieee.Format) -> tuple:
     return values, (ok & (c != 0)) | signed, zero & ~signed
 
 
-def rounded(expr: Expr, x: np.ndarray, fmt: ieee.Format) -> tuple[np.ndarray, np.ndarray]:
-    """Rounded values and the mask of decided points (`rounded_and_true`), and for a
-    named function at x, the undecided points its `vector_tail` settles (float64)."""
-    x = np.asarray(x, dtype=np.float64)
-    values, decided, _, _ = rounded_and_true(expr, x, fmt)
-    member = _member(expr) if expr.args == (X,) else None
-    tail = getattr(member, "vector_tail", None)
+def unscaled(ball: vball_dw.Ball, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """hi + lo ≈ (ball's midpoint)·2^-k: h = RN(hi·2^-k), then the rest (hi − h·2^k, exact
+    as in `decide_scaled`, plus lo) scaled: within the least subnormal of the midpoint
+    (exact for k = 0), as the oracle's true values of subnormal results are."""
+    down = math.ldexp(1.0, -k)
+    h = ball.hi * down
+    return h, ((ball.hi - h / down) + ball.lo) * down
+
+
+def _with_tails(expr: Expr, x: np.ndarray, fmt: ieee.Format, found: tuple) -> tuple:
+    """The undecided points that the function's `vector_tails` settle (float64, for
+    f^(n)(x) with f a named function): each piece in turn decides what it can."""
+    result, decided, hi, lo = found
+    named = named_derivative(expr, X)
+    tails = named[0].vector_tails.get(named[1]) if named else None
     where = np.flatnonzero(~decided)
-    if tail is None or arithmetic_for(fmt) is not vball_dw or not len(where):
-        return values, decided
+    if tails is None or arithmetic_for(fmt) is not vball_dw or not len(where):
+        return found
     with np.errstate(all="ignore"):
-        ball, k = tail(vball_dw, x[where])
-        found, ok, unsigned = decide_scaled(ball, k, fmt)
-    if unsigned.any():
-        sign = compile_sign(expr)(x[where[unsigned]])
-        known = ~np.isnan(sign)
-        found[np.flatnonzero(unsigned)[known]] = np.where(sign[known] < 0, -0.0, 0.0)
-        ok[np.flatnonzero(unsigned)[known]] = True
-    values[where[ok]], decided[where[ok]] = found[ok], True
+        for piece in tails(vball_dw, x[where]):
+            values, ok, unsigned = decide_scaled(piece.ball, piece.scale, fmt)
+            signed = unsigned & ~np.isnan(piece.sign)
+            values[signed] = np.where(piece.sign[signed] < 0, -0.0, 0.0)
+            ok = (ok | signed) & ~decided[where]
+            true_hi, true_lo = unscaled(piece.ball, piece.scale)
+            true_hi = np.where(signed, values, true_hi)  # a proved −0 is its own true value
+            chosen = where[ok]
+            result[chosen], decided[chosen] = values[ok], True
+            hi[chosen], lo[chosen] = true_hi[ok], true_lo[ok]
+    return result, decided, hi, lo
+
+
+def rounded(expr: Expr, x: np.ndarray, fmt: ieee.Format) -> tuple[np.ndarray, np.ndarray]:
+    """Rounded values and the mask of decided points (`rounded_and_true`, far tails
+    included)."""
+    values, decided, _, _ = rounded_and_true(expr, np.asarray(x, dtype=np.float64), fmt)
     return values, decided
