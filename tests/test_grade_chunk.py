@@ -20,7 +20,9 @@ FORMATS = ["float64", "float32", "float16", "bfloat16"]
 
 
 def _exact_ulp_error(y: float, hi: float, lo: float, fmt: ieee.Format) -> float:
-    """|y − v| / 2^(max(e, emin) − p + 1), v = hi + lo, e = ⌊log2 |v|⌋, all exact."""
+    """|y − v| / 2^(max(e, emin) − p + 1), v = hi + lo, e = ⌊log2 |v|⌋, all exact; a zero
+    lo signed toward 0 (−0.0 for hi > 0, +0.0 for hi < 0) puts v infinitesimally below
+    |hi| (`symbolic.numbers.sides`): e of a power of two hi is then one less."""
     if math.isnan(y) and math.isnan(hi):
         return 0.0
     if not (math.isfinite(y) and math.isfinite(hi)):
@@ -33,6 +35,8 @@ def _exact_ulp_error(y: float, hi: float, lo: float, fmt: ieee.Format) -> float:
             e -= 1
         while Fraction(2) ** (e + 1) <= abs(v):
             e += 1
+    if v and lo == 0 and math.copysign(1, lo) != math.copysign(1, hi) and abs(v) == 2**e:
+        e -= 1
     quantum = Fraction(2) ** (max(e, fmt.emin) - fmt.precision + 1)
     return float(abs(Fraction(y) - v) / quantum)
 
@@ -45,6 +49,9 @@ finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 @example("float64", 1.0, -0.5, 0)  # v just below a power of two: the binade below
 @example("float32", 2.0**-130, 0.25, 1)  # below float32's emin: the subnormal quantum
 @example("float64", 2.0**-1070, 0.0, 2)  # float64's own quanta are subnormal
+@example("float32", 1.0, -0.0, -1)  # lo = −0.0: v just below 1, the binade below
+@example("float32", -1.0, 0.0, 1)  # lo = +0.0 below −1 in magnitude: toward 0
+@example("float64", -4.0, -0.0, -1)  # lo = −0.0 away from 0: the binade of −4
 def test_ulp_errors_are_exact(name: str, hi: float, fraction: float, steps: int) -> None:
     fmt = ieee.FORMATS[name]
     lo = fraction * math.ulp(hi) / 2 if hi else 0.0

@@ -80,6 +80,24 @@ def named_derivative(expr: Expr, variable: Symbol) -> tuple[type[DefinedFunction
     return None
 
 
+def family_derivative(expr: Expr, variable: Symbol) -> tuple[type[FamilyMember], int] | None:
+    """(f, n) when expr is f^(n)(variable) for a named function, or for a family member the
+    language takes from SymPy (tanh: `tanh(x)`, `diff(tanh(x), x, n)`)."""
+    named = named_derivative(expr, variable)
+    if named is not None:
+        return named
+    order, inner = 0, expr
+    if isinstance(expr, sympy.Derivative):
+        (wrt, count), *rest = expr.variable_count
+        if rest or wrt != variable:
+            return None
+        order, inner = int(count), expr.expr
+    for member in dict.fromkeys(FAMILY.values()):
+        if not issubclass(member, DefinedFunction) and inner == member.applied(variable):
+            return member, order
+    return None
+
+
 def family_members(name: str) -> list[type[FamilyMember]]:
     """The entry called `name` (an alias gives its function), or with `all` every
     function of the family once, in order."""
@@ -110,6 +128,7 @@ __all__ = [
     "VectorTail",
     "Zero",
     "expand_definitions",
+    "family_derivative",
     "family_members",
     "gelu",
     "gelu_tanh",

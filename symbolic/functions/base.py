@@ -13,6 +13,7 @@ Everything else about the function is data on its class, read by the stages abov
   form), `kernels` (vectorized float kernels with proved error bounds, per order),
   `stable_forms` (cancellation-free formulas for the vectorized ball references),
   `vector_tails` (proved bounds far out, where those balls do not decide, per order),
+  `sides` (the proved side of f^(n)(x) beside a power of two, for ULP errors, per order),
   `limits` (exact limits at ±∞, per order);
 - closed forms for reports: `derivative_in_terms`, `derivative_zeros`, `taylor`;
 - grading: `implementations` (NumPy, SciPy, PyTorch, JAX and float formulas);
@@ -39,6 +40,8 @@ from symbolic.arith.ieee import Format
 from symbolic.errors import SymbolicError
 
 Implementation = Callable[[np.ndarray], np.ndarray]
+# (x, h) -> the side of f^(n)(x) relative to h (`FamilyMember.sides`)
+Side = Callable[[np.ndarray, np.ndarray], np.ndarray]
 MAX_CLOSED_FORM_ORDER = 5_000  # derivative orders a closed form is evaluated for
 
 
@@ -72,6 +75,29 @@ class VectorTail:
     ball: object
     scale: int
     sign: np.ndarray
+
+
+def side_of(h: np.ndarray, *cases: tuple[np.ndarray, object]) -> np.ndarray:
+    """A side (`FamilyMember.sides`) from proved cases (mask, side): each side where its
+    mask holds, NaN (not known) where none does. Sound cases never disagree."""
+    side = np.full(np.shape(h), np.nan)
+    for mask, value in cases:
+        side = np.where(mask & np.isnan(side), value, side)
+    return side
+
+
+def between_side(h: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """The side for low < f^(n)(x) < high (or f^(n)(x) = low = high = 0: h ≠ 0 is a power
+    of two): above any h ≤ low, below any h ≥ high."""
+    return side_of(h, (h <= low, 1.0), (h >= high, -1.0))
+
+
+def half_side(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """The side for f^(n) with f^(n)(0) = 1/2 and f^(n)(x) − 1/2 of the sign of x: above
+    h ≤ 1/2 for x > 0, below h ≥ 1/2 for x < 0, and 1/2 itself at 0."""
+    return side_of(
+        h, (x == 0, np.sign(0.5 - h)), ((x > 0) & (h <= 0.5), 1.0), ((x < 0) & (h >= 0.5), -1.0)
+    )
 
 
 TAIL_SCALE = 400  # a vanishing tail's ball is of f·2^400: 2^(400 − 1095) is a normal float
@@ -219,6 +245,11 @@ class FamilyMember:
     # exp, log1p, tanh, erfc, |·|, max and named functions: the vectorized references
     # (`symbolic.numbers.vectorized`) evaluate them in ball arithmetic.
     stable_forms: ClassVar[Mapping[int, Callable[[Expr], Expr]]] = {}
+    # The proved side of f^(n)(x) relative to a power of two h, per order n: (x, h) ->
+    # −1.0 (f^(n)(x) < h), 0.0 (= h), +1.0 (> h) or NaN (not known), vectorized, for the
+    # ULP errors of results beside h where a reference's true value lost its distance
+    # to h (`symbolic.numbers.sides`). Each proof, with its catalogue claim, is beside it.
+    sides: ClassVar[Mapping[int, Side]] = {}
 
     @classmethod
     def language_name(cls) -> str:

@@ -25,8 +25,11 @@ from symbolic.functions.base import (
     Plot,
     ReportText,
     VectorTail,
+    between_side,
+    half_side,
     identity_tail,
     one_tail,
+    side_of,
     vanishing_tail,
 )
 from symbolic.functions.libraries import (
@@ -214,3 +217,15 @@ def _vector_tails(order: int) -> Callable[[ModuleType, np.ndarray], tuple[Vector
 
 
 gelu.vector_tails = {n: _vector_tails(n) for n in (0, 1)}
+
+# Sides beside a power of two h (`sides`), for ULP errors where a true value lost its
+# distance to h (GELU(2^-600) = 2^-601 + 2^-1200/√(2π): hi = 2^-601, lo = 0):
+# - x/2 < GELU(x) < max(x, 0) for x ≠ 0, GELU(0) = 0 (half_le_gelu, gelu_lt_self; GELU(x) =
+#   x·Φ(x) < 0 for x < 0 by gelu_eq_mul_erf, |erf| < 1);
+# - GELU′ = Φ(x) + x·φ(x) (deriv_gelu) > 1/2 for x > 0, and GELU′(x) + GELU′(−x) = 1
+#   (gelu_sub_gelu_neg differentiated): GELU′ − 1/2 has the sign of x; GELU′ − 1 =
+#   x·φ(x) − Q(x) > φ(x)·(x − 1/x) ≥ 0 for x ≥ 1, by Mills' Q(x) < φ(x)/x (x > 0).
+gelu.sides = {
+    0: lambda x, h: between_side(h, x / 2, np.maximum(x, 0.0)),
+    1: lambda x, h: side_of(h, ((x >= 1) & (h <= 1), 1.0), (True, half_side(x, h))),
+}

@@ -28,8 +28,11 @@ from symbolic.functions.base import (
     Plot,
     ReportText,
     VectorTail,
+    between_side,
+    half_side,
     identity_tail,
     one_tail,
+    side_of,
     vanishing_tail,
 )
 from symbolic.functions.libraries import (
@@ -353,3 +356,17 @@ def _vector_ball(ops: ModuleType, a: object) -> object:
 
 
 gelu_tanh.vector_ball = _vector_ball
+
+# Sides beside a power of two h (`sides`), for ULP errors where a true value lost its
+# distance to h (GELU_tanh(1024) = 1024·(1 − σ(−g)), g = 2√(2/π)(x + 0.044715x³)):
+# - x/2 < GELU_tanh(x) < max(x, 0) for x ≠ 0, 0 at 0 (half_le_gelu_tanh, gelu_tanh_lt_self;
+#   x·σ(g) < 0 for x < 0 by gelu_tanh_eq_mul_sigmoid, sigmoid_range);
+# - GELU_tanh′ = σ(g) + x·σ(g)σ(−g)·g′ (deriv_gelu_tanh, g′ = 2√(2/π)(1 + 0.134145x²) > 0)
+#   > 1/2 for x > 0, and GELU_tanh′(x) + GELU_tanh′(−x) = 1 (gelu_tanh_sub_gelu_tanh_neg
+#   differentiated): GELU_tanh′ − 1/2 has the sign of x; GELU_tanh′ − 1 =
+#   σ(−g)(x·σ(g)·g′ − 1) > 0 for x ≥ 1, where x, σ(g) and g′ all grow and
+#   σ(g(1))·g′(1) > 0.84·1.80 > 1.
+gelu_tanh.sides = {
+    0: lambda x, h: between_side(h, x / 2, np.maximum(x, 0.0)),
+    1: lambda x, h: side_of(h, ((x >= 1) & (h <= 1), 1.0), (True, half_side(x, h))),
+}

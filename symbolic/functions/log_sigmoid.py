@@ -11,7 +11,7 @@ import sympy
 from sympy import Expr, S
 from sympy.codegen.cfunctions import log1p
 
-from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
+from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText, between_side
 from symbolic.functions.libraries import (
     in_work_dtype,
     jax_function,
@@ -20,7 +20,7 @@ from symbolic.functions.libraries import (
     scipy_special,
     torch_function,
 )
-from symbolic.functions.sigmoid import sigmoid
+from symbolic.functions.sigmoid import sigmoid, sigmoid_side
 from symbolic.functions.softplus import fast_arguments, softplus, softplus_double_word
 
 
@@ -173,3 +173,13 @@ def _vector_ball(ops: ModuleType, a: object) -> object:
 
 
 log_sigmoid.vector_ball = _vector_ball
+
+# Sides beside a power of two h (`sides`), for ULP errors where a true value lost its
+# distance to h (log σ(−1024) = −1024 − e^-1024; (log σ)′(−800) = 1 − e^-800):
+# - log σ(x) < min(x, 0) (log_sigmoid_lt_self, log_sigmoid_lt_zero): below any
+#   h ≥ min(x, 0);
+# - (log σ)′(x) = σ(−x) (deriv_log_sigmoid): σ's sides at −x.
+log_sigmoid.sides = {
+    0: lambda x, h: between_side(h, np.full(np.shape(x), -np.inf), np.minimum(x, 0.0)),
+    1: lambda x, h: sigmoid_side(-x, h),
+}

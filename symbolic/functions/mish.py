@@ -18,7 +18,14 @@ import numpy as np
 import sympy
 from sympy import Expr, S
 
-from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
+from symbolic.functions.base import (
+    DefinedFunction,
+    FloatFormula,
+    Plot,
+    ReportText,
+    between_side,
+    side_of,
+)
 from symbolic.functions.libraries import (
     in_work_dtype,
     jax_function,
@@ -202,3 +209,15 @@ def _vector_ball(ops: ModuleType, a: object) -> object:
 
 
 mish.vector_ball = _vector_ball
+
+# Sides beside a power of two h (`sides`), for ULP errors where a true value lost its
+# distance to h (Mish(1024) = 1024·tanh(softplus(1024)): hi = 1024, lo = 0):
+# - 3x/5 < Mish(x) < x for x > 0 (three_fifths_le_mish, mish_lt_self), so above h ≤ x/2;
+#   x < Mish(x) < 0 for x < 0 (self_lt_mish; Mish = x·tanh(softplus(x)) and softplus > 0 by
+#   mish_eq_mul_tanh_softplus, softplus_pos); Mish(0) = 0;
+# - Mish′ = t + x·σ(x)(1 − t²), t = tanh(softplus(x)) ∈ (0, 1) (deriv_mish), so Mish′ − 1 =
+#   (1 − t)(x·(1 + t)·σ(x) − 1) > 0 for x ≥ 1: x, t, σ grow, and (1 + t(1))·σ(1) > 1.86·0.73 > 1.
+mish.sides = {
+    0: lambda x, h: between_side(h, np.where(x > 0, x / 2, x), np.maximum(x, 0.0)),
+    1: lambda x, h: side_of(h, ((x >= 1) & (h <= 1), 1.0)),
+}

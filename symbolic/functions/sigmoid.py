@@ -40,6 +40,8 @@ from symbolic.functions.base import (
     RewriteStep,
     Zero,
     collect_powers,
+    half_side,
+    side_of,
     unevaluated_sum,
 )
 from symbolic.functions.libraries import (
@@ -618,4 +620,22 @@ sigmoid.kernels = {
         double_word=lambda x, n=order: _sigmoid_table_double_word(x, n),
     )
     for order, kernel in sigmoid.kernels.items()
+}
+
+# Sides beside a power of two h (`sides`), for ULP errors where a true value lost its
+# distance to h (σ(800) = 1 − e^-800: hi = 1, lo = 0):
+# - σ: 0 < σ < 1 (sigmoid_range); σ(x) − 1/2 = tanh(x/2)/2 has the sign of x
+#   (tanh_half_eq_two_mul_sigmoid_sub_one, strictMono_tanh, tanh_eq_zero_iff).
+# - σ′ = σ(1 − σ) = 1/4 − (σ − 1/2)² ≤ 1/4, equal only at 0 (deriv_sigmoid,
+#   deriv_sigmoid_range, deriv_sigmoid_max; σ = 1/2 only at 0, as above).
+
+
+def sigmoid_side(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """The side of σ(x) relative to h (also softplus′ and, at −x, (log σ)′)."""
+    return side_of(h, (h >= 1, -1.0), (h <= 0, 1.0), (True, half_side(x, h)))
+
+
+sigmoid.sides = {
+    0: sigmoid_side,
+    1: lambda x, h: side_of(h, ((h == 0.25) & (x == 0), 0.0), (h >= 0.25, -1.0), (h <= 0, 1.0)),
 }

@@ -12,7 +12,15 @@ from sympy import Expr, S
 
 from symbolic.arith import doubleword as dw
 from symbolic.arith import dwkernels as dwk
-from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
+from symbolic.functions.base import (
+    DefinedFunction,
+    FloatFormula,
+    Plot,
+    ReportText,
+    between_side,
+    half_side,
+    side_of,
+)
 from symbolic.functions.libraries import (
     in_work_dtype,
     jax_function,
@@ -201,3 +209,16 @@ def _vector_ball(ops: ModuleType, a: object) -> object:
 
 
 silu.vector_ball = _vector_ball
+
+# Sides beside a power of two h (`sides`), for ULP errors where a true value lost its
+# distance to h (SiLU(1024) = 1024 − 1024e^-1024; SiLU(2^-600) = 2^-601 + 2^-1202):
+# - x/2 < SiLU(x) < max(x, 0) for x ≠ 0, SiLU(0) = 0 (half_le_silu, silu_lt_self; SiLU(x) =
+#   x·σ(x) < 0 for x < 0 by silu_eq_mul_sigmoid and sigmoid_range);
+# - SiLU′ = σ(x) + x·σ(x)σ(−x) (deriv_silu) > 1/2 for x > 0, and SiLU′(x) + SiLU′(−x) = 1
+#   (silu_sub_silu_neg differentiated): SiLU′ − 1/2 has the sign of x, SiLU′(0) = 1/2
+#   (deriv_silu_zero); SiLU′ − 1 = σ(−x)(x·σ(x) − 1) > 0 for x ≥ 2, as x·σ(x) ≥ 2σ(2) > 1.76
+#   there (strictMonoOn_silu_Ici).
+silu.sides = {
+    0: lambda x, h: between_side(h, x / 2, np.maximum(x, 0.0)),
+    1: lambda x, h: side_of(h, ((x >= 2) & (h <= 1), 1.0), (True, half_side(x, h))),
+}

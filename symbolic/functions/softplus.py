@@ -12,7 +12,7 @@ from sympy import Expr, S
 from sympy.codegen.cfunctions import log1p
 
 from symbolic.arith import dwkernels as dwk
-from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText
+from symbolic.functions.base import DefinedFunction, FloatFormula, Plot, ReportText, between_side
 from symbolic.functions.libraries import (
     in_work_dtype,
     jax_function,
@@ -21,7 +21,7 @@ from symbolic.functions.libraries import (
     scipy_special,
     torch_function,
 )
-from symbolic.functions.sigmoid import sigmoid
+from symbolic.functions.sigmoid import sigmoid, sigmoid_side
 
 
 class softplus(DefinedFunction):  # noqa: N801
@@ -190,3 +190,12 @@ def _vector_ball(ops: ModuleType, a: object) -> object:
 
 
 softplus.vector_ball = _vector_ball
+
+# Sides beside a power of two h (`sides`), for ULP errors where a true value lost its
+# distance to h (softplus(1024) = 1024 + e^-1024: hi = 1024, lo = 0):
+# - softplus(x) > max(x, 0) (lt_softplus, softplus_pos): above any h ≤ max(x, 0);
+# - softplus′ = σ (deriv_softplus): σ's sides.
+softplus.sides = {
+    0: lambda x, h: between_side(h, np.maximum(x, 0.0), np.full(np.shape(x), np.inf)),
+    1: sigmoid_side,
+}

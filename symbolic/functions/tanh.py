@@ -17,7 +17,7 @@ import numpy as np
 import sympy
 from sympy import Expr, S
 
-from symbolic.functions.base import FamilyMember, FloatFormula, Plot, ReportText
+from symbolic.functions.base import FamilyMember, FloatFormula, Plot, ReportText, side_of
 from symbolic.functions.libraries import (
     in_work_dtype,
     jax_function,
@@ -125,4 +125,15 @@ tanh.stable_forms = {
     0: sympy.tanh,
     1: lambda u: 4 * sigmoid(2 * u) * sigmoid(-2 * u),  # sech² u, not 1 − tanh² u
     2: lambda u: -8 * sympy.tanh(u) * sigmoid(2 * u) * sigmoid(-2 * u),
+}
+
+# Sides beside a power of two h (`sides`), for ULP errors where a true value lost its
+# distance to h (tanh(400) = 1 − 2e^-800; tanh(2^-600) = 2^-600 − 2^-1800/3):
+# - tanh: |tanh(x)| < min(|x|, 1) for x ≠ 0, and tanh(0) = 0 (abs_tanh_lt_one,
+#   abs_tanh_le_abs), with the sign of x (tanh_neg, strictMono_tanh): so tanh(x) lies
+#   strictly toward 0 from any h ≠ 0 with |h| ≥ min(|x|, 1).
+# - tanh′ = 1 − tanh² ≤ 1, equal only at 0 (deriv_tanh, deriv_tanh_max, tanh_eq_zero_iff).
+tanh.sides = {
+    0: lambda x, h: side_of(h, (np.abs(h) >= np.minimum(np.abs(x), 1.0), -np.sign(h))),
+    1: lambda x, h: side_of(h, ((h == 1) & (x == 0), 0.0), (h >= 1, -1.0), (h <= 0, 1.0)),
 }

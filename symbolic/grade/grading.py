@@ -33,6 +33,7 @@ from itertools import pairwise
 import numpy as np
 import sympy
 
+from symbolic import functions
 from symbolic.arith import ieee
 from symbolic.errors import SymbolicError
 from symbolic.functions import (
@@ -41,7 +42,6 @@ from symbolic.functions import (
     DefinedFunction,
     FamilyMember,
     FloatKernel,
-    named_derivative,
 )
 from symbolic.grade import far
 from symbolic.grade.floats import as_float64 as _as_float64
@@ -61,7 +61,7 @@ from symbolic.grade.zeros import merge_zero_run as _merge_zero_run
 from symbolic.grade.zeros import zero_state as _zero_state
 from symbolic.language.parser import X
 from symbolic.language.printing import to_language
-from symbolic.numbers import fastpath, oracle, vectorized
+from symbolic.numbers import fastpath, oracle, sides, vectorized
 
 CHUNK_BITS = 22
 _FLOAT64_MAX = Fraction(np.finfo(np.float64).max)
@@ -148,21 +148,8 @@ def target_of(text: str) -> Target:
 
 
 def family_derivative(expr: sympy.Expr) -> tuple[type[FamilyMember], int] | None:
-    """(f, n) when expr is f^(n)(x) for a named function, or for a family member the
-    language takes from SymPy (tanh: `tanh(x)`, `diff(tanh(x), x, n)`)."""
-    named = named_derivative(expr, X)
-    if named is not None:
-        return named
-    order, inner = 0, expr
-    if isinstance(expr, sympy.Derivative):
-        (wrt, count), *rest = expr.variable_count
-        if rest or wrt != X:
-            return None
-        order, inner = int(count), expr.expr
-    for member in dict.fromkeys(FAMILY.values()):
-        if not issubclass(member, DefinedFunction) and inner == member.applied(X):
-            return member, order
-    return None
+    """(f, n) when expr is f^(n)(x) for a member of the family (tanh included)."""
+    return functions.family_derivative(expr, X)
 
 
 def has_fast_references(target: Target) -> bool:
@@ -201,6 +188,7 @@ def references(
         target.expr, target.kernel, x64 if every else x64[finite], fmt
     )
     if every and decided.all() and known.all():  # the usual chunk: nothing left to fill
+        sides.mark_sides(target.expr, x64, true_hi, true_lo)
         return values, true_hi, true_lo
     found = (
         np.where(decided, values.astype(np.float64), np.nan),
@@ -228,6 +216,7 @@ def references(
                 hi[i], lo[i] = _double_word(oracle.true_fraction(target.expr, point, fmt))
         except oracle.UndefinedPointError:
             continue  # outside the domain: the reference stays NaN
+    sides.mark_sides(target.expr, x64, hi, lo)
     return rounded.astype(fmt.dtype), hi, lo
 
 
@@ -267,13 +256,15 @@ def ulp_errors(got: np.ndarray, hi: np.ndarray, lo: np.ndarray, fmt: ieee.Format
     """|y − v| / 2^(max(e, emin) − p + 1) with v = hi + lo the true value (inf for inf/NaN).
 
     e is the exponent of v: that of hi, less one where hi is a power of two and lo
-    points back towards 0 (v is just below the binade), read from hi's bits."""
+    points back towards 0 (v is just below the binade), read from hi's bits. A zero lo
+    points by its sign (−0.0 or +0.0, as `symbolic.numbers.sides.mark_sides` sets it
+    where the distance to hi is lost): with hi = 1, lo = −0.0 is v just below 1."""
     y = got.astype(np.float64)
     magnitude = np.abs(hi)
     hi_bits = magnitude.view(np.int64)
     biased = hi_bits >> 52  # hi's biased exponent; 0 for 0 and subnormals (below emin anyway)
     power_of_two = (hi_bits & ((1 << 52) - 1)) == 0
-    below = power_of_two & (lo != 0) & (np.signbit(lo) != np.signbit(hi))  # v below 2^e
+    below = power_of_two & (np.signbit(lo) != np.signbit(hi))  # v below 2^e
     exponent = np.maximum(biased - 1023 - below, fmt.emin)
     quantum = np.ldexp(1.0, exponent - fmt.precision + 1)  # float64's own quanta are subnormal
     with np.errstate(invalid="ignore", over="ignore"):

@@ -35,6 +35,7 @@ from symbolic.errors import SymbolicError
 from symbolic.functions import FAMILY, DefinedFunction, FamilyMember, named_derivative
 from symbolic.language.parser import X
 from symbolic.numbers.enclosure import enclose, prepare
+from symbolic.numbers.sides import mark_sides
 
 Node = Callable[[np.ndarray], Ball]
 MAX_PRECISION = 24  # plain float64 balls up to this (float32, float16, bfloat16)
@@ -541,7 +542,8 @@ def rounded_and_true(
     expr: Expr, x: np.ndarray, fmt: ieee.Format
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Rounded values, the mask of decided points, and true values (hi, lo) at the
-    decided points, for a supported target (`compile_target`)."""
+    decided points, for a supported target (`compile_target`); a zero lo beside a power
+    of two carries the true value's side by its sign (`symbolic.numbers.sides`)."""
     ops = arithmetic_for(fmt)
     node, sign_of = compile_target(expr, ops), compile_sign(expr)
     x = np.asarray(x, dtype=np.float64)
@@ -562,7 +564,9 @@ def rounded_and_true(
         result[part], decided[part], hi[part] = values, ok, ball.mid
         if ops is vball_dw:
             lo[part] = ball.lo
-    return _with_tails(expr, x, fmt, _with_tiny(expr, x, fmt, (result, decided, hi, lo)))
+    found = _with_tails(expr, x, fmt, _with_tiny(expr, x, fmt, (result, decided, hi, lo)))
+    mark_sides(expr, x, found[2], found[3])  # a zero lo beside a power of two: its side
+    return found
 
 
 def _with_tiny(expr: Expr, x: np.ndarray, fmt: ieee.Format, found: tuple) -> tuple:
