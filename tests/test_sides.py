@@ -236,3 +236,20 @@ def test_an_unknown_side_is_an_upper_bound() -> None:
             got = float(grading.ulp_errors(np.array([y]), hi, lo, fmt)[0])
             want = _exact_error(y, v, fmt)
             assert got == pytest.approx(want, abs=1e-6) if exactly else got >= want
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_grade_of_results_one_float_below_one(fmt: str) -> None:
+    """End to end (`grade_chunk`, the grading's references, kernels included): σ(x) for
+    x ≥ 800 is just below 1, and nextafter(1, 0) is 1 ULP off, not 0.5."""
+    f = ieee.FORMATS[fmt]
+    x = np.array([800.0, 1000.0, 3e38], dtype=f.dtype)
+    target = grading.target_of("sigmoid(x)")
+
+    def below_one(values: np.ndarray) -> np.ndarray:
+        return np.nextafter(np.ones_like(values), np.zeros_like(values))
+
+    bits = x.view(np.uint64 if fmt == "float64" else np.uint32)
+    stats = grading.grade_chunk(bits, below_one, target, f, keep=3)
+    assert stats.max_ulp == pytest.approx(1.0, abs=1e-9)
+    assert stats.correctly_rounded == 0
