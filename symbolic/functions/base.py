@@ -368,6 +368,37 @@ class DefinedFunction(Function, FamilyMember):
     def _eval_is_real(self) -> bool | None:
         return self.expanded().is_real
 
+    # SymPy decides the sign of a number from a 2-digit evalf (Expr's default), which
+    # reads softplus(−30) ≈ 9.4·10⁻¹⁴ as exactly 0: then it calls it zero, and
+    # x·|softplus(−30)| became 0 and 1/softplus(−40) a division by zero. The sign of a
+    # named function at a number is decided here on a rigorous Arb ball instead, and left
+    # undecided (None) when the ball meets 0; it is zero only when its definition at that
+    # number is literally 0 (gelu(0)).
+    def _eval_is_extended_positive(self) -> bool | None:
+        return self._ball_sign(1)
+
+    def _eval_is_extended_negative(self) -> bool | None:
+        return self._ball_sign(-1)
+
+    def _eval_is_zero(self) -> bool | None:
+        if self.is_number and self.expanded() == 0:
+            return True
+        return self._ball_sign(0)
+
+    def _ball_sign(self, sign: int) -> bool | None:
+        """Whether the number has this sign (0: is zero), by its Arb ball; None: unknown."""
+        if not self.is_number or self.expanded() == 0:
+            return None
+        from symbolic.numbers.enclosure import constant_ball  # it imports this module
+
+        try:
+            ball = constant_ball(self, 128)
+        except (SymbolicError, ArithmeticError, ValueError, TypeError, RecursionError):
+            return None
+        if ball > 0 or ball < 0:
+            return bool(ball > 0) == (sign > 0) if sign else False
+        return None
+
     def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
         call = rf"{self.latex_name}\left({printer._print(self.args[0])}\right)"
         # σ(x)² rather than σ²(x), which could be read as σ(σ(x)).
