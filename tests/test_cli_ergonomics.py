@@ -366,28 +366,27 @@ def test_every_way_of_hitting_a_limit_is_one_line(
         assert word in lines[0], (word, lines[0])
 
 
-def test_sigterm_reaches_the_worker_and_the_exit_is_143(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [
+        (signal.SIGTERM, 143, "symbolic: terminated (SIGTERM)"),
+        (signal.SIGINT, 130, "symbolic: interrupted"),
+    ],
+    ids=["SIGTERM", "SIGINT"],
+)
+def test_a_signal_reaches_the_worker_and_the_exit_says_which(
+    signum: int, code: int, line: str, tmp_path: Path
+) -> None:
+    """SIGTERM, or Ctrl-C from a terminal (SIGINT with its default disposition)."""
     process = start("derive", SLOW_DERIVATION, "--order", "5", cwd=tmp_path)
     try:
         time.sleep(3)
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signum)
         _, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 143 and stderr.splitlines() == ["symbolic: terminated (SIGTERM)"]
-
-
-def test_ctrl_c_reaches_the_worker_and_the_exit_is_130(tmp_path: Path) -> None:
-    process = start("derive", SLOW_DERIVATION, "--order", "5", cwd=tmp_path)
-    try:
-        time.sleep(3)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 130 and stderr.splitlines() == ["symbolic: interrupted"]
+    assert process.returncode == code and stderr.splitlines() == [line]
 
 
 def test_a_command_started_with_sigint_ignored_keeps_ignoring_it(tmp_path: Path) -> None:
