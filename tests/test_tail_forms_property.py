@@ -654,6 +654,7 @@ def reference(
                 if value is None:
                     continue
                 _count("points where only the parse is defined")
+                _log(f"parse only: {node.text} at x = {x}")
                 return Reference(value, mpf("nan"), bits)
             if not value.is_finite():
                 continue
