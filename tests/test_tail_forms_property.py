@@ -18,15 +18,18 @@ gelu(a) = a·erfc(−a/√2)/2, gelu_tanh(a) = a·σ(2u), mish(a) = a·tanh(soft
 traps by a rewrite without the cancellation (softplus(a) − a = log1p(e^(−a)),
 mish(a) − a = −2a/((1 + e^a)² + 1), …), so the value is checked at t = 1000·R too, where
 x ≈ −4·10⁶ and the literal definition would need millions of bits. The Arb value is a
-rigorous ball at a precision raised until it is narrower than the form's ball (or a cap:
-then the point is skipped); the mpmath value at the same precision must lie in that ball
-(the two references agree) and in the form's enclosure. Where both builders give a form,
-their enclosures at the same t must meet (both hold the true value). A limit either
-builder states is checked at t = 10³⁰·R (and 10³⁰⁰·R when the approach is slow) on the
-same references: a finite limit L must be approached, ±∞ must be the sign and the growth.
+rigorous ball at a precision raised until it is narrower than the form's ball (up to
+20480 bits; beyond, the point is out of reach and skipped); the mpmath value at the same
+precision (up to 5120 bits) must lie in that ball (the two references agree) and in the
+form's enclosure. Neither underflows: their exponents are unbounded, so e^(−x²) at
+x = 4·10⁶ is checked as it is. Where both builders give a form, their enclosures at the
+same t (and `check_forms.evaluate`'s) must meet. A limit either builder states is checked
+on the same references at t = 10⁴ … 10³⁰⁰ where they are sharp: ±∞ is the sign and a
+growth, a finite L is reached or approached. Proved signs (the prover's `tail_sign`, the
+checker's `TailForm.sign`) are checked at the points.
 
 `SYMBOLIC_TAIL_EXAMPLES` sets the number of examples (a small default for CI; run it with
-thousands by hand).
+thousands by hand, with `SYMBOLIC_TAIL_LOG=file` for progress and `-s` for the counts).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -653,6 +657,7 @@ def reference(
                 if value is None:
                     continue
                 _count("points where only the parse is defined")
+                _log(f"parse only: {node.text} at x = {x}")
                 return Reference(value, mpf("nan"), bits)
             if not value.is_finite():
                 continue
@@ -739,11 +744,38 @@ def build(node: Node, side: int, r: Fraction) -> tuple[sympy.Expr | None, dict]:
     except (SymbolicError, ValueError, RecursionError):
         return None, {}
     forms = {}
-    with suppress(_NotYetError, *GIVE_UP):
+    with suppress(_NotYetError, *GIVE_UP, SlowError), deadline("prover", node.text):
         forms["prover"] = _attempt(written, side, r)[1]
-    with suppress(NotDerivedError):
+    with suppress(NotDerivedError, SlowError), deadline("checker", node.text):
         forms["checker"] = derive(parsed, side, r).terms
     return written, forms
+
+
+class SlowError(Exception):
+    """A builder took more than BUILD_SECONDS (not a verdict: the example is skipped)."""
+
+
+BUILD_SECONDS = 20 if os.environ.get("SYMBOLIC_TAIL_EXAMPLES") else 5  # CI: 5 s
+
+
+@contextmanager
+def deadline(who: str, text: str) -> Iterator[None]:
+    """At most BUILD_SECONDS for one call of a builder. Both builders spend minutes on
+    gelu_tanh(gelu_tanh(gelu_tanh(1 - sigmoid(x) - sigmoid(-x)))) (the exact limits of
+    their coefficients grow with every product); such examples are counted and skipped."""
+
+    def stop(signum: int, frame: object) -> None:
+        _count(f"{who} over {BUILD_SECONDS} s")
+        _log(f"slow {who}: {text}")
+        raise SlowError(text)
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, BUILD_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 STATS: dict[str, int] = {}
@@ -759,12 +791,21 @@ def _count(key: str) -> None:
 SLOWEST: list[tuple[float, str]] = []
 
 
+def _log(line: str) -> None:
+    """Progress of a long run by hand, one line an example (SYMBOLIC_TAIL_LOG=file)."""
+    if path := os.environ.get("SYMBOLIC_TAIL_LOG"):
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
+
 def _check_forms(node: Node, side: int, r: Fraction) -> None:
     began = time.perf_counter()
+    _log(f"start {node.text} side={side} R={r}")
     try:
         _check_forms_now(node, side, r)
     finally:
         SLOWEST.append((time.perf_counter() - began, f"{node.text} side={side} R={r}"))
+        _log(f"done {time.perf_counter() - began:.2f}s {dict(sorted(STATS.items()))}")
         SLOWEST.sort(reverse=True)
         del SLOWEST[5:]
 
@@ -784,9 +825,10 @@ def _check_forms_now(node: Node, side: int, r: Fraction) -> None:
 
 def _check_own_sign(node: Node, parsed: sympy.Expr, side: int, r: Fraction) -> None:
     """A sign the checker's form decides (`TailForm.sign`) is the sign at every point."""
-    try:
+    sign = None
+    with suppress(NotDerivedError, SlowError), deadline("checker", node.text):
         sign = derive(parse(node.text), side, r).sign()
-    except NotDerivedError:
+    if sign is None:
         return
     for t in points(r):
         found = reference(node, parsed, side * t, flint.arb(2) ** -60, with_mpmath=False)
@@ -903,26 +945,35 @@ def _same_limit(a: sympy.Expr, b: sympy.Expr) -> bool:
 def test_stated_limits_and_signs_are_true(node: Node, side: int, start: Fraction) -> None:
     """The prover's limit (tail_limit_data), the checker's (`TailForm.limit`) and the
     prover's tail sign from a drawn start (at its R, then at its points) are true."""
+    _log(f"start {node.text} side={side} start={start}")
+    _check_limits_now(node, side, start)
+    _log(f"done {dict(sorted(STATS.items()))}")
+
+
+def _check_limits_now(node: Node, side: int, start: Fraction) -> None:
     try:
         parsed = parse(node.text)
         written = explicit(parsed)
     except (SymbolicError, ValueError, RecursionError):
         return
-    found = tail_limit_data(written, side)
+    found = None
+    with suppress(SlowError), deadline("prover", node.text):
+        found = tail_limit_data(written, side)
     if found is not None:
         _count(f"prover limit {check_limit(node, written, side, found.limit, 'prover')}")
     # The checker's at the prover's R (as `symbolic check` does), else at the drawn R.
     r = Fraction(found.data["R"]) if found is not None else start
-    try:
+    own = None
+    with suppress(NotDerivedError, SlowError), deadline("checker", node.text):
         own = derive(parsed, side, r).limit()[0]
-    except NotDerivedError:
-        own = None
     if own is not None and found is not None:
         assert _same_limit(own, found.limit), (node.text, side, own, found.limit)
         _count("checker limit agrees")
     elif own is not None:
         _count(f"checker limit {check_limit(node, written, side, own, 'checker')}")
-    tail = tail_sign(written, side, side * start)
+    tail = None
+    with suppress(SlowError), deadline("prover", node.text):
+        tail = tail_sign(written, side, side * start)
     if tail is None:
         return
     assert side * tail.start >= start, (node.text, side, start, tail.start)
