@@ -12,6 +12,7 @@ from types import ModuleType
 from symbolic.errors import ExpressionError, SymbolicError
 from symbolic.functions import NAMED_FUNCTIONS
 from symbolic.language.parser import X, parse
+from symbolic.numbers import enclosure as _enclosure  # noqa: F401  # registers constant_ball
 
 # Every named function of the registry, as symbolic.<name> (symbolic.sigmoid, …).
 globals().update(NAMED_FUNCTIONS)

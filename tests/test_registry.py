@@ -201,3 +201,20 @@ def test_every_listed_implementation_computes_its_function(
     got = implementation(xs)
     want = oracle.rounded(function.typed(order), xs).astype(np.float64)
     assert np.all(np.abs(got - want) <= 1e-12 * np.abs(want) + math.ulp(1.0) * 1e-300)
+
+
+def test_named_function_signs_are_rigorous_in_a_fresh_process() -> None:
+    """The Arb ball behind the signs of named functions at numbers is registered by
+    `import symbolic` itself, whatever module a process imports first: SymPy's 2-digit
+    evalf read softplus(−30) ≈ 9.4e-14 as 0 and made x·|softplus(−30)| the number 0."""
+    import subprocess
+    import sys
+
+    code = (
+        "from symbolic.language.parser import parse; "
+        "print(parse('x*abs(softplus(-30))'), parse('abs(log_sigmoid(exp(pi)))'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.split() == ["x*softplus(-30)", "-log_sigmoid(exp(pi))"], result

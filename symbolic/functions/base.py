@@ -306,6 +306,18 @@ class FamilyMember:
         return []
 
 
+# The rigorous ball of a real constant (`symbolic.numbers.enclosure.constant_ball`, a layer
+# above this one, which registers it when imported; `import symbolic` imports it first, so
+# it is registered before any expression is built). Imports run one way: numbers → functions.
+_CONSTANT_BALL: Callable[[Expr, int], flint.arb] | None = None
+
+
+def register_constant_ball(function: Callable[[Expr, int], flint.arb]) -> None:
+    """Called by `symbolic.numbers.enclosure` when it is imported."""
+    global _CONSTANT_BALL
+    _CONSTANT_BALL = function
+
+
 class DefinedFunction(Function, FamilyMember):
     """A one-argument function given by an explicit formula in exp and log."""
 
@@ -389,10 +401,10 @@ class DefinedFunction(Function, FamilyMember):
         """Whether the number has this sign (0: is zero), by its Arb ball; None: unknown."""
         if not self.is_number or self.expanded() == 0:
             return None
-        from symbolic.numbers.enclosure import constant_ball  # it imports this module
-
+        if _CONSTANT_BALL is None:
+            return None
         try:
-            ball = constant_ball(self, 128)
+            ball = _CONSTANT_BALL(self, 128)
         except (SymbolicError, ArithmeticError, ValueError, TypeError, RecursionError):
             return None
         if ball > 0 or ball < 0:

@@ -25,7 +25,7 @@ from sympy import Expr
 from symbolic.arith.arb import ball_of_rational, exact_bounds, precision
 from symbolic.errors import SymbolicError
 from symbolic.functions import NAMED_FUNCTIONS, DefinedFunction
-from symbolic.functions.base import MAX_CLOSED_FORM_ORDER
+from symbolic.functions.base import MAX_CLOSED_FORM_ORDER, register_constant_ball
 from symbolic.language.parser import X
 from symbolic.numbers import series
 from symbolic.numbers.series import TaylorDerivative
@@ -292,6 +292,9 @@ def constant_ball(expr: Expr, bits: int) -> flint.arb:
     if not ball.is_finite() or ball.is_nan():
         raise SymbolicError(f"{expr} is not a finite real number")
     return ball
+
+
+register_constant_ball(constant_ball)  # the signs of named functions at numbers
 
 
 def constant_bounds(expr: Expr, bits: int) -> tuple[Fraction, Fraction]:
