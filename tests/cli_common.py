@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -72,3 +73,20 @@ def in_session(sid: int) -> list[int]:
                 if os.getsid(int(entry.name)) == sid:
                     found.append(int(entry.name))
     return found
+
+
+def verified_claims(text: str, folder: Path) -> dict[str, dict]:
+    """`symbolic verify --json` of a claims file holding `text`: each claim's JSON by id
+    (the certificates that `symbolic check` tests alter)."""
+    path = folder / "claims.claims.toml"
+    path.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "symbolic", "verify", str(path), "--json"],
+        cwd=ROOT,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {c["id"]: c for c in json.loads(result.stdout)["claims"]}

@@ -29,7 +29,7 @@ from symbolic.prove.check_forms import NotDerivedError, evaluate
 from symbolic.prove.check_limits import _equal
 from symbolic.prove.check_rules import derive
 from symbolic.prove.check_tails import own_sign
-from tests.cli_common import ROOT, environment
+from tests.cli_common import ROOT, environment, verified_claims
 
 mp = mpmath.mp
 
@@ -300,18 +300,7 @@ point = "oo"
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    claims = tmp_path_factory.mktemp("forms") / "forms.claims.toml"
-    claims.write_text(CLAIMS, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "symbolic", "verify", str(claims), "--json"],
-        cwd=ROOT,
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return {c["id"]: c for c in json.loads(result.stdout)["claims"]}
+    return verified_claims(CLAIMS, tmp_path_factory.mktemp("forms"))
 
 
 def tail_of(c: dict) -> dict:

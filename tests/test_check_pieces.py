@@ -5,9 +5,6 @@ extrema to N digits (the attained point and the tails of f − c): real certific
 from __future__ import annotations
 
 import copy
-import json
-import subprocess
-import sys
 
 import pytest
 import sympy
@@ -15,7 +12,7 @@ import sympy
 from symbolic.language.parser import X, parse_constant
 from symbolic.prove.check import check_claim
 from symbolic.prove.check_branches import signs_hold
-from tests.cli_common import ROOT, environment
+from tests.cli_common import verified_claims
 
 CLAIMS = """
 [[claim]]
@@ -52,18 +49,7 @@ digits = 4
 
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    path = tmp_path_factory.mktemp("pieces") / "pieces.claims.toml"
-    path.write_text(CLAIMS, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "symbolic", "verify", str(path), "--json"],
-        cwd=ROOT,
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    return {c["id"]: c for c in json.loads(result.stdout)["claims"]}
+    return verified_claims(CLAIMS, tmp_path_factory.mktemp("pieces"))
 
 
 def data_entries(claim: dict, key: str) -> list[dict]:
